@@ -1,0 +1,25 @@
+"""Root pytest hooks: a closing line that says how many notebooks and unit tests ran."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 — pytest hook signature
+    outcomes: Counter[str] = Counter()
+    notebooks: set[str] = set()
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if outcome == "passed" and report.when != "call":
+                continue
+            path = report.nodeid.split("::")[0]
+            kind = "notebook cells" if path.endswith(".ipynb") else "unit tests"
+            if kind == "notebook cells":
+                notebooks.add(path)
+            outcomes[(kind, outcome)] += 1
+    cells = sum(n for (kind, _), n in outcomes.items() if kind == "notebook cells")
+    units = sum(n for (kind, _), n in outcomes.items() if kind == "unit tests")
+    terminalreporter.write_line(
+        f"course tests: {len(notebooks)} notebooks ({cells} cells) and {units} unit tests ran; "
+        + ", ".join(f"{k} {o}: {n}" for (k, o), n in sorted(outcomes.items()))
+    )

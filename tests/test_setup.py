@@ -1,0 +1,110 @@
+"""The repository's set-up: dependencies in step, one place for the GitHub repo, the CI entry point."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from helpers.course import GITHUB_REPO, colab_url, pip_install_url
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_TO_PIP = {"pytorch": "torch", "python-build": "build"}
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.-]+)\s*(?:>=\s*([0-9][^,;\s]*))?")
+
+
+def parse(requirement: str) -> tuple[str, str | None]:
+    name, lower = REQUIREMENT.match(requirement.strip()).groups()
+    name = name.lower().replace("_", "-")
+    return CONDA_TO_PIP.get(name, name), lower
+
+
+def pyproject_requirements() -> dict[str, str | None]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    listed = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    return dict(parse(r) for r in listed if "python_version <" not in r)
+
+
+def conda_requirements() -> dict[str, str | None]:
+    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
+    entries = []
+    for item in spec["dependencies"]:
+        entries += item["pip"] if isinstance(item, dict) else [item]
+    return dict(parse(e) for e in entries if not e.startswith("-") and parse(e)[0] not in ("python", "pip"))
+
+
+def test_environment_yml_and_pyproject_list_the_same_packages_and_lower_bounds():
+    assert conda_requirements() == pyproject_requirements()
+
+
+def test_torch_requirement_stays_lenient_for_colab():
+    requirements = pyproject_requirements()
+    assert requirements["torch"] == "2.2" and requirements["torchvision"] == "0.17"
+    text = (ROOT / "pyproject.toml").read_text()
+    assert not re.search(r'"torch(vision)?\s*(==|<)', text), "never pin or cap torch in pyproject.toml"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^(python3? tasks\.py (?:lab|test))$", readme, re.M)
+    assert sorted(set(commands)) == ["python tasks.py lab", "python tasks.py test"]
+    ci_lines = [line for line in (ROOT / ".ci/run").read_text().splitlines()
+                if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert ci_lines == ["exec python3 tasks.py test"]
+
+
+def copy_repo(tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT / "notebooks", copy / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (copy / "helpers").mkdir()
+    shutil.copy(ROOT / "helpers" / "course.py", copy / "helpers" / "course.py")
+    shutil.copy(ROOT / "README.md", copy / "README.md")
+    shutil.copy(ROOT / "tasks.py", copy / "tasks.py")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def test_set_repo_repoints_every_badge_and_install_line(tmp_path):
+    copy = copy_repo(tmp_path)
+    result = subprocess.run([sys.executable, "tasks.py", "set-repo", "someone/fork-of-course"],
+                            cwd=copy, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert 'GITHUB_REPO = "someone/fork-of-course"' in (copy / "helpers/course.py").read_text()
+    files = [copy / "README.md", *sorted((copy / "notebooks").rglob("*.ipynb"))]
+    assert len(files) > 1
+    for path in files:
+        text = path.read_text()
+        assert GITHUB_REPO not in text, f"{path.name} still names {GITHUB_REPO}"
+    for notebook in (copy / "notebooks").rglob("*.ipynb"):
+        relative = notebook.relative_to(copy).as_posix()
+        assert colab_url(relative, "someone/fork-of-course") in notebook.read_text()
+        assert pip_install_url("someone/fork-of-course") in notebook.read_text()
+
+
+def test_set_repo_rejects_a_malformed_name(tmp_path):
+    copy = copy_repo(tmp_path)
+    result = subprocess.run([sys.executable, "tasks.py", "set-repo", "not a repo"], cwd=copy,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "OWNER/REPO" in result.stderr
+
+
+def test_importing_helpers_prints_nothing_and_downloads_nothing(tmp_path):
+    code = ("import socket\n"
+            "def refuse(*a, **k): raise OSError('no network in this test')\n"
+            "socket.socket.connect = refuse\n"
+            "import helpers, helpers.data, helpers.plotting, helpers.standardization, helpers.env, helpers.course\n"
+            "import pkgutil, importlib\n"
+            "for m in pkgutil.iter_modules(helpers.__path__): importlib.import_module('helpers.' + m.name)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    assert list(tmp_path.iterdir()) == [], "importing helpers must not write files"
