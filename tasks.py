@@ -5,6 +5,7 @@
     python tasks.py test       install into .venv if needed, then ruff + unit tests + every notebook
     python tasks.py execute [NOTEBOOK ...]   re-run notebooks in place (to commit their outputs)
     python tasks.py set-repo OWNER/REPO      re-point every Colab badge and install line
+    python tasks.py homework                 regenerate (and run) student notebooks from their solutions
 
 ``--here`` uses the running Python instead of ``.venv`` (for conda or Colab users).
 Only the standard library is used here, so this runs before anything is installed.
@@ -90,6 +91,24 @@ def command_execute(python: str, extra: list[str]) -> None:
     run([python, "-c", code, *map(str, notebooks)], env=quiet_env())
 
 
+def command_homework(python: str, extra: list[str]) -> None:
+    """Write each notebooks/homework/*_solution.ipynb's student version, then execute it."""
+    code = (
+        "import json, sys\n"
+        "from helpers.homework import make_student_notebook, student_path_for\n"
+        "for path in sys.argv[1:]:\n"
+        "    name = path.replace(chr(92), '/').rsplit('/', 1)[-1]\n"
+        "    student = make_student_notebook(json.load(open(path, encoding='utf-8')), name)\n"
+        "    with open(student_path_for(path), 'w', encoding='utf-8') as f:\n"
+        "        json.dump(student, f, indent=1, ensure_ascii=False)\n"
+        "        f.write('\\n')\n"
+        "    print('wrote', student_path_for(path), flush=True)\n"
+    )
+    solutions = sorted((NOTEBOOKS / "homework").glob("*_solution.ipynb"))
+    run([python, "-c", code, *map(str, solutions)])
+    command_execute(python, [str(p).replace("_solution.ipynb", ".ipynb") for p in solutions])
+
+
 def command_set_repo(repo: str) -> None:
     """Replace the current owner/repo in helpers/course.py, notebooks and README."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*", repo):
@@ -108,7 +127,7 @@ def command_set_repo(repo: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["lab", "test", "execute", "set-repo"])
+    parser.add_argument("command", choices=["lab", "test", "execute", "set-repo", "homework"])
     parser.add_argument("--here", action="store_true", help="use the running Python, not .venv")
     args, extra = parser.parse_known_args(argv)
     if args.command == "set-repo":
@@ -117,7 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         command_set_repo(extra[0])
         return
     python = ensure_environment(args.here)
-    {"lab": command_lab, "test": command_test, "execute": command_execute}[args.command](python, extra)
+    commands = {"lab": command_lab, "test": command_test, "execute": command_execute, "homework": command_homework}
+    commands[args.command](python, extra)
 
 
 if __name__ == "__main__":
