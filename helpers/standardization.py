@@ -1,19 +1,62 @@
-"""Standardization: exact dataset statistics, normalize and its exact inverse.
+"""Standardization: exact dataset statistics, normalize and its exact inverse, and the measurements
+of notebook 03 (a small deterministic training loop, a 2-feature loss surface, colour patches).
 
 Used in 03_standardization_math; ``denormalize`` is used by ``plotting.show_images``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
+import numpy as np
 import torch
+
+STAT_LAYOUTS = ("channel", "feature")
+"""``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
+(per pixel for images, per column for a table)."""
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+PLACEHOLDER_MEAN = (0.5, 0.5, 0.5)
+PLACEHOLDER_STD = (0.5, 0.5, 0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# normalize and its exact inverse
+# --------------------------------------------------------------------------------------------
+def normalize(
+    images: torch.Tensor,
+    mean: Sequence[float] | torch.Tensor,
+    std: Sequence[float] | torch.Tensor,
+    eps: float = 0.0,
+) -> torch.Tensor:
+    """Standardize with the lecture's formula ``(x - mean) / (std + eps)``.
+
+    ``mean``/``std`` hold one value, one value per channel (like ``transforms.Normalize``),
+    or one value per feature (a ``C×H×W`` tensor, e.g. the per-pixel statistics). A ``std``
+    containing zeros needs ``eps > 0`` (pixels that never change, e.g. MNIST's border).
+
+    Example:
+        >>> normalize(torch.tensor([[[0.0, 0.5, 1.0]]]), mean=[0.5], std=[0.5])
+        tensor([[[-1.,  0.,  1.]]])
+
+    Used in 03_standardization_math.
+    """
+    _check_images(images)
+    mean_t, std_t = _broadcastable(mean, "mean", images), _broadcastable(std, "std", images)
+    _check_std(std_t, eps)
+    return (images - mean_t) / (std_t + eps)
 
 
 def denormalize(
-    images: torch.Tensor, mean: Sequence[float] | torch.Tensor, std: Sequence[float] | torch.Tensor
+    images: torch.Tensor,
+    mean: Sequence[float] | torch.Tensor,
+    std: Sequence[float] | torch.Tensor,
+    eps: float = 0.0,
 ) -> torch.Tensor:
-    """Undo ``Normalize(mean, std)`` exactly: ``x * std + mean`` per channel.
+    """Undo ``Normalize(mean, std)`` exactly: ``x * (std + eps) + mean`` per channel (or feature).
 
     Works on one image ``C×H×W`` or a batch ``N×C×H×W`` of floats.
 
@@ -24,19 +67,390 @@ def denormalize(
 
     Used by ``helpers.plotting.show_images``; introduced in 03_standardization_math.
     """
+    _check_images(images)
+    mean_t, std_t = _broadcastable(mean, "mean", images), _broadcastable(std, "std", images)
+    _check_std(std_t, eps)
+    return images * (std_t + eps) + mean_t
+
+
+def _check_images(images: object) -> None:
     if not torch.is_tensor(images) or not images.is_floating_point():
         dtype = images.dtype if torch.is_tensor(images) else type(images).__name__
-        raise ValueError(f"images must be a float tensor (the output of Normalize), got {dtype}")
+        raise ValueError(f"images must be a float tensor (e.g. the output of ToTensor or Normalize), got {dtype}")
     if images.ndim not in (3, 4):
         raise ValueError(f"images must have shape C×H×W or N×C×H×W, got {tuple(images.shape)}")
-    channels = images.shape[-3]
-    mean_t = _per_channel(mean, "mean", channels, images)
-    std_t = _per_channel(std, "std", channels, images)
-    return images * std_t + mean_t
 
 
-def _per_channel(values, name: str, channels: int, like: torch.Tensor) -> torch.Tensor:
-    values = torch.as_tensor(values, dtype=like.dtype, device=like.device).flatten()
+def _broadcastable(values, name: str, like: torch.Tensor) -> torch.Tensor:
+    """``values`` as ``C×1×1`` (one or C values) or ``C×H×W`` (one per feature)."""
+    values = torch.as_tensor(values, dtype=like.dtype, device=like.device)
+    channels, feature_shape = like.shape[-3], tuple(like.shape[-3:])
+    if tuple(values.shape) == feature_shape:
+        return values
+    values = values.flatten()
     if len(values) not in (1, channels):
-        raise ValueError(f"{name} has {len(values)} values but the images have {channels} channels")
+        raise ValueError(f"{name} has {len(values)} values but the images have {channels} channels; "
+                         f"allowed: 1 or {channels} values, or a tensor of shape {feature_shape}")
     return values.expand(channels).reshape(channels, 1, 1)
+
+
+def _check_std(std: torch.Tensor, eps: float) -> None:
+    if eps < 0:
+        raise ValueError(f"eps={eps} must be >= 0")
+    if eps == 0 and bool((std == 0).any()):
+        raise ValueError(f"std contains {int((std == 0).sum())} zeros (features that never change); "
+                         "pass eps > 0, e.g. eps=1e-8, to divide by std + eps")
+    if bool((std + eps <= 0).any()):
+        raise ValueError("std must be positive: std + eps has values <= 0")
+
+
+# --------------------------------------------------------------------------------------------
+# exact statistics in one streaming pass
+# --------------------------------------------------------------------------------------------
+def dataset_mean_std(
+    loader: Iterable, per: str = "channel", correction: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Exact mean and std of a whole dataset in one pass over its batches, in float64.
+
+    Each batch contributes its count, mean and sum of squared deviations, merged with the
+    parallel algorithm of Chan, Golub & LeVeque (Welford for batches) — so the result equals
+    the one-shot ``x.mean()``/``x.std()`` over all the data, whatever the batch size or order.
+
+    Args:
+        loader: a ``DataLoader`` (or any iterable) of batches ``N×C×H×W`` / ``N×F``, or of
+            ``(batch, labels)`` pairs. ``uint8`` batches count in 0…255.
+        per: ``"channel"`` — one value per channel (dims N, H, W reduced); ``"feature"`` — one
+            value per pixel / column (only dim N reduced).
+        correction: ``0`` population std (like ``numpy.std``), ``1`` sample std (``torch.std``).
+
+    Example:
+        >>> batches = [torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [4.0]])]
+        >>> dataset_mean_std(batches, per="feature")
+        (tensor([2.5000], dtype=torch.float64), tensor([1.1180], dtype=torch.float64))
+
+    Used in 03_standardization_math.
+    """
+    if per not in STAT_LAYOUTS:
+        raise ValueError(f"per={per!r} is unknown; allowed values: {', '.join(STAT_LAYOUTS)}")
+    if correction not in (0, 1):
+        raise ValueError(f"correction={correction!r}; allowed values: 0, 1")
+    count, mean, m2 = 0, torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
+    shape: tuple[int, ...] = ()
+    for batch in loader:
+        x, shape = _as_rows(batch, per)
+        n_b = x.shape[0]
+        if n_b == 0:
+            continue
+        mean_b = x.mean(0)
+        m2_b = ((x - mean_b) ** 2).sum(0)
+        delta, total = mean_b - mean, count + n_b
+        mean = mean + delta * (n_b / total)
+        m2 = m2 + m2_b + delta**2 * (count * n_b / total)
+        count = total
+    if count <= correction:
+        raise ValueError(f"loader gave {count} values per statistic; allowed: a non-empty dataset "
+                         f"(more than {correction} values)")
+    return mean.reshape(shape), (m2 / (count - correction)).sqrt().reshape(shape)
+
+
+def mean_of_batch_stds(loader: Iterable, per: str = "channel") -> torch.Tensor:
+    """The common *wrong* shortcut: the average of the per-batch stds (do not use it).
+
+    It misses the spread *between* batches (and averages stds instead of variances), so it
+    is too small, and it changes with the batch size and the order of the data. Shown next
+    to ``dataset_mean_std`` in 03_standardization_math.
+
+    Example:
+        >>> batches = [torch.tensor([[1.0], [1.0]]), torch.tensor([[3.0], [3.0]])]
+        >>> mean_of_batch_stds(batches, per="feature")  # the true std is 1
+        tensor([0.], dtype=torch.float64)
+    """
+    if per not in STAT_LAYOUTS:
+        raise ValueError(f"per={per!r} is unknown; allowed values: {', '.join(STAT_LAYOUTS)}")
+    stds = []
+    for batch in loader:
+        rows, shape = _as_rows(batch, per)
+        stds.append(rows.std(0, correction=0).reshape(shape))
+    if not stds:
+        raise ValueError("loader gave no batches; allowed: a non-empty dataset")
+    return torch.stack(stds).mean(0)
+
+
+def _as_rows(batch, per: str) -> tuple[torch.Tensor, tuple[int, ...]]:
+    """A batch as float64 rows ``values × statistics`` (one column per channel or feature),
+    and the shape the statistics take: ``(C,)`` per channel, ``C×H×W`` / ``(F,)`` per feature."""
+    if isinstance(batch, (tuple, list)):
+        batch = batch[0]
+    x = torch.as_tensor(batch).detach().cpu().double()
+    if x.ndim < 2:
+        raise ValueError(f"a batch must have shape N×C×H×W or N×F, got {tuple(x.shape)}")
+    if per == "feature":
+        return x.reshape(x.shape[0], -1), tuple(x.shape[1:])
+    return x.transpose(0, 1).reshape(x.shape[1], -1).T, (x.shape[1],)
+
+
+# --------------------------------------------------------------------------------------------
+# a small deterministic training loop: does the input scale change how fast SGD learns?
+# --------------------------------------------------------------------------------------------
+@dataclass
+class TrainingRun:
+    """What ``train_small_model`` measured: the loss of every step, the validation accuracy, the model."""
+
+    losses: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    val_accuracies: list[float] = field(default_factory=list)
+    diverged: bool = False
+    model: torch.nn.Module | None = field(default=None, repr=False)
+
+
+def train_small_model(
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_val: torch.Tensor,
+    y_val: torch.Tensor,
+    steps: int = 300,
+    lr: float = 0.05,
+    batch_size: int = 64,
+    hidden: int = 32,
+    eval_every: int = 10,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+) -> TrainingRun:
+    """Train a one-hidden-layer MLP with plain SGD; the same seed gives the same run.
+
+    The initial weights and the order of the mini-batches depend only on ``seed``, so two
+    inputs that differ only in their scaling start from the same network and see the same
+    batches. Training stops early (``diverged=True``) when the loss stops being finite.
+
+    Example:
+        >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
+        >>> run = train_small_model(x, y, x, y, steps=20, eval_every=10, seed=0)
+        >>> len(run.losses), run.eval_steps
+        (20, [0, 10, 20])
+
+    Used in 03_standardization_math.
+    """
+    if len(x_train) != len(y_train) or len(x_val) != len(y_val) or len(x_train) == 0 or len(x_val) == 0:
+        raise ValueError("x_train/y_train and x_val/y_val must be non-empty and of equal lengths")
+    if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
+        raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
+                         f"and lr={lr} > 0")
+    model = _small_mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1, seed).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    x_val, y_val = x_val.to(device), y_val.to(device)
+    run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
+    with _one_cpu_thread():
+        for step in range(steps + 1):
+            if step % eval_every == 0:
+                run.eval_steps.append(step)
+                run.val_accuracies.append(_accuracy(model, x_val, y_val))
+            if step == steps:
+                break
+            if len(order) < batch_size:
+                order = torch.cat([order, torch.randperm(len(x_train), generator=generator)])
+            batch, order = order[:batch_size], order[batch_size:]
+            loss = torch.nn.functional.cross_entropy(model(x_train[batch].to(device)), y_train[batch].to(device))
+            run.losses.append(loss.item())
+            if not math.isfinite(run.losses[-1]):
+                run.diverged = True
+                break
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return run
+
+
+@contextmanager
+def _one_cpu_thread() -> Iterator[None]:
+    """Run tiny CPU models on one thread: faster than several (the matrices are small), not slowed
+    down when other programs share the cores, and the same sums in the same order on every machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _small_mlp(inputs: int, hidden: int, classes: int, seed: int) -> torch.nn.Module:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(inputs, hidden), torch.nn.ReLU(),
+                                   torch.nn.Linear(hidden, classes))
+
+
+@torch.no_grad()
+def _accuracy(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    return (model(x).argmax(1) == y).float().mean().item()
+
+
+def steps_to_accuracy(run: TrainingRun, target: float) -> int | None:
+    """The first evaluated step at which validation accuracy reached ``target``; ``None`` if never.
+
+    Example:
+        >>> steps_to_accuracy(TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9]), 0.85)
+        20
+
+    Used in 03_standardization_math.
+    """
+    if not 0 < target <= 1:
+        raise ValueError(f"target={target} must lie in (0, 1]")
+    reached = [s for s, a in zip(run.eval_steps, run.val_accuracies, strict=True) if a >= target]
+    return reached[0] if reached else None
+
+
+# --------------------------------------------------------------------------------------------
+# two features: the loss surface of a linear model and gradient descent on it
+# --------------------------------------------------------------------------------------------
+def mse_surface(
+    x: torch.Tensor, y: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, bias: float = 0.0
+) -> torch.Tensor:
+    """Mean squared error of ``y ≈ w1·x[:, 0] + w2·x[:, 1] + bias`` for every pair of the grid ``w1 × w2``.
+
+    Example:
+        >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+        >>> mse_surface(x, y, torch.tensor([1.0]), torch.tensor([1.0, 0.0]))
+        tensor([[0.0000, 0.5000]], dtype=torch.float64)
+
+    Used in 03_standardization_math.
+    """
+    x, y = _two_features(x, y)
+    y = y - bias
+    second, g, c = x.T @ x / len(x), x.T @ y / len(x), (y @ y) / len(x)
+    a, b = torch.meshgrid(torch.as_tensor(w1).double(), torch.as_tensor(w2).double(), indexing="ij")
+    return second[0, 0] * a**2 + 2 * second[0, 1] * a * b + second[1, 1] * b**2 - 2 * (g[0] * a + g[1] * b) + c
+
+
+def gradient_descent_path(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    steps: int,
+    lr: float | None = None,
+    start: Sequence[float] = (0.0, 0.0),
+    bias: float = 0.0,
+) -> torch.Tensor:
+    """The weights ``(steps + 1)×2`` visited by gradient descent on the loss of ``mse_surface``.
+
+    ``lr=None`` takes the largest step size that is always stable for this loss, ``1 / L``
+    with ``L`` the largest eigenvalue of its Hessian ``2·XᵀX / n`` — the fairest choice when
+    comparing two scalings of the same data. The ``bias`` stays fixed (two weights to draw).
+
+    Example:
+        >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+        >>> gradient_descent_path(x, y, steps=1)[-1]
+        tensor([1., 1.], dtype=torch.float64)
+
+    Used in 03_standardization_math.
+    """
+    x, y = _two_features(x, y)
+    if steps < 1:
+        raise ValueError(f"steps={steps} must be >= 1")
+    hessian, g = 2 * x.T @ x / len(x), 2 * x.T @ (y - bias) / len(x)
+    lr = 1 / float(torch.linalg.eigvalsh(hessian)[-1]) if lr is None else lr
+    path = [torch.as_tensor(start, dtype=torch.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * (hessian @ path[-1] - g))
+    return torch.stack(path)
+
+
+def condition_number(x: torch.Tensor) -> float:
+    """Largest / smallest eigenvalue of ``XᵀX`` — how stretched the MSE loss surface is (1 = round).
+
+    Gradient descent needs about ``condition_number · ln(1/tolerance)`` steps on such a loss.
+
+    Example:
+        >>> condition_number(torch.tensor([[1.0, 0.0], [0.0, 10.0]]))
+        100.0
+
+    Used in 03_standardization_math.
+    """
+    x = torch.as_tensor(x).double()
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty N×F table, got shape {tuple(x.shape)}")
+    eigenvalues = torch.linalg.eigvalsh(x.T @ x)
+    return float(eigenvalues[-1] / eigenvalues[0])
+
+
+def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """The best weights and bias of ``y ≈ x @ w + b`` (mean squared error), in float64.
+
+    Example:
+        >>> w, b = least_squares(torch.tensor([[0.0], [1.0], [2.0]]), torch.tensor([1.0, 3.0, 5.0]))
+        >>> w.tolist(), round(b, 6)
+        ([2.0], 1.0)
+
+    Used in 03_standardization_math.
+    """
+    x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double()
+    if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x must be N×F and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    solution = torch.linalg.lstsq(torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], 1), y[:, None]).solution
+    return solution[:-1, 0], float(solution[-1, 0])
+
+
+def gradient_descent_steps(
+    x: torch.Tensor, y: torch.Tensor, tolerance: float = 0.01, max_steps: int = 10_000
+) -> int | None:
+    """Steps of ``gradient_descent_path`` (step ``1/L``, from ``w = 0``, bias at its best value)
+    until the loss is within ``tolerance`` (relative) of its minimum; ``None`` if not in ``max_steps``.
+
+    Example:
+        >>> x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])  # round loss surface
+        >>> gradient_descent_steps(x, torch.tensor([1.0, 2.0, -1.0, -2.0]))
+        1
+
+    Used in 03_standardization_math.
+    """
+    if tolerance <= 0 or max_steps < 1:
+        raise ValueError(f"tolerance={tolerance} must be > 0 and max_steps={max_steps} >= 1")
+    x, y = _two_features(x, y)
+    w, b = least_squares(x, y)
+    best = float(((x @ w + b - y) ** 2).mean())
+    path = gradient_descent_path(x, y, steps=max_steps, bias=b)
+    losses = ((x @ path.T + b - y[:, None]) ** 2).mean(0)
+    reached = torch.nonzero(losses <= best * (1 + tolerance) + 1e-12).flatten()
+    return int(reached[0]) if len(reached) else None
+
+
+def _two_features(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double()
+    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x must be N×2 and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    return x, y
+
+
+# --------------------------------------------------------------------------------------------
+# colour: a patch dataset cut from the bundled photos
+# --------------------------------------------------------------------------------------------
+def photo_patches(
+    photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Non-overlapping ``size×size`` patches, ``per_photo`` from each photo, labelled by photo.
+
+    Patches come from a grid, so no pixel is in two patches (a train and a validation patch
+    never share pixels); which grid cells are taken depends only on ``seed``.
+    Returns ``uint8`` patches ``N×size×size×3`` and ``int64`` labels (the photo's position).
+
+    Example:
+        >>> from helpers.data import rgb_photos
+        >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
+        >>> patches.shape, labels.tolist()
+        (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+
+    Used in 03_standardization_math.
+    """
+    if size < 1 or per_photo < 1 or not photos:
+        raise ValueError(f"photos must be non-empty and size={size}, per_photo={per_photo} must be >= 1")
+    generator = torch.Generator().manual_seed(seed)
+    patches, labels = [], []
+    for label, (name, photo) in enumerate(photos.items()):
+        rows, cols = photo.shape[0] // size, photo.shape[1] // size
+        if rows * cols < per_photo:
+            raise ValueError(f"photo {name!r} has only {rows * cols} patches of {size}×{size}; "
+                             f"allowed: per_photo <= {rows * cols}")
+        grid = torch.as_tensor(photo[: rows * size, : cols * size]).reshape(rows, size, cols, size, 3)
+        grid = grid.permute(0, 2, 1, 3, 4).reshape(rows * cols, size, size, 3)
+        patches.append(grid[torch.randperm(rows * cols, generator=generator)[:per_photo]])
+        labels.append(torch.full((per_photo,), label, dtype=torch.int64))
+    return torch.cat(patches), torch.cat(labels)
