@@ -6,6 +6,7 @@
     python tasks.py execute [NOTEBOOK ...]   re-run notebooks in place (to commit their outputs)
     python tasks.py set-repo OWNER/REPO      re-point every Colab badge and install line
     python tasks.py homework                 regenerate (and run) student notebooks from their solutions
+    python tasks.py slides [NOTEBOOK ...]    (re)apply the RISE slide metadata to the lecture notebooks
 
 ``--here`` uses the running Python instead of ``.venv`` (for conda or Colab users).
 Only the standard library is used here, so this runs before anything is installed.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -27,6 +29,11 @@ VENV = ROOT / ".venv"
 EXTRAS = "test,lab"
 NOTEBOOKS = ROOT / "notebooks"
 COURSE_FILE = ROOT / "helpers" / "course.py"
+# RISE settings written into every lecture notebook (a notebook's own values win); see slide_types().
+RISE_SETTINGS = {"scroll": True, "start_slideshow_at": "beginning", "transition": "none", "slideNumber": True}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# An ipywidget with controls (an explorer), told apart from a tqdm progress bar by its text/plain repr.
+CONTROLS = re.compile(r"\b(interactive|\w*Slider|Dropdown|Checkbox|ToggleButtons|RadioButtons|Play)\(")
 
 
 def venv_python() -> Path:
@@ -73,22 +80,80 @@ def command_lab(python: str, extra: list[str]) -> None:
 def command_test(python: str, extra: list[str]) -> None:
     print("ruff: checking helpers, tests, benchmarks and notebooks …", flush=True)
     run([python, "-m", "ruff", "check", "."])
-    run([python, "-m", "pytest", *extra], env=quiet_env())
+    run([python, "-m", "pytest", "-rs", *extra], env=quiet_env())
 
 
 def command_execute(python: str, extra: list[str]) -> None:
     notebooks = [Path(p) for p in extra] or sorted(NOTEBOOKS.rglob("[0-9]*.ipynb"))
     code = (
-        "import sys, nbformat\n"
+        "import sys, time, nbformat\n"
         "from nbclient import NotebookClient\n"
         "for path in sys.argv[1:]:\n"
-        "    nb = nbformat.read(path, as_version=4)\n"
-        "    NotebookClient(nb, timeout=600, kernel_name='python3',\n"
+        "    nb, start = nbformat.read(path, as_version=4), time.perf_counter()\n"
+        "    NotebookClient(nb, timeout=600, kernel_name='python3', record_timing=False,\n"
         "                   resources={'metadata': {'path': str(__import__('pathlib').Path(path).parent)}}).execute()\n"
         "    nbformat.write(nb, path)\n"
-        "    print('executed', path, flush=True)\n"
+        "    print('executed', path, f'in {time.perf_counter() - start:.0f} s', flush=True)\n"
     )
     run([python, "-c", code, *map(str, notebooks)], env=quiet_env())
+    command_slides([p for p in notebooks if p.resolve() in lecture_notebooks()])
+
+
+def lecture_notebooks() -> list[Path]:
+    """The numbered notebooks directly in notebooks/ (homework is not presented)."""
+    return sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+
+
+def slide_types(cells: list[dict]) -> list[str]:
+    """The RISE slide type of every cell, from the notebook skeleton alone (so it can be re-applied).
+
+    Title cell and every ``## `` section: a new slide. The setup cell, further markdown and code that
+    follows code: a sub-slide. Code right after its markdown: on the same slide (``-``). A cell of
+    ``assert`` lines: a fragment (the claim appears on a key press). A cell showing ipywidget controls
+    (not a progress bar): skipped — RISE renders ipywidgets 8 as text, so the slide before it shows a
+    static preview.
+    """
+    first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), None)
+    types = []
+    for i, cell in enumerate(cells):
+        text = "".join(cell["source"])
+        statements = [line for line in text.splitlines() if line.strip() and not line[0].isspace()
+                      and not line.startswith("#") and line.strip(")]} ")]
+        if i == 0 or (cell["cell_type"] == "markdown" and text.startswith("## ")):
+            types.append("slide")
+        elif cell["cell_type"] != "code":
+            types.append("subslide")
+        elif shows_controls(cell):
+            types.append("skip")
+        elif statements and all(line.startswith("assert ") for line in statements):
+            types.append("fragment")
+        elif i != first_code and cells[i - 1]["cell_type"] == "markdown":
+            types.append("-")
+        else:
+            types.append("subslide")
+    return types
+
+
+def shows_controls(cell: dict) -> bool:
+    """Whether a code cell's output is an ipywidget with controls (sliders, dropdowns, ``interact``)."""
+    return any(WIDGET_VIEW in output.get("data", {}) and CONTROLS.search("".join(output["data"].get("text/plain", "")))
+               for output in cell.get("outputs", []))
+
+
+def command_slides(paths: list[Path]) -> None:
+    """Write slide metadata into each of these notebooks."""
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        for cell, kind in zip(notebook["cells"], slide_types(notebook["cells"]), strict=True):
+            cell["metadata"]["slideshow"] = {"slide_type": kind}
+        notebook["metadata"]["rise"] = {**RISE_SETTINGS, **notebook["metadata"].get("rise", {})}
+        new = json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        kinds = [c["metadata"]["slideshow"]["slide_type"] for c in notebook["cells"]]
+        counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("slide", "subslide", "-", "fragment", "skip"))
+        print(f"slides: {path.name}: {counts} ({'updated' if new != text else 'unchanged'})")
 
 
 def command_homework(python: str, extra: list[str]) -> None:
@@ -127,13 +192,16 @@ def command_set_repo(repo: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["lab", "test", "execute", "set-repo", "homework"])
+    parser.add_argument("command", choices=["lab", "test", "execute", "set-repo", "homework", "slides"])
     parser.add_argument("--here", action="store_true", help="use the running Python, not .venv")
     args, extra = parser.parse_known_args(argv)
     if args.command == "set-repo":
         if len(extra) != 1:
             raise SystemExit("usage: python tasks.py set-repo OWNER/REPO")
         command_set_repo(extra[0])
+        return
+    if args.command == "slides":
+        command_slides([Path(p) for p in extra] or lecture_notebooks())
         return
     python = ensure_environment(args.here)
     commands = {"lab": command_lab, "test": command_test, "execute": command_execute, "homework": command_homework}

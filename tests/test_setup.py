@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from helpers.course import GITHUB_REPO, colab_url, pip_install_url
@@ -59,7 +61,28 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert sorted(set(commands)) == ["python tasks.py lab", "python tasks.py test"]
     ci_lines = [line for line in (ROOT / ".ci/run").read_text().splitlines()
                 if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
-    assert ci_lines == ["exec python3 tasks.py test"]
+    assert ci_lines[-1] == "exec python3 tasks.py test"
+    before = "\n".join(ci_lines[:-1])
+    assert "tasks.py" not in before and "pip" not in before and "pytest" not in before, \
+        "before the README's command .ci/run only installs Chromium for the browser tests"
+    assert "apt-get install -y -qq chromium" in before
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_ci_goes_on_to_the_tests_when_chromium_cannot_be_installed(tmp_path):
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(ROOT / ".ci/run", tmp_path / ".ci/run")
+    (tmp_path / "tasks.py").write_text("import sys; print('tasks.py', *sys.argv[1:])\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("apt-get", "id"):  # apt-get fails; `id -u` says root, so .ci/run tries to install
+        (bin_dir / tool).write_text("#!/bin/sh\n" + ("echo 0\n" if tool == "id" else "exit 100\n"))
+        (bin_dir / tool).chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+               COURSE_CHROMIUM=str(tmp_path / "no-chromium"))
+    result = subprocess.run(["bash", str(tmp_path / ".ci/run")], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "could not install chromium" in result.stderr and result.stdout == "tasks.py test\n"
 
 
 def copy_repo(tmp_path: Path) -> Path:
