@@ -1,0 +1,493 @@
+"""Augmentation: the lecture's torchvision pipelines, a fused batched version, and image-quality scores.
+
+- ``lecture_transform``: the lecture's train/test pipelines for MNIST, in ``transforms.v2``
+  (or the lecture's original v1 API, to compare).
+- ``lecture_steps``: the same train steps with *fixed* parameters (angle, translation);
+  ``apply_each`` runs a pipeline over a stack of uint8 images.
+- ``colour_transform``: flip, colour jitter and rotation for RGB photos, per-channel ``Normalize``.
+- ``FusedAugment``: draws the lecture's random rotation, translation (and an optional
+  scale) per sample, composes them into one affine matrix and resamples a whole batch
+  once with ``affine_grid`` + ``grid_sample`` on the batch's device.
+- ``sharpness`` and ``jaggedness``: measured blur and staircase artefacts.
+
+Used in 02_augmentation_preview; ``FusedAugment`` also in 04_augmentation_vs_more_data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torchvision import transforms as v1
+from torchvision.transforms import InterpolationMode, v2
+from torchvision.transforms.v2 import functional as TF
+
+INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
+SPLITS = ("train", "test")
+APIS = ("v1", "v2")
+LECTURE_MEAN, LECTURE_STD = (0.5,), (0.5,)
+
+
+def interpolation_mode(name: str) -> InterpolationMode:
+    """The torchvision ``InterpolationMode`` for ``"nearest"``, ``"bilinear"`` or ``"bicubic"``.
+
+    Example:
+        >>> interpolation_mode("bilinear")
+        <InterpolationMode.BILINEAR: 'bilinear'>
+    """
+    if name not in INTERPOLATION_NAMES:
+        raise ValueError(f"interpolation={name!r} is unknown; allowed values: {', '.join(INTERPOLATION_NAMES)}")
+    return InterpolationMode(name)
+
+
+def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
+    """``degrees`` as ``RandomRotation`` reads it: ``30`` means ``(-30, 30)``; a pair is ``(min, max)``.
+
+    Example:
+        >>> angle_range(30), angle_range((-10, 20))
+        ((-30.0, 30.0), (-10.0, 20.0))
+    """
+    if isinstance(degrees, int | float):
+        if degrees < 0:
+            raise ValueError(f"degrees={degrees} must be non-negative when it is a single number")
+        return -float(degrees), float(degrees)
+    if len(degrees) != 2:
+        raise ValueError(f"degrees={degrees!r} must be one number or a (min, max) pair")
+    low, high = float(degrees[0]), float(degrees[1])
+    if low > high:
+        raise ValueError(f"degrees={degrees!r}: the minimum {low} exceeds the maximum {high}; allowed: min ≤ max")
+    return low, high
+
+
+def _check_sizes(resize: int, crop: int) -> None:
+    if not (isinstance(resize, int) and isinstance(crop, int)) or resize < 1 or crop < 1:
+        raise ValueError(f"resize={resize!r} and crop={crop!r} must be positive integers")
+    if crop > resize:
+        raise ValueError(f"crop={crop} is larger than the resized image (resize={resize}); allowed: crop ≤ resize")
+
+
+def _check_mean_std(mean: Sequence[float], std: Sequence[float]) -> None:
+    if len(mean) not in (1, 3) or len(std) != len(mean):
+        raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need one value per channel: "
+                         "allowed 1 (grey) or 3 (RGB) values each, the same number for both")
+    if min(std) <= 0:
+        raise ValueError(f"std={tuple(std)} must be positive")
+
+
+def lecture_transform(
+    split: str = "train",
+    api: str = "v2",
+    interpolation: str = "bilinear",
+    resize: int = 32,
+    crop: int = 28,
+    degrees: float | Sequence[float] = 30,
+    mean: Sequence[float] = LECTURE_MEAN,
+    std: Sequence[float] = LECTURE_STD,
+    match_v1: bool = False,
+) -> v1.Compose | v2.Compose:
+    """The lecture's MNIST pipeline for PIL images: train (random) or test (deterministic).
+
+    train: ``Resize((32, 32))`` → ``RandomCrop((28, 28))`` → ``RandomRotation(30)`` → to float → ``Normalize``;
+    test: ``Resize((32, 32))`` → ``CenterCrop((28, 28))`` → to float → ``Normalize`` (same scale, no randomness).
+
+    With ``api="v2"`` "to float" is ``ToImage()`` + ``ToDtype(torch.float32, scale=True)``, with
+    ``api="v1"`` it is the lecture's ``ToTensor()``. Both give the same uint8 pixels before
+    that step, but ``ToTensor`` divides by 255 while ``ToDtype`` multiplies by ``1/255`` in
+    float32, which differs in the last bit for 126 of the 256 byte values. ``match_v1=True``
+    converts through float64 (``ToDtype(torch.float64, scale=True)`` → ``ToDtype(torch.float32)``),
+    which rounds once and gives exactly ``ToTensor``'s values.
+
+    Example:
+        >>> test = lecture_transform("test")
+        >>> test(Image.fromarray(load_mnist()[0][0].numpy())).shape
+        torch.Size([1, 28, 28])
+
+    Used in 02_augmentation_preview and 04_augmentation_vs_more_data.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split={split!r} is unknown; allowed values: {', '.join(SPLITS)}")
+    if api not in APIS:
+        raise ValueError(f"api={api!r} is unknown; allowed values: {', '.join(APIS)}")
+    mode = interpolation_mode(interpolation)
+    low, high = angle_range(degrees)
+    _check_sizes(resize, crop)
+    _check_mean_std(mean, std)
+    T = v2 if api == "v2" else v1
+    steps = [T.Resize((resize, resize))]
+    if split == "train":
+        steps += [T.RandomCrop((crop, crop)), T.RandomRotation((low, high), interpolation=mode)]
+    else:
+        steps += [T.CenterCrop((crop, crop))]
+    if api == "v1":
+        steps += [v1.ToTensor()]
+    elif match_v1:
+        steps += [v2.ToImage(), v2.ToDtype(torch.float64, scale=True), v2.ToDtype(torch.float32)]
+    else:
+        steps += [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
+    return T.Compose([*steps, T.Normalize(tuple(mean), tuple(std))])
+
+
+def colour_transform(
+    mean: Sequence[float],
+    std: Sequence[float],
+    split: str = "train",
+    flip: float = 0.5,
+    jitter: float = 0.3,
+    hue: float = 0.05,
+    degrees: float | Sequence[float] = 20,
+) -> v2.Compose:
+    """Augmentation for RGB photos (uint8 ``3×H×W`` tensors or PIL), then per-channel ``Normalize``.
+
+    train: ``RandomHorizontalFlip(flip)`` → ``ColorJitter(jitter, jitter, jitter, hue)`` →
+    ``RandomRotation(degrees)`` → ``ToDtype(float32, scale=True)`` → ``Normalize(mean, std)``;
+    test: only the last two. ``mean`` and ``std`` have one value per colour channel and
+    must be computed on the training images only.
+
+    Example:
+        >>> colour_transform(mean=(0.5, 0.4, 0.3), std=(0.2, 0.2, 0.2), split="test")(
+        ...     torch.zeros(3, 8, 8, dtype=torch.uint8)).shape
+        torch.Size([3, 8, 8])
+
+    Used in 02_augmentation_preview.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split={split!r} is unknown; allowed values: {', '.join(SPLITS)}")
+    if len(mean) != 3 or len(std) != 3:
+        raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need 3 values each, one per colour channel (RGB)")
+    _check_mean_std(mean, std)
+    if not 0 <= flip <= 1:
+        raise ValueError(f"flip={flip} is a probability; allowed: 0…1")
+    steps = [v2.ToImage()]
+    if split == "train":
+        steps += [v2.RandomHorizontalFlip(flip), v2.ColorJitter(jitter, jitter, jitter, hue),
+                  v2.RandomRotation(angle_range(degrees))]
+    return v2.Compose([*steps, v2.ToDtype(torch.float32, scale=True), v2.Normalize(tuple(mean), tuple(std))])
+
+
+def _as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") -> Image.Image:
+    if isinstance(image, Image.Image):
+        return image
+    array = image.detach().cpu().numpy() if torch.is_tensor(image) else np.asarray(image)
+    if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
+        array = np.moveaxis(array, 0, -1)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.dtype != np.uint8 or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] != 3):
+        raise ValueError(f"{name} must be a uint8 image H×W, 1×H×W, 3×H×W or H×W×3 (or a PIL image), "
+                         f"got {array.dtype} with shape {array.shape}")
+    return Image.fromarray(array)
+
+
+def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Tensor:
+    """Run ``transform`` on each uint8 image (as a PIL image, like ``ImageDataset``) and stack the results.
+
+    Example:
+        >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
+        torch.Size([10, 1, 28, 28])
+
+    Used in 02_augmentation_preview.
+    """
+    if len(images) == 0:
+        raise ValueError("images is empty; give at least one image")
+    return torch.stack([transform(_as_pil(image, "images[k]")) for image in images])
+
+
+def lecture_steps(
+    image: torch.Tensor | np.ndarray | Image.Image,
+    angle: float = 0.0,
+    translate: tuple[int, int] = (0, 0),
+    resize: int = 32,
+    crop: int = 28,
+    interpolation: str = "bilinear",
+) -> torch.Tensor:
+    """The lecture's train steps with fixed parameters; a float image ``C×crop×crop`` in ``[0, 1]``.
+
+    ``Resize((resize, resize))`` → crop at the window that moves the content by
+    ``translate = (right, down)`` pixels from the centre crop → rotate by ``angle`` degrees
+    (counter-clockwise) with ``interpolation`` — each a separate resampling, as in the
+    lecture. ``RandomCrop`` draws exactly these translations: integers in
+    ``±(resize - crop) / 2``, i.e. ±2 px for 32 → 28.
+
+    Example:
+        >>> digit = load_mnist()[0][0]
+        >>> lecture_steps(digit, angle=15, translate=(1, -2)).shape
+        torch.Size([1, 28, 28])
+
+    Used in 02_augmentation_preview.
+    """
+    mode = interpolation_mode(interpolation)
+    _check_sizes(resize, crop)
+    pil = _as_pil(image)
+    if len(translate) != 2:
+        raise ValueError(f"translate={tuple(translate)} must be a (right, down) pair of whole pixels")
+    centre = int(round((resize - crop) / 2))  # where CenterCrop puts the window
+    left, top = (centre - int(t) for t in translate)
+    if any(t != int(t) for t in translate) or not (0 <= left <= resize - crop and 0 <= top <= resize - crop):
+        raise ValueError(f"translate={tuple(translate)} must be whole pixels in {centre - (resize - crop)}…{centre} "
+                         f"(the crop window must stay inside the {resize}×{resize} resized image)")
+    out = TF.resize(pil, [resize, resize])
+    out = TF.crop(out, top, left, crop, crop)
+    out = TF.rotate(out, float(angle), interpolation=mode)
+    return TF.to_dtype(TF.to_image(out), torch.float32, scale=True)
+
+
+class FusedAugment:
+    """The lecture's random rotation + translation (+ optional scale) as one resampling of a whole batch.
+
+    Per sample it draws what the lecture pipeline draws — an angle uniform on ``degrees``
+    (``RandomRotation``) and a translation of whole pixels in ``±(resize - crop) / 2``
+    (``Resize(resize)`` + ``RandomCrop(crop)``: every image is enlarged by ``resize / H``,
+    then a window is picked) — and, if ``scale`` is not ``(1, 1)``, an extra zoom factor
+    uniform on ``scale``. These are composed into one 2×3 affine matrix per sample, and
+    the batch is resampled once with ``grid_sample`` on the batch's device, so the image is
+    interpolated once instead of twice.
+
+    Input: a batch ``N×C×H×W`` (C = 1 or 3), float with values in ``[0, 1]`` or uint8
+    (0…255); output: float ``N×C×crop×crop`` in ``[0, 1]``, normalized with ``mean``/``std``
+    when they are given. Outside the image it fills ``fill`` (0 = black, as the lecture's
+    rotation; on the ``[0, 1]`` scale).
+
+    Example:
+        >>> augment = FusedAugment(mean=(0.5,), std=(0.5,))
+        >>> batch = load_mnist()[0][:64, None].float() / 255
+        >>> augment(batch, torch.Generator().manual_seed(0)).shape
+        torch.Size([64, 1, 28, 28])
+        >>> augment.apply(batch, angle=30.0, translate=(2, 0)).shape  # fixed parameters
+        torch.Size([64, 1, 28, 28])
+
+    Used in 02_augmentation_preview and 04_augmentation_vs_more_data.
+    """
+
+    def __init__(
+        self,
+        degrees: float | Sequence[float] = 30,
+        resize: int = 32,
+        crop: int = 28,
+        scale: Sequence[float] = (1.0, 1.0),
+        interpolation: str = "bilinear",
+        fill: float = 0.0,
+        mean: Sequence[float] | None = None,
+        std: Sequence[float] | None = None,
+    ) -> None:
+        self.degrees = angle_range(degrees)
+        _check_sizes(resize, crop)
+        if len(scale) != 2 or not 0 < scale[0] <= scale[1]:
+            raise ValueError(f"scale={tuple(scale)!r} must be a (min, max) pair with 0 < min ≤ max")
+        if interpolation not in INTERPOLATION_NAMES:
+            raise ValueError(f"interpolation={interpolation!r} is unknown; allowed values: "
+                             f"{', '.join(INTERPOLATION_NAMES)}")
+        if (mean is None) != (std is None):
+            raise ValueError("mean and std must be given together (or both left out: no normalization)")
+        if mean is not None:
+            _check_mean_std(mean, std)
+        self.resize, self.crop, self.scale = resize, crop, (float(scale[0]), float(scale[1]))
+        self.interpolation, self.fill = interpolation, float(fill)
+        self.mean, self.std = (tuple(mean), tuple(std)) if mean is not None else (None, None)
+        self._base_grids: dict[tuple, torch.Tensor] = {}
+
+    def __repr__(self) -> str:
+        return (f"FusedAugment(degrees={self.degrees}, resize={self.resize}, crop={self.crop}, scale={self.scale}, "
+                f"interpolation={self.interpolation!r}, fill={self.fill}, mean={self.mean}, std={self.std})")
+
+    @property
+    def centre(self) -> int:
+        """Offset of ``CenterCrop``'s window, as torchvision rounds it: 2 for 32 → 28."""
+        return int(round((self.resize - self.crop) / 2))
+
+    def sample_params(self, n: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+        """Draw ``n`` angles (degrees), translations (``n×2`` whole pixels, right/down) and scales.
+
+        Drawn on the generator's device (CPU by default); ``apply`` moves them to the batch.
+        """
+        device = generator.device if generator is not None else torch.device("cpu")
+        low, high = self.degrees
+        angle = low + (high - low) * torch.rand(n, generator=generator, device=device)
+        window = torch.randint(0, self.resize - self.crop + 1, (n, 2), generator=generator, device=device)
+        translate = (self.centre - window).float()
+        scale = torch.ones(n, device=device)
+        if self.scale[0] != self.scale[1]:
+            scale = self.scale[0] + (self.scale[1] - self.scale[0]) * torch.rand(n, generator=generator,
+                                                                                  device=device)
+        return {"angle": angle, "translate": translate, "scale": scale}
+
+    def matrices(
+        self,
+        angle: torch.Tensor | float,
+        translate: torch.Tensor | Sequence[float] = (0.0, 0.0),
+        scale: torch.Tensor | float = 1.0,
+        n: int = 1,
+    ) -> torch.Tensor:
+        """The ``n×2×3`` matrices (``affine_grid``'s ``theta``) that map output to input coordinates.
+
+        One matrix does all the lecture's steps: enlarge to ``resize×resize`` (times
+        ``scale``), cut the ``crop×crop`` window that moves the content by ``translate``
+        pixels (right, down) from the centre crop, rotate by ``angle`` degrees
+        counter-clockwise about the centre. Coordinates are ``affine_grid``'s: −1…1 across
+        the image, so the input's own size drops out.
+
+        Example:
+            >>> FusedAugment().matrices(angle=0.0)  # no rotation, no shift: a zoom by 32/28
+            tensor([[[0.8750, 0.0000, 0.0000],
+                     [0.0000, 0.8750, 0.0000]]])
+        """
+        angle = torch.as_tensor(angle, dtype=torch.float32).reshape(-1).expand(n)
+        scale = torch.as_tensor(scale, dtype=torch.float32, device=angle.device).reshape(-1).expand(n)
+        translate = torch.as_tensor(translate, dtype=torch.float32, device=angle.device).reshape(-1, 2).expand(n, 2)
+        radians = torch.deg2rad(angle)
+        cos, sin = torch.cos(radians), torch.sin(radians)
+        window = (self.centre - (self.resize - self.crop) / 2) - translate  # window offset from the exact centre
+        shift = window * (2 / self.crop)
+        theta = torch.stack([cos, -sin, shift[:, 0], sin, cos, shift[:, 1]], -1)
+        return (theta * (self.crop / (self.resize * scale)).unsqueeze(1)).view(n, 2, 3)
+
+    def _grid(self, theta: torch.Tensor) -> torch.Tensor:
+        """``F.affine_grid(theta, (N, C, crop, crop), align_corners=False)`` as one matrix product.
+
+        Same numbers; ``affine_grid``'s N tiny 3×2 products are ~10× slower on a CPU.
+        """
+        key = (theta.device, theta.dtype)
+        if key not in self._base_grids:
+            steps = (torch.arange(self.crop, device=theta.device, dtype=theta.dtype) * 2 + 1) / self.crop - 1
+            y, x = torch.meshgrid(steps, steps, indexing="ij")
+            self._base_grids[key] = torch.stack([x.flatten(), y.flatten(), torch.ones_like(x).flatten()])
+        n = len(theta)
+        return (theta.reshape(n * 2, 3) @ self._base_grids[key]).reshape(n, 2, self.crop, self.crop).permute(0, 2, 3, 1)
+
+    def _check_batch(self, batch: torch.Tensor) -> None:
+        if not torch.is_tensor(batch) or batch.ndim != 4 or not (batch.is_floating_point() or
+                                                                 batch.dtype == torch.uint8):
+            described = f"{batch.dtype} {tuple(batch.shape)}" if torch.is_tensor(batch) else type(batch).__name__
+            raise ValueError("batch must be an image tensor N×C×H×W, float with values in [0, 1] or uint8, "
+                             f"got {described}")
+        if batch.shape[1] not in (1, 3):
+            raise ValueError(f"batch has {batch.shape[1]} channels; allowed: 1 (grey) or 3 (RGB)")
+        if self.mean is not None and len(self.mean) != batch.shape[1]:
+            raise ValueError(f"mean has {len(self.mean)} values but batch has {batch.shape[1]} channels")
+
+    def apply(
+        self,
+        batch: torch.Tensor,
+        angle: torch.Tensor | float,
+        translate: torch.Tensor | Sequence[float] = (0.0, 0.0),
+        scale: torch.Tensor | float = 1.0,
+        interpolation: str | None = None,
+    ) -> torch.Tensor:
+        """Resample ``batch`` once with given parameters (one value for all, or one per sample).
+
+        ``angle`` in degrees (counter-clockwise), ``translate`` = (right, down) in pixels of
+        the enlarged image, ``scale`` an extra zoom factor; ``interpolation`` overrides the
+        one given at construction. Runs on ``batch.device``.
+        """
+        self._check_batch(batch)
+        mode = self.interpolation if interpolation is None else interpolation
+        if mode not in INTERPOLATION_NAMES:
+            raise ValueError(f"interpolation={mode!r} is unknown; allowed values: {', '.join(INTERPOLATION_NAMES)}")
+        n, device = len(batch), batch.device
+        theta = self.matrices(torch.as_tensor(angle, device=device), torch.as_tensor(translate, device=device),
+                              torch.as_tensor(scale, device=device), n)
+        # Normalize is folded around the resampling (which is linear): a scale before, a shift after
+        gain, before, after = self._normalize_terms(batch)
+        source = batch
+        if batch.dtype == torch.uint8 or not _is_value(gain, 1.0):
+            source = batch * gain  # uint8 × float gives float: conversion, /255 and /std in one pass
+        if not _is_value(before, 0.0):
+            source = source + before
+        out = F.grid_sample(source, self._grid(theta.to(source.dtype)), mode=mode, padding_mode="zeros",
+                            align_corners=False)
+        return out if _is_value(after, 0.0) else out.add_(after)
+
+    def _normalize_terms(self, batch: torch.Tensor) -> tuple:
+        """Per channel: ``gain`` and ``before`` applied to the input, ``after`` added to the output.
+
+        ``((x / unit) - mean) / std = x * gain + before + after``, with the padding (0 after
+        ``before``) landing on ``(fill - mean) / std``; scalars when all channels agree.
+        """
+        channels = batch.shape[1]
+        mean, std = (self.mean, self.std) if self.mean is not None else ((0.0,), (1.0,))
+        mean, std = (mean * channels, std * channels) if len(mean) == 1 else (mean, std)
+        unit = 255.0 if batch.dtype == torch.uint8 else 1.0
+        terms = [[1 / (unit * s) for s in std], [-self.fill / s for s in std],
+                 [(self.fill - m) / s for m, s in zip(mean, std, strict=True)]]
+        return tuple(values[0] if len(set(values)) == 1 else
+                     torch.tensor(values, dtype=torch.float32, device=batch.device).view(1, -1, 1, 1)
+                     for values in terms)
+
+    def __call__(self, batch: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Augment ``batch`` (``N×C×H×W``, float in ``[0, 1]`` or uint8) with fresh random parameters per sample."""
+        self._check_batch(batch)
+        return self.apply(batch, **self.sample_params(len(batch), generator))
+
+
+def _is_value(term: float | torch.Tensor, value: float) -> bool:
+    return isinstance(term, float) and term == value
+
+
+def _gray_batch(images: torch.Tensor, name: str) -> torch.Tensor:
+    if not torch.is_tensor(images) or not images.is_floating_point() or images.ndim not in (2, 3, 4):
+        described = f"{images.dtype} {tuple(images.shape)}" if torch.is_tensor(images) else type(images).__name__
+        raise ValueError(f"{name} must be float images H×W, N×H×W or N×C×H×W, got {described}")
+    if images.ndim == 4 and images.shape[1] not in (1, 3):
+        raise ValueError(f"{name} has {images.shape[1]} channels; allowed: 1 (grey) or 3 (RGB)")
+    images = images.reshape(-1, 1, *images.shape[-2:]) if images.ndim < 4 else images
+    return images.mean(dim=1, keepdim=True)
+
+
+_SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8
+
+
+def _gradients(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    kernel = torch.stack([_SOBEL, _SOBEL.T]).unsqueeze(1).to(images)
+    g = F.conv2d(F.pad(images, (1, 1, 1, 1), mode="replicate"), kernel)  # replicate: no edge at the border
+    return g[:, 0], g[:, 1]
+
+
+def sharpness(images: torch.Tensor) -> torch.Tensor:
+    """Edge sharpness per image: the mean squared (Sobel) gradient. Blurring lowers it.
+
+    Example:
+        >>> digit = load_mnist()[0][:1].float() / 255
+        >>> bool(sharpness(digit) > sharpness(torch.nn.functional.avg_pool2d(digit, 3, 1, 1)))
+        True
+
+    Used in 02_augmentation_preview.
+    """
+    gx, gy = _gradients(_gray_batch(images, "images"))
+    return (gx**2 + gy**2).mean(dim=(-2, -1))
+
+
+def jaggedness(images: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
+    """Staircase score per image: how much the intensity changes *along* edges, relative to across them.
+
+    Along a smooth edge the intensity is constant, so the gradient points straight across
+    it. The edge direction is taken from a Gaussian-smoothed copy (``sigma`` pixels); on
+    edge pixels we sum ``|gradient · edge direction|`` and divide by ``|gradient|``. A
+    staircase (jagged) edge makes the raw gradient swing from side to side and scores high;
+    blur alone does not change the ratio.
+
+    Example:
+        >>> digit = load_mnist()[0][:1].float() / 255
+        >>> jaggedness(digit).shape
+        torch.Size([1])
+
+    Used in 02_augmentation_preview.
+    """
+    if sigma <= 0:
+        raise ValueError(f"sigma={sigma} must be positive")
+    images = _gray_batch(images, "images")
+    radius = max(1, math.ceil(3 * sigma))
+    t = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
+    w = torch.exp(-(t**2) / (2 * sigma**2))
+    w = w / w.sum()
+    padded = F.pad(images, (radius, radius, radius, radius), mode="replicate")
+    smooth = F.conv2d(F.conv2d(padded, w.view(1, 1, 1, -1)), w.view(1, 1, -1, 1))
+    gx, gy = _gradients(images)
+    sx, sy = _gradients(smooth)
+    strength = torch.sqrt(sx**2 + sy**2)
+    on_edge = strength > 0.1 * strength.amax(dim=(-2, -1), keepdim=True).clamp_min(1e-12)
+    along = (gx * -sy + gy * sx).abs() / strength.clamp_min(1e-12)
+    across = torch.sqrt(gx**2 + gy**2)
+    return (along * on_edge).sum(dim=(-2, -1)) / (across * on_edge).sum(dim=(-2, -1)).clamp_min(1e-12)

@@ -1,0 +1,156 @@
+"""Interactive explorers: sliders that show what an augmentation does, live.
+
+``AugmentationExplorer`` puts the lecture's augmentation parameters on sliders (angle,
+translation, scale), a dropdown for the interpolation and a toggle for ``Normalize``; the
+digit next to its augmented copy is redrawn on every change, in a few milliseconds.
+
+Used in 02_augmentation_preview.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+import torch
+from IPython.display import Image, display
+from PIL import Image as PILImage
+
+from helpers.plotting import show_images
+from helpers.transforms import INTERPOLATION_NAMES, FusedAugment
+
+COLOUR_MAP = "RdBu_r"
+"""Values −1 … 0 … +1 are drawn blue … white … red: Normalize's shift of the background shows."""
+
+
+class AugmentationExplorer:
+    """Sliders for the lecture's augmentation of one digit, with the image redrawn on every change.
+
+    ``explorer.widget`` is an ``ipywidgets.interactive``: a digit dropdown, sliders for the
+    angle (degrees), the translation (pixels right/down, the lecture's crop offset), an extra
+    scale on top of the lecture's 32/28 zoom, an interpolation dropdown and a ``Normalize``
+    toggle. Its output is one PNG image (original | augmented, on a fixed −1…+1 colour scale)
+    and one caption line. The augmentation is ``FusedAugment.apply`` with fixed parameters.
+
+    Example:
+        >>> images, labels = load_mnist()
+        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+        >>> explorer.controls["angle"].value = 20   # what moving the slider does
+        >>> explorer.caption.startswith("angle +20°")
+        True
+
+    Used in 02_augmentation_preview.
+    """
+
+    def __init__(
+        self,
+        images: torch.Tensor,
+        labels: torch.Tensor | Sequence[int] | None = None,
+        choices: Sequence[int] | None = None,
+        mean: Sequence[float] = (0.5,),
+        std: Sequence[float] = (0.5,),
+        resize: int = 32,
+        crop: int = 28,
+        pixel_size: int = 6,
+    ) -> None:
+        images = torch.as_tensor(images)
+        if images.dtype != torch.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[1] != 1):
+            raise ValueError(f"images must be uint8 grey digits N×H×W or N×1×H×W, got {images.dtype} "
+                             f"{tuple(images.shape)}")
+        if len(mean) != 1 or len(std) != 1:
+            raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need exactly one value each (grey images)")
+        if pixel_size < 1:
+            raise ValueError(f"pixel_size={pixel_size} must be at least 1")
+        self.images = images.reshape(len(images), 1, *images.shape[-2:])
+        choices = list(range(min(10, len(images)))) if choices is None else [int(c) for c in choices]
+        if not choices or min(choices) < 0 or max(choices) >= len(images):
+            raise ValueError(f"choices must be a non-empty list of indices in 0…{len(images) - 1}")
+        self.augment = FusedAugment(degrees=0, resize=resize, crop=crop)
+        self.mean, self.std, self.pixel_size = float(mean[0]), float(std[0]), pixel_size
+        self.png, self.caption = b"", ""
+        names = [f"#{i}" if labels is None else f"digit {int(labels[i])} (#{i})" for i in choices]
+        shift = self.augment.resize - self.augment.crop
+        self.controls = {
+            "digit": widgets.Dropdown(options=list(zip(names, choices, strict=True)), value=choices[0],
+                                      description="digit"),
+            "angle": widgets.FloatSlider(value=0, min=-45, max=45, step=1, description="angle (°)"),
+            "shift_x": widgets.FloatSlider(value=0, min=-shift, max=shift, step=0.5, description="shift x (px)"),
+            "shift_y": widgets.FloatSlider(value=0, min=-shift, max=shift, step=0.5, description="shift y (px)"),
+            "scale": widgets.FloatSlider(value=1.0, min=0.6, max=1.6, step=0.05, description="scale ×"),
+            "interpolation": widgets.Dropdown(options=INTERPOLATION_NAMES, value="bilinear",
+                                              description="interpolation"),
+            "normalize": widgets.Checkbox(value=False, description=f"Normalize({self.mean:g}, {self.std:g})"),
+        }
+        self.widget = widgets.interactive(self.show, **self.controls)
+
+    def image(self, digit: int, angle: float = 0.0, shift_x: float = 0.0, shift_y: float = 0.0,
+              scale: float = 1.0, interpolation: str = "bilinear", normalize: bool = False) -> torch.Tensor:
+        """The augmented digit ``1×crop×crop`` for these slider values (normalized if asked)."""
+        batch = self.images[digit: digit + 1].float().div_(255)
+        out = self.augment.apply(batch, angle, (shift_x, shift_y), scale, interpolation=interpolation)[0]
+        return (out - self.mean) / self.std if normalize else out
+
+    def render(self, **values: object) -> tuple[bytes, str]:
+        """PNG bytes (original | augmented) and a caption line for these slider values."""
+        augmented = self.image(**values)
+        original = self.images[values["digit"], :, :, :].float().div(255)
+        if values.get("normalize"):
+            original = (original - self.mean) / self.std
+        png = _png([original[0].numpy(), augmented[0].numpy()], self.pixel_size)
+        caption = (f"angle {values.get('angle', 0):+.0f}°, shift ({values.get('shift_x', 0):+.1f}, "
+                   f"{values.get('shift_y', 0):+.1f}) px, scale {values.get('scale', 1):.2f} × "
+                   f"{self.augment.resize}/{self.augment.crop}, {values.get('interpolation', 'bilinear')}"
+                   f" · values {float(augmented.min()):+.2f}…{float(augmented.max()):+.2f}"
+                   f"{' (normalized)' if values.get('normalize') else ''}")
+        return png, caption
+
+    def show(self, **values: object) -> None:
+        """The ``interactive`` callback: render and display the image and its caption."""
+        self.png, self.caption = self.render(**values)
+        display(Image(data=self.png, format="png"))
+        print(self.caption)
+
+    def time_updates(self, angles: Sequence[float] = (-30, -15, 0, 15, 30)) -> list[float]:
+        """Milliseconds from moving the angle slider to the new image, for each of ``angles`` in turn.
+
+        Goes through the widget as a user does (``controls["angle"].value = …``) and puts the
+        slider back where it was. Each angle must differ from the one before it (the first
+        from the slider's current value), or nothing would be redrawn.
+        """
+        slider = self.controls["angle"]
+        before = slider.value
+        if any(a == b for a, b in zip([before, *angles][:-1], angles, strict=True)):
+            raise ValueError(f"angles={list(angles)}: each must differ from the one before it (the first from the "
+                             f"current angle {before})")
+        times = []
+        for angle in angles:
+            start = time.perf_counter()
+            slider.value = angle
+            times.append(1000 * (time.perf_counter() - start))
+        slider.value = before
+        return times
+
+    def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float = 1.3):
+        """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run."""
+        values = {name: control.value for name, control in self.controls.items()}
+        shown = [self.images[values["digit"], :, :, :].float().div(255)]
+        shown += [self.image(**{**values, "angle": angle, "normalize": False}) for angle in angles]
+        titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
+        return show_images(shown, titles=titles, ncols=len(shown), size=size,
+                           suptitle="the explorer's image at a few angles (interactive in the lab view)")
+
+
+def _png(panels: Sequence[np.ndarray], pixel_size: int) -> bytes:
+    """Panels with values in −1…1 drawn side by side with ``COLOUR_MAP``, each pixel a square, as PNG bytes."""
+    colour = matplotlib.colormaps[COLOUR_MAP]
+    gap = np.ones((panels[0].shape[0], 1, 4))
+    row = [np.concatenate([colour((np.clip(p, -1, 1) + 1) / 2), gap], axis=1) for p in panels]
+    rgb = (np.concatenate(row, axis=1)[:, :-1, :3] * 255).astype(np.uint8)
+    rgb = rgb.repeat(pixel_size, axis=0).repeat(pixel_size, axis=1)
+    buffer = io.BytesIO()
+    PILImage.fromarray(rgb).save(buffer, format="png")
+    return buffer.getvalue()
