@@ -5,7 +5,13 @@ One module per topic — import what a notebook needs from it, e.g.
 
 - ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos
 - ``helpers.plotting``: image grids and the figures of each notebook
-- ``helpers.standardization``: exact statistics, normalize and its inverse
+- ``helpers.standardization``: exact statistics, normalize and its inverse, and the
+  measurements of notebook 03 (small deterministic training runs, 2-feature loss surface, colour patches)
+- ``helpers.training``: the batched learning-curve engine (many small models trained at once)
+- ``helpers.extrapolation``: power-law fit, back-test and bootstrap band of a learning curve
+- ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
+  resampling per batch) and image-quality scores
+- ``helpers.widgets``: the augmentation explorer (ipywidgets sliders)
 - ``helpers.env``: device choice and an environment report
 - ``helpers.course``: where this course lives on GitHub (badges, Colab install)
 

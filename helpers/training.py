@@ -1,0 +1,505 @@
+"""A fast learning-curve engine: many small models trained together, one tensor op per step.
+
+A learning curve trains one model per (training size × repeat) — 30 models for 6 sizes and
+5 repeats. Trained one after another, each through its own ``DataLoader``, that takes about a
+minute on a 2-core CPU; most of the time goes into per-sample Python (PIL, ``ToTensor``,
+collate) and per-step overhead, not arithmetic. Here the images are converted to floats once,
+the weights of all models of one kind are stacked (``torch.func.stack_module_state``), and
+every step updates all of them at once: one gather of all minibatches (``index_select``), one
+batched forward — ``baddbmm`` for a Sequential of Flatten/Linear/ReLU (with hand-written
+gradients), ``torch.func.vmap`` + ``functional_call`` + autograd for any other module, e.g. a
+CNN registered with ``register_model_kind`` — and one SGD update. An optional batched
+``augment(images, generator)`` transforms every training minibatch on the fly.
+
+The optimizer semantics are exactly those of the course loop, per model: model ``(i, r)``
+starts from the weights ``torch.manual_seed(seeds[i, r]); build()`` gives, and sees exactly the
+minibatches ``DataLoader(subset, batch_size, shuffle=True, generator=Generator().manual_seed(
+seeds[i, r]))`` yields, epoch after epoch (the last, smaller batch included), with its loss
+averaged over its own batch and plain SGD (optionally with momentum, as ``torch.optim.SGD``).
+Models on small subsets finish their epochs early and simply drop out of the stack.
+
+Used in 01_learning_curves (and reused by 04_augmentation_vs_more_data).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.func import functional_call, stack_module_state, vmap
+from tqdm.auto import tqdm
+
+from helpers.data import stratified_split
+from helpers.env import pick_device
+
+MLP_HIDDEN = 64
+EVAL_CHUNK = 4096
+Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+
+
+def softmax_model() -> nn.Module:
+    """Softmax regression for 28×28 digits: flatten, one linear layer to 10 logits (``model="softmax"``).
+
+    Used in 01_learning_curves.
+    """
+    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10))
+
+
+def mlp_model() -> nn.Module:
+    """A small multilayer perceptron: 784 → ``MLP_HIDDEN`` (ReLU) → 10 logits (``model="mlp"``).
+
+    Used in 01_learning_curves.
+    """
+    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 10))
+
+
+MODEL_KINDS: dict[str, Callable[[], nn.Module]] = {"softmax": softmax_model, "mlp": mlp_model}
+"""Model kinds by name: a function that builds one fresh, randomly initialised model."""
+
+
+def register_model_kind(name: str, build: Callable[[], nn.Module]) -> None:
+    """Make ``learning_curve(..., model=name)`` train models made by ``build()``.
+
+    ``build()`` returns one ``nn.Module`` mapping images ``N×C×H×W`` to logits ``N×classes``.
+    Modules that are a ``Sequential`` of ``Flatten``/``Linear``/``ReLU`` run as batched
+    matrix products; any other module (e.g. a small CNN) runs through ``torch.func.vmap``.
+    Modules with buffers (BatchNorm) are not supported: each model must be a pure function
+    of its parameters.
+
+    Example:
+        >>> register_model_kind("wide_mlp", lambda: nn.Sequential(
+        ...     nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)))
+
+    Used in 04_augmentation_vs_more_data (a small CNN).
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name={name!r} must be a non-empty string")
+    if not callable(build):
+        raise ValueError(f"build={build!r} must be a callable that returns an nn.Module")
+    MODEL_KINDS[name] = build
+
+
+@dataclass(frozen=True)
+class CurvePlan:
+    """What each model of a learning curve trains on: ``subsets[i][r]`` (indices into the images)
+    and ``seeds[i, r]`` (its initial weights and its shuffling) for size ``sizes[i]``, repeat ``r``."""
+
+    sizes: tuple[int, ...]
+    subsets: tuple[tuple[torch.Tensor, ...], ...]
+    seeds: torch.Tensor
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """The measured learning curve: one row per training size, one column per repeat.
+
+    ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
+    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run.
+    """
+
+    model: str
+    sizes: np.ndarray
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    fit_time: np.ndarray
+    epochs: int
+
+    @property
+    def repeats(self) -> int:
+        return self.val_acc.shape[1]
+
+    def summary(self) -> str:
+        """A small table: size, mean ± std train and validation accuracy (%)."""
+        rows = [f"{'size':>6}  {'train acc %':>12}  {'val acc %':>12}"]
+        for n, tr, va in zip(self.sizes, self.train_acc * 100, self.val_acc * 100, strict=True):
+            rows.append(f"{n:>6}  {tr.mean():6.1f} ± {tr.std():3.1f}  {va.mean():6.1f} ± {va.std():3.1f}")
+        return "\n".join(rows)
+
+
+def plan_learning_curve(
+    labels: torch.Tensor,
+    train_pool: torch.Tensor | Sequence[int],
+    val_idx: torch.Tensor | Sequence[int],
+    sizes: Sequence[int],
+    repeats: int = 5,
+    seed: int = 0,
+) -> CurvePlan:
+    """Draw the class-balanced training subsets and per-model seeds of a learning curve.
+
+    Checks the arguments (see ``learning_curve``) and is deterministic for a ``seed``; each
+    (size, repeat) gets its own subset of ``train_pool`` and its own seed.
+
+    Example:
+        >>> _, labels = load_mnist()
+        >>> parts = stratified_split(labels)
+        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
+        >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape)
+        ([500, 500], (2, 2))
+
+    Used in 01_learning_curves (through ``learning_curve``) and benchmarks/bench_learning_curve.py.
+    """
+    labels = torch.as_tensor(labels)
+    train_pool, val_idx = torch.as_tensor(train_pool).long(), torch.as_tensor(val_idx).long()
+    _check_plan_args(train_pool, val_idx, sizes, repeats)
+    generator = torch.Generator().manual_seed(seed)
+    seeds = torch.randint(0, 2**31 - 1, (len(sizes), repeats), generator=generator)
+    pool_labels = labels[train_pool]
+    subsets = tuple(
+        tuple(train_pool[stratified_split(pool_labels, {"train": int(n)}, seed=int(s))["train"]] for s in row)
+        for n, row in zip(sizes, seeds, strict=True)
+    )
+    return CurvePlan(tuple(int(n) for n in sizes), subsets, seeds)
+
+
+def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Sequence[int], repeats: int) -> None:
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("sizes is empty; give at least one training size, e.g. [100, 500, 1000]")
+    if any(not isinstance(n, int | np.integer) or n < 1 for n in sizes):
+        raise ValueError(f"sizes={sizes} must contain positive integers only")
+    duplicates = sorted({n for n in sizes if sizes.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"sizes={sizes} has duplicates {duplicates}; each training size may appear once")
+    if any(b <= a for a, b in zip(sizes, sizes[1:], strict=False)):
+        raise ValueError(f"sizes={sizes} must be strictly increasing, e.g. [100, 250, 500]")
+    if sizes[-1] > len(train_pool):
+        raise ValueError(f"sizes has {sizes[-1]} but train_pool has only {len(train_pool)} examples; "
+                         f"allowed: sizes up to {len(train_pool)}")
+    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats={repeats!r} must be an integer ≥ 1")
+    if len(val_idx) == 0:
+        raise ValueError("val_idx is empty; give the indices of the held-out validation set")
+    overlap = np.intersect1d(train_pool.numpy(), val_idx.numpy())
+    if len(overlap):
+        raise ValueError(f"val_idx shares {len(overlap)} indices with train_pool (e.g. {overlap[:3].tolist()}); "
+                         "the validation set must be disjoint from the training data")
+
+
+def learning_curve(
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    train_pool: torch.Tensor | Sequence[int],
+    val_idx: torch.Tensor | Sequence[int],
+    sizes: Sequence[int],
+    model: str = "softmax",
+    repeats: int = 5,
+    epochs: int = 10,
+    batch_size: int = 64,
+    lr: float = 0.1,
+    momentum: float = 0.0,
+    seed: int = 0,
+    augment: Augment | None = None,
+    device: str | torch.device | None = None,
+    progress: bool = True,
+    cpu_threads: int | None = 1,
+) -> LearningCurve:
+    """Train ``len(sizes) × repeats`` models of one kind together and measure their accuracy.
+
+    Each model trains exactly as the usual one-model loop would (same initial weights, same
+    minibatches, same SGD updates — see the module docstring), so the result equals that
+    loop's up to floating-point rounding; it only runs all models in the same tensor ops.
+
+    Args:
+        images: ``uint8`` images ``N×H×W`` or ``N×C×H×W`` (scaled to ``[0, 1]``), or floats.
+        labels: class of each image, ``int64`` ``N``.
+        train_pool: indices the class-balanced training subsets are drawn from.
+        val_idx: held-out indices every model is evaluated on (the validation split; the test
+            split only once, at the very end). Must not overlap ``train_pool``.
+        sizes: strictly increasing training sizes, each at most ``len(train_pool)``.
+        model: a name in ``MODEL_KINDS`` (``"softmax"``, ``"mlp"``, or one you registered).
+        repeats: models per size, each with its own subset, initial weights and shuffling.
+        epochs: passes over its own subset, counted per model.
+        batch_size, lr, momentum: minibatch SGD as ``torch.optim.SGD(lr=lr, momentum=momentum)``.
+        seed: makes the whole curve reproducible.
+        augment: optional batched augmentation ``augment(images_batch, generator)`` applied
+            to every training minibatch: ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the
+            training device — the minibatches of all models still training, stacked, padded
+            with all-zero images to a full batch each — and a ``torch.Generator`` on that
+            device (seeded from ``seed``); returns images of the same shape. Evaluation
+            never augments.
+        device: where to train; default ``pick_device()`` (cuda when available).
+        progress: show a tqdm progress bar over the training steps.
+        cpu_threads: torch threads while training on a CPU (restored afterwards); ``None``
+            keeps torch's setting. One thread is the robust default for these small per-step
+            tensors: on an idle 2-core CPU two threads were ~1.5× faster, but as soon as
+            another process ran, OpenMP's waiting made the same run 5–10× slower.
+
+    Example:
+        >>> images, labels = load_mnist()
+        >>> parts = stratified_split(labels)
+        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [100, 1000], repeats=2)
+        >>> curve.val_acc.shape
+        (2, 2)
+
+    Used in 01_learning_curves.
+    """
+    _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads)
+    plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
+    device = torch.device(device) if device is not None else pick_device()
+    with _cpu_threads(cpu_threads if device.type == "cpu" else None):
+        run = _BatchedRun(images, labels, plan, torch.as_tensor(val_idx).long(), model, device)
+        fit_time = run.train(epochs, batch_size, lr, momentum, augment, seed, progress)
+        train_acc, val_acc = run.evaluate()
+    shape = (len(plan.sizes), repeats)
+    return LearningCurve(model, np.array(plan.sizes), train_acc.reshape(shape), val_acc.reshape(shape),
+                         fit_time.reshape(shape), epochs)
+
+
+@contextmanager
+def _cpu_threads(threads: int | None) -> Iterator[None]:
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads) -> None:
+    if model not in MODEL_KINDS:
+        raise ValueError(f"model={model!r} is unknown; allowed values: {', '.join(MODEL_KINDS)} "
+                         "(or add one with register_model_kind)")
+    if not isinstance(epochs, int) or epochs <= 0:
+        raise ValueError(f"epochs={epochs!r} must be a positive integer")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
+    if not lr > 0:
+        raise ValueError(f"lr={lr!r} must be positive")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum={momentum!r} must lie in [0, 1)")
+    if cpu_threads is not None and (not isinstance(cpu_threads, int) or cpu_threads < 1):
+        raise ValueError(f"cpu_threads={cpu_threads!r} must be None or a positive integer")
+    if augment is not None and not callable(augment):
+        raise ValueError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
+    if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
+        raise ValueError(f"images must be N×H×W or N×C×H×W with one label each; got images of shape "
+                         f"{tuple(torch.as_tensor(images).shape)} and {len(labels)} labels")
+
+
+class _BatchedRun:
+    """The state of one batched training run: inputs on the device, stacked parameters, schedule.
+
+    Models are ordered from the largest training size down, so the models still training at
+    any step are always a prefix ``[:k]`` of the stack (``k`` shrinks as small subsets finish).
+    """
+
+    def __init__(self, images, labels, plan: CurvePlan, val_idx, model: str, device: torch.device) -> None:
+        self.device, self.model, self.repeats = device, model, plan.seeds.shape[1]
+        self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
+        self.sizes = [plan.sizes[i] for i in self.groups]
+        images, labels = torch.as_tensor(images), torch.as_tensor(labels)
+        used = torch.cat([s for row in plan.subsets for s in row] + [val_idx]).unique()
+        position = torch.full((len(images),), -1, dtype=torch.long)
+        position[used] = torch.arange(len(used))
+        x = images[used].unsqueeze(1) if images.ndim == 3 else images[used]
+        x = x.float().div(255) if x.dtype == torch.uint8 else x.float()
+        self.pad = len(used)  # index of an all-zero example that pads the short last batch of an epoch
+        self.x = torch.cat([x, torch.zeros_like(x[:1])]).to(device)
+        self.y = torch.cat([labels[used], labels[:1]]).to(device)
+        self.subsets = [[position[s] for s in plan.subsets[i]] for i in self.groups]
+        self.val = position[val_idx].to(device)
+        self.seeds = [[int(s) for s in plan.seeds[i]] for i in self.groups]
+        self.template, self.params = _stacked_models(model, [s for row in self.seeds for s in row], device)
+        self.forward = _batched_forward(self.template)
+        self.layers = _linear_layers(self.template)
+
+    def train(self, epochs, batch_size, lr, momentum, augment, seed, progress) -> np.ndarray:
+        """Run all steps; returns each model's share of the wall time (s)."""
+        steps_per_epoch = [math.ceil(n / batch_size) for n in self.sizes]
+        total = [epochs * s for s in steps_per_epoch]
+        shufflers = [[torch.Generator().manual_seed(s) for s in row] for row in self.seeds]
+        orders: list[torch.Tensor] = [torch.empty(0)] * len(self.sizes)
+        buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if momentum else None
+        aug_generator = torch.Generator(device=self.device).manual_seed(seed) if augment else None
+        fit_time, clock = np.zeros(len(self.sizes) * self.repeats), _ShareClock(self.device)
+        for t in tqdm(range(total[0]), desc=f"{len(fit_time)} {self.model} models", disable=not progress,
+                      mininterval=0.5):
+            active = [g for g in range(len(self.sizes)) if t < total[g]]
+            clock.switch(fit_time, len(active) * self.repeats)
+            rows = []
+            for g in active:
+                k = t % steps_per_epoch[g]
+                if k == 0:  # a new epoch for the models of this size
+                    orders[g] = self._epoch_order(g, shufflers[g], steps_per_epoch[g] * batch_size)
+                rows.append(orders[g][:, k * batch_size:(k + 1) * batch_size])
+            self._step(torch.cat(rows), lr, momentum, buffers, augment, aug_generator)
+        clock.switch(fit_time, 0)
+        return fit_time.reshape(len(self.sizes), self.repeats)[::-1].ravel()  # back to plan order
+
+    def _epoch_order(self, group: int, generators: list, length: int) -> torch.Tensor:
+        """Each model's shuffled positions for one epoch, padded to ``length`` with the pad example."""
+        order = torch.full((self.repeats, length), self.pad, dtype=torch.long)
+        for r, (subset, generator) in enumerate(zip(self.subsets[group], generators, strict=True)):
+            order[r, :len(subset)] = subset[dataloader_epoch_order(len(subset), generator)]
+        return order.to(self.device)
+
+    def _step(self, index, lr, momentum, buffers, augment, aug_generator) -> None:
+        """One SGD step of the first ``len(index)`` models, each on its own minibatch ``index[m]``."""
+        k = len(index)
+        valid = index != self.pad
+        weight = (valid / valid.sum(1, keepdim=True)).flatten()  # each model's loss is the mean over its batch
+        x = self.x.index_select(0, index.flatten())
+        if augment is not None:
+            x = augment(x, aug_generator)
+        x, y = x.view(*index.shape, *x.shape[1:]), self.y[index]
+        params = {name: p[:k] for name, p in self.params.items()}
+        if self.layers is not None:
+            grads = _linear_stack_gradients(self.layers, params, x, y, weight)
+        else:
+            grads = _autograd_gradients(self.forward, params, x, y, weight)
+        with torch.no_grad():
+            for name, p in params.items():
+                g = grads[name]
+                if buffers is not None:  # torch.optim.SGD's momentum (dampening 0, no Nesterov)
+                    g = buffers[name][:k].mul_(momentum).add_(g)
+                p.add_(g, alpha=-lr)
+
+    @torch.no_grad()
+    def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
+        """Accuracy of every model on its own training subset and on the held-out set, in plan order."""
+        train_acc, val_acc = [], []
+        for g, subsets in enumerate(self.subsets):
+            rows = slice(g * self.repeats, (g + 1) * self.repeats)
+            params = {name: p[rows] for name, p in self.params.items()}
+            train_acc.insert(0, self._accuracy(params, torch.stack(subsets).to(self.device)))
+            val_acc.insert(0, self._accuracy(params, self.val.expand(self.repeats, -1)))
+        return torch.cat(train_acc).numpy(), torch.cat(val_acc).numpy()
+
+    def _accuracy(self, params: dict, index: torch.Tensor) -> torch.Tensor:
+        correct = torch.zeros(len(index), device=self.device)
+        for start in range(0, index.shape[1], EVAL_CHUNK):
+            chunk = index[:, start:start + EVAL_CHUNK]
+            x = self.x.index_select(0, chunk.flatten()).view(*chunk.shape, *self.x.shape[1:])
+            correct += (self.forward(params, x).argmax(-1) == self.y[chunk]).sum(1)
+        return (correct / index.shape[1]).double().cpu()
+
+
+class _ShareClock:
+    """Shares wall time among the models that were training: ``switch`` when their number changes."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device, self.active, self.start = device, 0, time.perf_counter()
+
+    def switch(self, fit_time: np.ndarray, active: int) -> None:
+        if active == self.active:
+            return
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        now = time.perf_counter()
+        if self.active:
+            fit_time[:self.active] += (now - self.start) / self.active
+        self.active, self.start = active, now
+
+
+def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
+    """The order in which one epoch of ``DataLoader(data, shuffle=True, generator=generator)`` visits
+    ``n`` examples, drawing from ``generator`` exactly as that DataLoader does.
+
+    Per epoch the DataLoader's iterator draws a base seed, its ``RandomSampler`` draws one
+    permutation, and, asked for more at the end of the epoch, one more that it discards. A unit
+    test checks this against a real ``DataLoader``, so a change in PyTorch is noticed.
+
+    Example:
+        >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
+        tensor([0, 1, 2, 3, 4])
+
+    Used by ``learning_curve`` (01_learning_curves).
+    """
+    torch.empty((), dtype=torch.int64).random_(generator=generator)
+    order = torch.randperm(n, generator=generator)
+    torch.randperm(n, generator=generator)
+    return order
+
+
+def _stacked_models(model: str, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
+    """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked."""
+    build = MODEL_KINDS[model]
+    with torch.random.fork_rng(devices=[]):
+        models = []
+        for seed in seeds:
+            torch.default_generator.manual_seed(seed)  # = torch.manual_seed(seed) for a model built on the CPU
+            models.append(build())
+    params, buffers = stack_module_state(models)
+    if buffers:
+        raise ValueError(f"model={model!r} has buffers {list(buffers)}; use a model without BatchNorm-like state")
+    return models[0].to(device), {name: p.detach().to(device) for name, p in params.items()}
+
+
+def _linear_layers(template: nn.Module) -> list[nn.Module] | None:
+    """The layers of a ``Sequential`` of ``Flatten()`` then Linear/ReLU layers only (else ``None``)."""
+    layers = list(template) if isinstance(template, nn.Sequential) else []
+    if (len(layers) > 1 and isinstance(layers[0], nn.Flatten) and layers[0].start_dim == 1
+            and all(isinstance(m, nn.Linear | nn.ReLU) for m in layers[1:])):
+        return layers
+    return None
+
+
+def _batched_forward(template: nn.Module) -> Callable[[dict, torch.Tensor], torch.Tensor]:
+    """``forward(params, x)``: logits ``K×B×classes`` of ``K`` stacked models on their own ``x`` ``K×B×…``."""
+    layers = _linear_layers(template)
+    if layers is not None:
+        return lambda params, x: _linear_stack_forward(layers, params, x)[0].mT
+    return vmap(lambda p, xb: functional_call(template, p, (xb,)))
+
+
+def _linear_stack_forward(layers: list[nn.Module], params: dict, x: torch.Tensor) -> tuple[torch.Tensor, list]:
+    """A Sequential of Flatten/Linear/ReLU as batched matrix products, one ``baddbmm`` per layer.
+
+    Works with activations laid out features-first, ``K×features×B`` (softmax over a short,
+    contiguous last dimension of 10 classes is ~20× slower in PyTorch on CPU than over this
+    layout's dimension 1). Returns the logits ``K×classes×B`` and, for the backward pass, the
+    input of every Linear and the output of every ReLU.
+    """
+    saved = []
+    x = x.flatten(2).mT  # K×features×B, a view
+    for i, layer in enumerate(layers[1:], start=1):
+        if isinstance(layer, nn.ReLU):
+            x = x.relu()
+            saved.append((i, x))
+        elif isinstance(layer, nn.Linear):
+            saved.append((i, x))
+            weight, bias = params[f"{i}.weight"], params.get(f"{i}.bias")
+            x = weight @ x if bias is None else torch.baddbmm(bias.unsqueeze(2), weight, x)
+    return x, saved
+
+
+def _linear_stack_gradients(layers, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
+    """Gradients of ``sum(weight · cross_entropy)`` for a linear stack, written out by hand.
+
+    The same numbers autograd gives (a unit test checks it), with fewer and faster ops: the
+    softmax cross-entropy gradient is ``softmax(logits) − onehot(y)``, and no gradient of the
+    input images is formed.
+    """
+    logits, saved = _linear_stack_forward(layers, params, x)
+    grad = logits.softmax(1)  # K×classes×B
+    grad.scatter_add_(1, y.unsqueeze(1), torch.full_like(grad[:, :1], -1.0))
+    grad.mul_(weight.view(y.shape[0], 1, y.shape[1]))
+    grads = {}
+    first_linear = next(i for i, m in enumerate(layers) if isinstance(m, nn.Linear))
+    for i, inputs in reversed(saved):
+        if isinstance(layers[i], nn.ReLU):
+            grad = grad * (inputs > 0)
+            continue
+        grads[f"{i}.weight"] = grad @ inputs.mT
+        if f"{i}.bias" in params:
+            grads[f"{i}.bias"] = grad.sum(2)
+        if i != first_linear:
+            grad = params[f"{i}.weight"].mT @ grad
+    return grads
+
+
+def _autograd_gradients(forward, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
+    """Gradients of ``sum(weight · cross_entropy)`` for any module, through autograd (and vmap)."""
+    leaves = {name: p.detach().requires_grad_() for name, p in params.items()}
+    logits = forward(leaves, x)
+    loss = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none")
+    grads = torch.autograd.grad((loss * weight).sum(), list(leaves.values()))
+    return dict(zip(leaves, grads, strict=True))

@@ -1,0 +1,222 @@
+"""The batched learning-curve engine: same training as the one-model-at-a-time loop, checks, options."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.func import functional_call, vmap
+from torch.utils.data import DataLoader, TensorDataset
+
+from helpers.data import stratified_split
+from helpers.training import (
+    MODEL_KINDS,
+    _autograd_gradients,
+    _linear_layers,
+    _linear_stack_gradients,
+    _stacked_models,
+    dataloader_epoch_order,
+    learning_curve,
+    plan_learning_curve,
+    register_model_kind,
+)
+
+SIZES = [40, 100]  # with batch size 16: 2 full batches + 8, 6 full batches + 4
+SMALL = {"repeats": 2, "epochs": 3, "batch_size": 16, "progress": False, "device": "cpu"}
+
+
+def tiny_cnn() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(1, 4, 5, stride=2), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 12 * 12, 10))
+
+
+def mlp_without_bias() -> nn.Module:
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 16, bias=False), nn.ReLU(), nn.Linear(16, 10, bias=False))
+
+
+@pytest.fixture(scope="module")
+def data(mnist):
+    images, labels = mnist
+    return images, labels, stratified_split(labels, seed=0)
+
+
+def course_loop(images, labels, subset, val_idx, seed, model, epochs, batch_size, lr, momentum):
+    """The usual loop, one model at a time: returns (train accuracy, validation accuracy)."""
+    x, y = images.float().div(255).unsqueeze(1), labels
+    torch.manual_seed(seed)
+    net = MODEL_KINDS[model]()
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+    loader = DataLoader(TensorDataset(x[subset], y[subset]), batch_size=batch_size, shuffle=True,
+                        generator=torch.Generator().manual_seed(seed))
+    for _ in range(epochs):
+        for xb, yb in loader:
+            loss = F.cross_entropy(net(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    with torch.no_grad():
+        return tuple(float((net(x[i]).argmax(1) == y[i]).float().mean()) for i in (subset, val_idx))
+
+
+@pytest.mark.parametrize(("model", "momentum"), [("softmax", 0.0), ("mlp", 0.0), ("softmax", 0.9), ("tiny_cnn", 0.0),
+                                                 ("mlp_without_bias", 0.0)])
+def test_batched_engine_matches_sequential_training_within_1pp(data, model, momentum, monkeypatch):
+    monkeypatch.setitem(MODEL_KINDS, "tiny_cnn", tiny_cnn)
+    monkeypatch.setitem(MODEL_KINDS, "mlp_without_bias", mlp_without_bias)
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=model, lr=0.05,
+                           momentum=momentum, seed=3, **SMALL)
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], SIZES, repeats=2, seed=3)
+    for i, (subsets, seeds) in enumerate(zip(plan.subsets, plan.seeds, strict=True)):
+        for r, (subset, seed) in enumerate(zip(subsets, seeds, strict=True)):
+            train_acc, val_acc = course_loop(images, labels, subset, splits["val"], int(seed), model, 3, 16, 0.05,
+                                             momentum)
+            assert abs(curve.train_acc[i, r] - train_acc) <= 0.01, (model, i, r)
+            assert abs(curve.val_acc[i, r] - val_acc) <= 0.01, (model, i, r)
+    assert curve.val_acc.mean() > 0.2, "the models learned something (10 classes: chance is 0.1)"
+
+
+def test_dataloader_epoch_order_is_the_dataloaders_shuffle():
+    for n in (5, 16, 100):
+        loader = DataLoader(range(n), batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(n))
+        ours = torch.Generator().manual_seed(n)
+        for _ in range(3):
+            assert torch.equal(torch.cat(list(loader)), dataloader_epoch_order(n, ours))
+
+
+@pytest.mark.parametrize("model", ["softmax", "mlp"])
+def test_hand_written_gradients_equal_autograd_through_vmap(model):
+    template, params = _stacked_models(model, [1, 2, 3], torch.device("cpu"))
+    x, y = torch.rand(3, 7, 1, 28, 28), torch.randint(0, 10, (3, 7))
+    weight = torch.rand(21)
+    generic = vmap(lambda p, xb: functional_call(template, p, (xb,)))
+    ours = _linear_stack_gradients(_linear_layers(template), params, x, y, weight)
+    reference = _autograd_gradients(generic, params, x, y, weight)
+    assert ours.keys() == reference.keys()
+    for name in ours:
+        torch.testing.assert_close(ours[name], reference[name], rtol=1e-4, atol=1e-6)
+
+
+def test_only_flatten_linear_relu_stacks_take_the_hand_written_path():
+    assert _linear_layers(MODEL_KINDS["mlp"]()) is not None and _linear_layers(mlp_without_bias()) is not None
+    assert _linear_layers(tiny_cnn()) is None, "a CNN goes through vmap and autograd"
+    assert _linear_layers(nn.Sequential(nn.Linear(28, 10))) is None, "without Flatten, Linear acts on the last axis"
+
+
+def test_models_start_from_the_weights_of_manual_seed_and_build():
+    _, params = _stacked_models("mlp", [7, 8], torch.device("cpu"))
+    torch.manual_seed(8)
+    second = MODEL_KINDS["mlp"]()
+    for name, value in second.named_parameters():
+        assert torch.equal(params[name][1], value.detach())
+
+
+def test_plan_draws_class_balanced_subsets_of_the_pool(data):
+    _, labels, splits = data
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], [100, 1000], repeats=3, seed=0)
+    pool = set(splits["train"].tolist())
+    for n, subsets in zip(plan.sizes, plan.subsets, strict=True):
+        assert len(subsets) == 3
+        for subset in subsets:
+            assert len(subset) == len(set(subset.tolist())) == n and set(subset.tolist()) <= pool
+            assert torch.bincount(labels[subset], minlength=10).tolist() == [n // 10] * 10
+        assert not torch.equal(subsets[0].sort().values, subsets[1].sort().values), "repeats get other subsets"
+    assert len(set(plan.seeds.flatten().tolist())) == 6
+
+
+def test_reproducible_for_a_seed_and_different_for_another(data):
+    images, labels, splits = data
+    runs = [learning_curve(images, labels, splits["train"], splits["val"], SIZES, seed=s, **SMALL) for s in (0, 0, 1)]
+    assert np.array_equal(runs[0].val_acc, runs[1].val_acc) and np.array_equal(runs[0].train_acc, runs[1].train_acc)
+    assert not np.array_equal(runs[0].val_acc, runs[2].val_acc)
+
+
+def test_result_shapes_and_fit_time(data):
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 60, 300], **SMALL)
+    assert curve.sizes.tolist() == [20, 60, 300] and curve.model == "softmax" and curve.epochs == 3
+    assert curve.train_acc.shape == curve.val_acc.shape == curve.fit_time.shape == (3, 2)
+    assert ((curve.val_acc >= 0) & (curve.val_acc <= 1)).all()
+    assert (curve.fit_time > 0).all() and curve.fit_time[-1].mean() > curve.fit_time[0].mean()
+    assert "300" in curve.summary().splitlines()[-1]
+
+
+def test_augment_gets_every_training_batch_and_never_the_evaluation(data):
+    images, labels, splits = data
+    calls = []
+
+    def identity(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        calls.append((tuple(batch.shape), batch.dtype, float(batch.min()), float(batch.max()), type(generator)))
+        return batch
+
+    plain = learning_curve(images, labels, splits["train"], splits["val"], SIZES, **SMALL)
+    augmented = learning_curve(images, labels, splits["train"], splits["val"], SIZES, augment=identity, **SMALL)
+    assert np.array_equal(plain.val_acc, augmented.val_acc), "an identity augmentation changes nothing"
+    assert len(calls) == 3 * 7, "one call per training step: 3 epochs × 7 steps of the largest subset"
+    assert calls[0][0] == (2 * 2 * 16, 1, 28, 28) and calls[-1][0] == (2 * 16, 1, 28, 28)
+    assert all(c[1] == torch.float32 and 0 <= c[2] and c[3] <= 1 and c[4] is torch.Generator for c in calls)
+    blank = learning_curve(images, labels, splits["train"], splits["val"], SIZES,
+                           augment=lambda batch, generator: torch.zeros_like(batch), **SMALL)
+    assert blank.val_acc.max() < 0.2, "trained on blank images, the models cannot beat chance by much"
+
+
+def test_cpu_threads_are_restored(data):
+    images, labels, splits = data
+    before = torch.get_num_threads()
+    learning_curve(images, labels, splits["train"], splits["val"], [20, 40], cpu_threads=1, **SMALL)
+    assert torch.get_num_threads() == before
+
+
+def test_registered_model_kinds_are_trained(data, monkeypatch):
+    monkeypatch.setattr("helpers.training.MODEL_KINDS", dict(MODEL_KINDS))
+    register_model_kind("tiny_cnn", tiny_cnn)
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model="tiny_cnn", **SMALL)
+    assert curve.model == "tiny_cnn" and curve.val_acc.shape == (2, 2)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"sizes": [100, 5000]}, "sizes has 5000 but train_pool has only 3500"),
+    ({"sizes": []}, "sizes is empty"),
+    ({"sizes": [500, 100]}, "sizes=.* must be strictly increasing"),
+    ({"sizes": [100, 100, 200]}, "sizes=.* has duplicates \\[100\\]"),
+    ({"sizes": [0, 100]}, "sizes=.* must contain positive integers"),
+    ({"repeats": 0}, "repeats=0 must be an integer ≥ 1"),
+    ({"val_idx": "overlap"}, "val_idx shares 10 indices with train_pool"),
+    ({"val_idx": []}, "val_idx is empty"),
+    ({"epochs": 0}, "epochs=0 must be a positive integer"),
+    ({"epochs": -2}, "epochs=-2 must be a positive integer"),
+    ({"model": "resnet"}, "model='resnet' is unknown; allowed values: softmax, mlp"),
+    ({"batch_size": 0}, "batch_size=0 must be a positive integer"),
+    ({"lr": 0.0}, "lr=0.0 must be positive"),
+    ({"momentum": 1.0}, "momentum=1.0 must lie in \\[0, 1\\)"),
+    ({"cpu_threads": 0}, "cpu_threads=0 must be None or a positive integer"),
+    ({"augment": "flip"}, "augment='flip' must be None or a callable"),
+    ({"images": "flat"}, "images must be N×H×W or N×C×H×W"),
+])
+def test_bad_input_names_the_parameter(data, changes, message):
+    images, labels, splits = data
+    args = {"images": images, "labels": labels, "train_pool": splits["train"], "val_idx": splits["val"],
+            "sizes": [100, 200], "repeats": 2, "epochs": 1, "progress": False}
+    args.update(changes)
+    if changes.get("val_idx") == "overlap":
+        args["val_idx"] = torch.cat([splits["val"], splits["train"][:10]])
+    if changes.get("images") == "flat":
+        args["images"] = images.flatten(1)
+    with pytest.raises(ValueError, match=message):
+        learning_curve(**args)
+
+
+def test_register_model_kind_checks_its_arguments():
+    with pytest.raises(ValueError, match="name=''"):
+        register_model_kind("", tiny_cnn)
+    with pytest.raises(ValueError, match="build=3 must be a callable"):
+        register_model_kind("cnn", 3)
+
+
+def test_models_with_buffers_are_refused(data, monkeypatch):
+    monkeypatch.setitem(MODEL_KINDS, "bn", lambda: nn.Sequential(nn.Flatten(), nn.BatchNorm1d(784), nn.Linear(784, 10)))
+    images, labels, splits = data
+    with pytest.raises(ValueError, match="model='bn' has buffers"):
+        learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model="bn", **SMALL)
