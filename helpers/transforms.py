@@ -308,7 +308,7 @@ class FusedAugment:
         angle = low + (high - low) * torch.rand(n, generator=generator, device=device)
         window = torch.randint(0, self.resize - self.crop + 1, (n, 2), generator=generator, device=device)
         translate = (self.centre - window).float()
-        scale = torch.ones(n, device=device)
+        scale = torch.full((n,), self.scale[0], device=device)  # a fixed zoom when min == max
         if self.scale[0] != self.scale[1]:
             scale = self.scale[0] + (self.scale[1] - self.scale[0]) * torch.rand(n, generator=generator,
                                                                                   device=device)

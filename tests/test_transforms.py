@@ -293,3 +293,10 @@ def test_colour_transform_normalizes_per_channel_and_augments_only_in_training()
 def test_bad_input_is_explained(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_fixed_zoom_is_drawn_as_that_zoom_not_dropped():
+    params = FusedAugment(scale=(1.2, 1.2)).sample_params(50, torch.Generator().manual_seed(0))
+    assert torch.equal(params["scale"], torch.full((50,), 1.2))
+    ranged = FusedAugment(scale=(0.9, 1.1)).sample_params(2000, torch.Generator().manual_seed(0))["scale"]
+    assert 0.9 <= ranged.min() < 0.91 and 1.09 < ranged.max() <= 1.1
