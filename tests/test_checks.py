@@ -1,0 +1,393 @@
+"""The homework self-checks: each passes a correct answer and names the typical wrong ones."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+from torchvision import transforms as v1
+from torchvision.transforms import InterpolationMode, v2
+
+from helpers.checks import (
+    check_task_1,
+    check_task_2,
+    check_task_3,
+    check_task_4,
+    check_task_5,
+    equivalent_examples,
+    gain_per_doubling,
+    run_seeded,
+    sample_image,
+)
+from helpers.data import ImageDataset, rgb_photos, stratified_split
+from helpers.standardization import dataset_mean_std, mean_of_batch_stds, photo_patches
+from helpers.training import LearningCurve, learning_curve
+from helpers.transforms import FusedAugment, lecture_transform
+
+
+def printed(capsys) -> str:
+    return capsys.readouterr().out
+
+
+def assert_hint(text: str, task: int, fragment: str) -> None:
+    assert text.startswith(f"❌ Task {task} — not yet:"), text
+    assert fragment in text, text
+
+
+def assert_pass(text: str, task: int) -> None:
+    assert text.startswith(f"✅ Task {task} passed:"), text
+
+
+# --------------------------------------------------------------------------------------------
+# task 1
+# --------------------------------------------------------------------------------------------
+TO_FLOAT = [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
+HALF = v2.Normalize((0.5,), (0.5,))
+BILINEAR = v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR)
+TEST = lecture_transform("test")
+
+
+def pipeline(*steps) -> v2.Compose:
+    return v2.Compose(list(steps))
+
+
+@pytest.mark.parametrize("api", ["v2", "v1"])
+def test_task_1_passes_the_lecture_pipelines(capsys, api):
+    check_task_1(lecture_transform("train", api=api), lecture_transform("test", api=api))
+    assert_pass(printed(capsys), 1)
+
+
+def test_task_1_passes_a_pipeline_written_by_hand(capsys):
+    train = pipeline(v2.Resize((32, 32)), v2.RandomCrop((28, 28)), BILINEAR, *TO_FLOAT, HALF)
+    test = v1.Compose([v1.Resize(32), v1.CenterCrop(28), v1.ToTensor(), v1.Normalize((0.5,), (0.5,))])
+    check_task_1(train, test)
+    assert_pass(printed(capsys), 1)
+
+
+WRONG_TASK_1 = {
+    "nearest interpolation": (pipeline(v2.Resize(32), v2.RandomCrop(28), v2.RandomRotation(30), *TO_FLOAT, HALF),
+                              TEST, "uses nearest interpolation"),
+    "±15°": (pipeline(v2.Resize(32), v2.RandomCrop(28),
+                      v2.RandomRotation(15, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
+             TEST, "draws angles in [-15°, 15°]"),
+    "rotate before crop": (pipeline(v2.Resize(32), BILINEAR, v2.RandomCrop(28), *TO_FLOAT, HALF), TEST,
+                           "you rotate before you crop"),
+    "no resize in train": (pipeline(v2.RandomCrop(28), BILINEAR, *TO_FLOAT, HALF), TEST, "has no Resize((32, 32))"),
+    "no crop": (pipeline(v2.Resize(32), BILINEAR, *TO_FLOAT, HALF), TEST, "images are 32×32"),
+    "not scaled": (pipeline(v2.Resize(32), v2.RandomCrop(28), BILINEAR, v2.ToImage(), v2.ToDtype(torch.float32),
+                            HALF), TEST, "not scaled to [0, 1]"),
+    "no Normalize": (pipeline(v2.Resize(32), v2.RandomCrop(28), BILINEAR, *TO_FLOAT), TEST,
+                     "Normalize((0.5,), (0.5,)) is missing"),
+    "MNIST Normalize": (pipeline(v2.Resize(32), v2.RandomCrop(28), BILINEAR, *TO_FLOAT,
+                                 v2.Normalize((0.1307,), (0.3081,))), TEST, "Normalize uses mean [0.1307]"),
+    "a PIL image": (pipeline(v2.Resize(32), v2.RandomCrop(28), BILINEAR), TEST, "returns a PIL image"),
+    "train = test": (TEST, TEST, "train transform gives the same pixels every time"),
+    "random test": (lecture_transform("train"), lecture_transform("train"), "your test transform is random"),
+    "test without resize": (lecture_transform("train"), pipeline(v2.CenterCrop(28), *TO_FLOAT, HALF),
+                            "your test images are not resized"),
+    "a failing transform": (lambda image: 1 / 0, TEST, "failed: ZeroDivisionError"),
+    "not a transform": ("Resize", TEST, "is a str, not a transform"),
+}
+
+
+@pytest.mark.parametrize("train, test, fragment", WRONG_TASK_1.values(), ids=WRONG_TASK_1.keys())
+def test_task_1_names_the_mistake(capsys, train, test, fragment):
+    check_task_1(train, test)
+    assert_hint(printed(capsys), 1, fragment)
+
+
+class RandomRotationByHand:
+    """A hand-written rotation step without torchvision's attributes."""
+
+    def __call__(self, image):
+        return image.rotate(float(torch.empty(1).uniform_(-30, 30)))
+
+
+def test_task_1_falls_back_to_the_spec_for_an_unusual_step(capsys):
+    check_task_1(pipeline(v2.Resize(32), v2.RandomCrop(28), RandomRotationByHand(), *TO_FLOAT, HALF), TEST)
+    assert_hint(printed(capsys), 1, "gives other pixels than the spec for the same seed; the spec: Resize((32, 32))")
+
+
+def test_task_1_reports_both_pipelines_when_both_are_wrong(capsys):
+    check_task_1(TEST, lecture_transform("train"))
+    text = printed(capsys)
+    assert "train transform gives the same pixels" in text and "test transform is random" in text
+
+
+def test_unfinished_tasks_print_not_done_yet_and_do_not_raise(capsys):
+    for check, answers in [(check_task_1, (..., ...)), (check_task_2, (..., ..., [torch.zeros(1, 3, 2, 2)])),
+                           (check_task_3, (..., ..., ...)), (check_task_4, (..., ..., CURVE)),
+                           (check_task_5, (..., ...))]:
+        check(*answers)
+    lines = printed(capsys).splitlines()
+    assert [line[:24] for line in lines] == [f"⏳ Task {k}: not done yet —" for k in range(1, 6)], lines
+
+
+def test_checks_leave_the_global_random_state_alone():
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    check_task_1(lecture_transform("train"), TEST)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_run_seeded_repeats_a_random_transform_exactly():
+    train = lecture_transform("train")
+    assert torch.equal(run_seeded(train, sample_image(), 3), run_seeded(train, sample_image(), 3))
+    assert not torch.equal(run_seeded(train, sample_image(), 3), run_seeded(train, sample_image(), 4))
+
+
+# --------------------------------------------------------------------------------------------
+# task 2
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def patches() -> dict:
+    images, labels = photo_patches(rgb_photos(), size=16, per_photo=50, seed=0)
+    x = images.permute(0, 3, 1, 2).float() / 255
+    train = stratified_split(labels, sizes={"train": 150, "val": 50, "test": 50}, seed=0)["train"]
+    loader = DataLoader(TensorDataset(x[train.sort().values]), batch_size=64)  # last batch: 22 patches
+    return {"x": x, "train": x[train], "loader": loader}
+
+
+def test_task_2_passes_exact_statistics_whichever_way_they_are_computed(capsys, patches):
+    train, loader = patches["train"], patches["loader"]
+    check_task_2(*dataset_mean_std(loader), loader, patches["x"])
+    check_task_2(train.mean(dim=(0, 2, 3)), train.std(dim=(0, 2, 3)), loader, patches["x"])  # sample std
+    check_task_2(train.mean(dim=(0, 2, 3)).tolist(), train.std(dim=(0, 2, 3)).numpy(), loader)
+    for line in printed(capsys).splitlines():
+        assert_pass(line, 2)
+
+
+def wrong_statistics(p: dict) -> dict:
+    train, loader = p["train"], p["loader"]
+    mean, std = dataset_mean_std(loader)
+    batch_means = torch.stack([b.mean(dim=(0, 2, 3)) for (b,) in loader]).mean(0)
+    return {
+        "mean of batch stds": (mean, mean_of_batch_stds(loader), "your std equals the mean of per-batch stds"),
+        "batch stds, torch default": (mean, torch.stack([b.std(dim=(0, 2, 3)) for (b,) in loader]).mean(0),
+                                      "mean of per-batch stds"),
+        "per-image stds": (mean, train.std(dim=(2, 3)).mean(0), "average of per-image stds"),
+        "all splits": (*dataset_mean_std([p["x"]]), "include the validation and test images"),
+        "variance": (mean, std**2, "your std is the variance"),
+        "0…255": (mean * 255, std * 255, "your mean is on the 0…255 scale"),
+        "one number": (train.mean(), train.std(), "`mean` is one number for all channels"),
+        "per pixel": (train.mean(0), train.std(0), "`mean` has one value per pixel"),
+        "unweighted batch means": (batch_means, std, "your mean averages the batch means"),
+        "not numbers": ("0.5", std, "`mean` must be numbers"),
+        "something else": (mean, std * 1.1, "is not the std of all training pixels"),
+    }
+
+
+WRONG_TASK_2 = ["mean of batch stds", "batch stds, torch default", "per-image stds", "all splits", "variance", "0…255",
+                "one number", "per pixel", "unweighted batch means", "not numbers", "something else"]
+
+
+@pytest.mark.parametrize("case", WRONG_TASK_2)
+def test_task_2_names_the_mistake(capsys, patches, case):
+    mean, std, fragment = wrong_statistics(patches)[case]
+    check_task_2(mean, std, patches["loader"], all_images=patches["x"])
+    assert_hint(printed(capsys), 2, fragment)
+
+
+def test_task_2_rejects_unusable_inputs_of_the_task(patches):
+    mean, std = dataset_mean_std(patches["loader"])
+    with pytest.raises(ValueError, match="train_loader must yield image batches N×C×H×W"):
+        check_task_2(mean, std, [])
+    with pytest.raises(ValueError, match="train_loader must yield image batches N×C×H×W"):
+        check_task_2(mean, std, [torch.zeros(4, 3)])
+    with pytest.raises(ValueError, match="all_images must be a tensor N×C×H×W"):
+        check_task_2(mean, std, patches["loader"], all_images=torch.zeros(4, 3))
+
+
+# --------------------------------------------------------------------------------------------
+# tasks 3 and 4 — learning curves (made up: the checks only read them)
+# --------------------------------------------------------------------------------------------
+def make_curve(val: list, sizes: list | None = None, model: str = "mlp", epochs: int = 30, train=None) -> LearningCurve:
+    val = np.array(val, dtype=float)
+    sizes = np.array(sizes if sizes is not None else [125, 250, 500, 1000, 2000][:len(val)])
+    train = np.array(train, dtype=float) if train is not None else np.clip(val + 0.1, 0, 1)
+    return LearningCurve(model, sizes, train, val, np.zeros_like(val), epochs)
+
+
+CURVE = make_curve([[.78, .80, .79], [.83, .84, .835], [.86, .87, .865], [.89, .90, .895], [.91, .92, .925]],
+                   train=[[1, 1, 1], [.99, .99, .99], [.98, .98, .98], [.97, .975, .98], [.96, .965, .97]])
+GAIN = (0.91 + 0.92 + 0.925 - 0.89 - 0.90 - 0.895) / 3 * 100  # 2.33 pp per doubling
+WHOLE_CURVE = (CURVE.val_acc[-1].mean() - CURVE.val_acc[0].mean()) * 100
+
+
+def test_gain_per_doubling_divides_by_the_number_of_doublings():
+    assert gain_per_doubling(CURVE) == pytest.approx(GAIN)
+    curve = make_curve([[.8, .8], [.85, .85], [.9, .9]], sizes=[100, 1000, 4000])  # 1000 → 4000: two doublings
+    assert gain_per_doubling(curve) == pytest.approx(2.5)
+    assert gain_per_doubling(CURVE, "train") == pytest.approx(-1.0)
+
+
+def test_gain_per_doubling_rejects_an_unknown_accuracy():
+    with pytest.raises(ValueError, match="accuracy='test' is unknown; allowed values: val, train"):
+        gain_per_doubling(CURVE, "test")
+
+
+def test_task_3_passes_the_number_and_the_decision_that_follows(capsys):
+    check_task_3(CURVE, GAIN, True)
+    check_task_3(CURVE, np.float64(GAIN), np.bool_(False), min_gain_pp=3.0)
+    check_task_3(CURVE, torch.tensor(GAIN), True)
+    lines = printed(capsys).splitlines()
+    assert_pass(lines[0], 3)
+    assert_pass(lines[1], 3)
+    assert_pass(lines[2], 3)
+    assert "more data would help" in lines[0] and "more data would hardly help" in lines[1]
+
+
+WRONG_TASK_3 = {
+    "a fraction": (CURVE, GAIN / 100, True, "your number is a fraction"),
+    "training accuracy": (CURVE, -1.0, False, "comes from the training accuracy"),
+    "wrong sign": (CURVE, -GAIN, False, "has the wrong sign"),
+    "whole curve": (CURVE, WHOLE_CURVE, True, "the gain over the whole curve"),
+    "one repeat": (CURVE, 2.0, True, "comes from one repeat"),
+    "not per doubling": (make_curve([[.8, .8], [.85, .85], [.9, .9]], sizes=[100, 1000, 4000]), 5.0, True,
+                         "not per doubling"),
+    "decision contradicts": (CURVE, GAIN, False, "your decision does not follow from your number"),
+    "decision not a bool": (CURVE, GAIN, "yes", "`more_data_helps` must be True or False"),
+    "softmax": (make_curve(CURVE.val_acc, model="softmax"), GAIN, True, "model='softmax'"),
+    "two sizes": (make_curve(CURVE.val_acc[3:], sizes=[1000, 2000]), 2.0, True, "at least 3 sizes"),
+    "not a curve": ([0.8, 0.9], GAIN, True, "must be the LearningCurve"),
+    "gain not a number": (CURVE, "2.3", True, "`gain_pp` must be one number"),
+    "one gain per repeat": (CURVE, [2.0, 2.0, 3.0], True, "`gain_pp` must be one number"),
+    "something else": (CURVE, 7.0, True, "is not the validation-accuracy gain per doubling"),
+}
+
+
+@pytest.mark.parametrize("curve, gain, decision, fragment", WRONG_TASK_3.values(), ids=WRONG_TASK_3.keys())
+def test_task_3_names_the_mistake(capsys, curve, gain, decision, fragment):
+    check_task_3(curve, gain, decision)
+    assert_hint(printed(capsys), 3, fragment)
+
+
+def test_task_3_rejects_a_threshold_that_is_not_a_number():
+    with pytest.raises(ValueError, match="min_gain_pp=nan must be a finite number"):
+        check_task_3(CURVE, GAIN, True, min_gain_pp=float("nan"))
+
+
+AUG = make_curve([[.80, .81, .82], [.845, .85, .855]], train=[[.99, .99, .99], [.98, .98, .98]])
+
+
+def test_equivalent_examples_interpolates_in_log_size():
+    worth = equivalent_examples(CURVE, AUG.val_acc.mean(axis=1))
+    plain = CURVE.val_acc.mean(axis=1)
+    expected = np.exp(np.log(125) + (0.81 - plain[0]) / (plain[1] - plain[0]) * np.log(2))
+    assert worth[0] == pytest.approx(expected)
+    assert equivalent_examples(CURVE, 0.99) == pytest.approx(2000), "beyond the curve: the largest size"
+    assert equivalent_examples(CURVE, 0.835, log_size=False) == pytest.approx(250)
+
+
+def test_equivalent_examples_rejects_accuracies_outside_0_1():
+    with pytest.raises(ValueError, match=r"accuracy=\[85.0\] must lie in \[0, 1\]"):
+        equivalent_examples(CURVE, [85.0])
+
+
+def test_task_4_passes_exact_and_rounded_numbers(capsys):
+    worth = equivalent_examples(CURVE, AUG.val_acc.mean(axis=1))
+    check_task_4(AUG, worth, CURVE)
+    check_task_4(AUG, np.round(worth).tolist(), CURVE)
+    for line in printed(capsys).splitlines():
+        assert_pass(line, 4)
+
+
+def wrong_worth() -> dict:
+    acc, n = AUG.val_acc.mean(axis=1), AUG.sizes
+    worth = equivalent_examples(CURVE, acc)
+    return {
+        "extra examples": (AUG, worth - n, "the *extra* examples"),
+        "a factor": (AUG, worth / n, "your numbers are factors"),
+        "linear size": (AUG, np.interp(acc, CURVE.val_acc.mean(1), CURVE.sizes), "interpolated in the size itself"),
+        "training accuracy": (AUG, np.exp(np.interp(AUG.train_acc.mean(1), CURVE.train_acc.mean(1),
+                                                    np.log(CURVE.sizes.astype(float)))), "come from training accuracy"),
+        "accuracy difference": (AUG, (acc - CURVE.val_acc.mean(1)[:2]) * 100, "accuracy differences"),
+        "one number for two sizes": (AUG, worth[0], "needs one number per size"),
+        "no augmentation": (make_curve(CURVE.val_acc[:2]), n, "identical to the un-augmented one"),
+        "other epochs": (make_curve(AUG.val_acc, epochs=10), worth, "trained 10 epochs"),
+        "not a curve": (acc, worth, "`aug_curve` must be the LearningCurve"),
+        "something else": (AUG, worth * 1.5, "not what the un-augmented curve says"),
+    }
+
+
+@pytest.mark.parametrize("case", list(wrong_worth()))
+def test_task_4_names_the_mistake(capsys, case):
+    aug_curve, worth, fragment = wrong_worth()[case]
+    check_task_4(aug_curve, worth, CURVE)
+    assert_hint(printed(capsys), 4, fragment)
+
+
+def test_task_4_waits_for_the_curve_of_task_3(capsys):
+    check_task_4(AUG, [150.0, 300.0], ...)
+    assert "needs `curve`, the un-augmented MLP learning curve of task 3" in printed(capsys)
+
+
+def test_task_4_spots_a_real_curve_trained_without_augmentation(capsys, mnist):
+    """The same sizes, seed and settings without ``augment`` give exactly the first rows of the plain curve."""
+    images, labels = mnist
+    splits = stratified_split(labels, seed=0)
+    common = dict(model="mlp", repeats=2, epochs=2, seed=0, device="cpu", progress=False)
+    curve = learning_curve(images, labels, splits["train"], splits["val"], [50, 100, 200], **common)
+    plain = learning_curve(images, labels, splits["train"], splits["val"], [50, 100], **common)
+    augmented = learning_curve(images, labels, splits["train"], splits["val"], [50, 100], **common,
+                               augment=FusedAugment(degrees=15, resize=28, crop=28))
+    check_task_4(plain, [50, 100], curve)
+    assert_hint(printed(capsys), 4, "identical to the un-augmented one")
+    check_task_4(augmented, equivalent_examples(curve, augmented.val_acc.mean(axis=1)), curve)
+    assert_pass(printed(capsys), 4)
+
+
+# --------------------------------------------------------------------------------------------
+# task 5
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mnist_splits(mnist) -> tuple:
+    images, labels = mnist
+    return images, labels, stratified_split(labels, seed=0)
+
+
+def datasets(mnist_splits, train_transform, val_transform, val_part: str = "val") -> tuple:
+    images, labels, splits = mnist_splits
+    return (ImageDataset(images, labels, splits["train"], transform=train_transform),
+            ImageDataset(images, labels, splits[val_part][:100], transform=val_transform))
+
+
+def test_task_5_passes_random_training_and_deterministic_validation(capsys, mnist_splits):
+    check_task_5(*datasets(mnist_splits, lecture_transform("train"), lecture_transform("test")))
+    check_task_5(*datasets(mnist_splits, lecture_transform("train", api="v1"), lecture_transform("test", api="v1")))
+    for line in printed(capsys).splitlines():
+        assert_pass(line, 5)
+
+
+WRONG_TASK_5 = {
+    "the colleague's bug": (lecture_transform("train"), lecture_transform("train"), "val", "still changes from one "
+                                                                                          "pass to the next"),
+    "augmentation removed": (TEST, TEST, "val", "you removed the augmentation from `train_set` too"),
+    "no transform": (lecture_transform("train"), None, "val", "`val_set` has no transform"),
+    "no Normalize": (lecture_transform("train"), pipeline(v2.Resize(32), v2.CenterCrop(28), *TO_FLOAT), "val",
+                     "Normalize((0.5,), (0.5,)) is missing"),
+    "no resize": (lecture_transform("train"), pipeline(*TO_FLOAT, HALF), "val", "validation images are not resized"),
+    "shared examples": (lecture_transform("train"), TEST, "train", "share 100 examples"),
+}
+
+
+@pytest.mark.parametrize("train, val, part, fragment", WRONG_TASK_5.values(), ids=WRONG_TASK_5.keys())
+def test_task_5_names_the_mistake(capsys, mnist_splits, train, val, part, fragment):
+    check_task_5(*datasets(mnist_splits, train, val, part))
+    assert_hint(printed(capsys), 5, fragment)
+
+
+def test_task_5_wants_datasets(capsys, mnist_splits):
+    train_set, _ = datasets(mnist_splits, lecture_transform("train"), TEST)
+    check_task_5(train_set, [1, 2, 3])
+    assert_hint(printed(capsys), 5, "`val_set` must be an ImageDataset")
+
+
+def test_messages_are_one_of_three_kinds(capsys):
+    """A check never returns a bare False: it prints, and returns nothing."""
+    assert check_task_3(CURVE, GAIN, True) is None
+    assert math.isclose(GAIN, gain_per_doubling(CURVE))
+    assert printed(capsys).startswith("✅")
