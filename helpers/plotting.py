@@ -459,3 +459,105 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+# --- augmentation vs more data (04_augmentation_vs_more_data) ------------------------------
+
+if TYPE_CHECKING:
+    from helpers.augmentation_value import Worth
+
+
+def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]],
+                             size: float = 3.4) -> plt.Figure:
+    """One panel per model kind: validation accuracy without (grey) and with augmentation (colour),
+    mean ± std over repeats, against the training size (log scale).
+
+    ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
+    matching test pipeline.
+
+    Example:
+        >>> fig = plot_augmentation_curves({"small CNN": (cnn_plain, cnn_aug), "softmax": (sm_plain, sm_aug)})
+
+    Used in 04_augmentation_vs_more_data.
+    """
+    if not pairs or any(len(pair) != 2 for pair in pairs.values()):
+        raise ValueError("pairs must map each model name to a (without augmentation, with augmentation) pair of curves")
+    fig, axes = plt.subplots(1, len(pairs), figsize=(1.3 * size * len(pairs), size), squeeze=False, sharey=True)
+    for k, (ax, (name, (plain, augmented))) in enumerate(zip(axes[0], pairs.items(), strict=True)):
+        _mean_std_line(ax, plain.sizes, plain.val_acc * 100, "gray", "--", "without augmentation")
+        _mean_std_line(ax, augmented.sizes, augmented.val_acc * 100, f"C{k}", "-", "with augmentation")
+        ax.set(xscale="log", xlabel="training examples", title=f"{name} (mean ± std of {plain.repeats} repeats)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+    axes[0, 0].set_ylabel("validation accuracy (%)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_worth_examples(rows: Sequence[Worth], size: float = 3.6) -> plt.Figure:
+    """"Augmentation is worth N examples": for each size trained with augmentation, the size the
+    un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
+
+    Filled markers are interpolated between measured sizes, hollow ones extrapolated with a power
+    law; each point is labelled with its factor; sizes the power law says are never reached sit at
+    the top edge as triangles.
+
+    Example:
+        >>> fig = plot_worth_examples(augmentation_worth(aug_curve, plain_curve, fit))
+
+    Used in 04_augmentation_vs_more_data.
+    """
+    if not rows:
+        raise ValueError("rows is empty; give the list from augmentation_worth")
+    fig, ax = plt.subplots(figsize=(1.5 * size, size))
+    n = np.array([r.size for r in rows], dtype=float)
+    finite = [r for r in rows if np.isfinite(r.equivalent)]
+    top = max([r.equivalent for r in finite] + [n.max()]) * 2
+    ax.plot([n.min() / 1.5, top], [n.min() / 1.5, top], ":", color="gray", label="worth nothing (y = x)")
+    for how, fill in (("interpolated", "C0"), ("extrapolated", "white")):
+        chosen = [r for r in finite if r.how == how]
+        if chosen:
+            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], "o", color="C0", mfc=fill, ms=7,
+                    label=f"{how} on the curve without augmentation" if how == "interpolated"
+                    else "extrapolated with the power law")
+    never = [r for r in rows if np.isinf(r.equivalent)]
+    if never:
+        ax.plot([r.size for r in never], [top] * len(never), "^", color="C3", label="never, by the power law")
+    for r in finite:
+        ax.annotate(f"×{r.factor:.1f}", (r.size, r.equivalent), textcoords="offset points", xytext=(6, -3), fontsize=9)
+    ax.set(xscale="log", yscale="log", xlabel="training examples, with augmentation",
+           ylabel="examples needed without augmentation", title="augmentation is worth N examples")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
+                           trained_range: float | None = None, size: float = 3.4) -> plt.Figure:
+    """Accuracy on digits rotated by fixed angles, one line (mean ± std over repeats) per model.
+
+    ``accuracies[name]`` has one row per angle and one column per repeat; ``trained_range``
+    shades the angles the augmentation drew from (e.g. 30 for ±30°).
+
+    Example:
+        >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"no aug.": np.full((3, 2), 0.8)}, trained_range=30)
+
+    Used in 04_augmentation_vs_more_data.
+    """
+    angles = np.asarray(angles, dtype=float)
+    if not accuracies or any(np.shape(a)[0] != len(angles) or np.ndim(a) != 2 for a in accuracies.values()):
+        raise ValueError(f"accuracies must map names to arrays of shape ({len(angles)} angles, repeats)")
+    fig, ax = plt.subplots(figsize=(1.5 * size, size))
+    if trained_range is not None:
+        ax.axvspan(-trained_range, trained_range, color="C2", alpha=0.08,
+                   label=f"angles seen in training (±{trained_range:g}°)")
+    for k, (name, values) in enumerate(accuracies.items()):
+        _mean_std_line(ax, angles, np.asarray(values) * 100, f"C{k}", "-", name)
+    ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)",
+           title="robustness to rotation")
+    ax.set_xticks(angles)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

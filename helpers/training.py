@@ -27,7 +27,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -58,6 +58,26 @@ def mlp_model() -> nn.Module:
     Used in 01_learning_curves.
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 10))
+
+
+def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
+    """A small CNN for 28×28 digits: conv 5×5 stride 2 → ReLU → conv 3×3 stride 2 → ReLU → linear to 10 logits.
+
+    ``channels = (c1, c2)`` are the feature maps of the two convolutions (28 → 12 → 5 pixels).
+    No pooling, BatchNorm or dropout, so ``learning_curve`` can train many copies at once
+    (register it: ``register_model_kind("cnn", small_cnn)``).
+
+    Example:
+        >>> small_cnn((8, 16))(torch.zeros(2, 1, 28, 28)).shape
+        torch.Size([2, 10])
+
+    Used in 04_augmentation_vs_more_data.
+    """
+    if len(channels) != 2 or any(not isinstance(c, int) or c < 1 for c in channels):
+        raise ValueError(f"channels={tuple(channels)!r} must be two positive integers (c1, c2), e.g. (8, 16)")
+    c1, c2 = channels
+    return nn.Sequential(nn.Conv2d(1, c1, 5, stride=2), nn.ReLU(), nn.Conv2d(c1, c2, 3, stride=2), nn.ReLU(),
+                         nn.Flatten(), nn.Linear(c2 * 5 * 5, 10))
 
 
 MODEL_KINDS: dict[str, Callable[[], nn.Module]] = {"softmax": softmax_model, "mlp": mlp_model}
@@ -96,12 +116,68 @@ class CurvePlan:
     seeds: torch.Tensor
 
 
+@dataclass(frozen=True, eq=False)
+class TrainedModels:
+    """The trained weights of all models of a learning curve, stacked, to evaluate them on any images.
+
+    ``params[name][i * repeats + r]`` is parameter ``name`` of the model for size ``i``,
+    repeat ``r`` (plan order); ``template`` is one model of the kind, used as the function
+    that these weights are plugged into. Returned by ``learning_curve(..., keep_models=True)``.
+
+    Example:
+        >>> curve = learning_curve(images, labels, pool, val, [100, 1000], repeats=2, keep_models=True)
+        >>> curve.models.accuracy(images[val], labels[val]).shape  # = curve.val_acc
+        (2, 2)
+
+    Used in 04_augmentation_vs_more_data (the same models on rotated and differently resized digits).
+    """
+
+    model: str
+    template: nn.Module
+    params: dict[str, torch.Tensor]
+    shape: tuple[int, int]
+
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        """Class predictions of every model for the same images: ``int64`` ``sizes × repeats × N``.
+
+        ``images`` as for ``learning_curve``: ``uint8`` ``N×H×W``/``N×C×H×W`` (scaled to ``[0, 1]``)
+        or floats, already passed through whatever test pipeline the models expect.
+        """
+        images = torch.as_tensor(images)
+        if images.ndim not in (3, 4) or len(images) == 0:
+            raise ValueError(f"images must be a non-empty batch N×H×W or N×C×H×W, got shape {tuple(images.shape)}")
+        x = _as_float_images(images).to(next(iter(self.params.values())).device)
+        forward, repeats = _batched_forward(self.template), self.shape[1]
+        rows = []
+        for start in range(0, self.shape[0] * repeats, repeats):  # one size at a time, all its repeats
+            params = {name: p[start:start + repeats] for name, p in self.params.items()}
+            chunks = [forward(params, x[k:k + EVAL_CHUNK].expand(repeats, -1, -1, -1, -1)).argmax(-1)
+                      for k in range(0, len(x), EVAL_CHUNK)]
+            rows.append(torch.cat(chunks, dim=1))
+        return torch.stack(rows).cpu()
+
+    def accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+        """Accuracy in ``[0, 1]`` of every model on the same labelled images, ``sizes × repeats``.
+
+        Example:
+            >>> rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
+            >>> curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
+        """
+        labels = torch.as_tensor(labels)
+        if labels.ndim != 1 or len(labels) != len(images) or len(labels) == 0:
+            raise ValueError(f"labels must hold one class per image: got {tuple(labels.shape)} labels "
+                             f"for {len(images)} images (at least one)")
+        return (self.predict(images) == labels).double().mean(-1).numpy()
+
+
 @dataclass(frozen=True)
 class LearningCurve:
     """The measured learning curve: one row per training size, one column per repeat.
 
     ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
-    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run.
+    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run;
+    ``models`` holds the trained models when ``learning_curve(..., keep_models=True)`` asked for them.
     """
 
     model: str
@@ -110,10 +186,27 @@ class LearningCurve:
     val_acc: np.ndarray
     fit_time: np.ndarray
     epochs: int
+    models: TrainedModels | None = None
 
     @property
     def repeats(self) -> int:
         return self.val_acc.shape[1]
+
+    def evaluated_on(self, images: torch.Tensor, labels: torch.Tensor) -> LearningCurve:
+        """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
+
+        For a model trained with augmentation, pass the validation digits through its matching
+        *test* pipeline; everything else (training accuracy, fit time, the models) is kept.
+
+        Example:
+            >>> zoomed = FusedAugment().apply(images[val, None] / 255, angle=0.0)  # Resize 32 → CenterCrop 28
+            >>> curve = curve.evaluated_on(zoomed, labels[val])
+
+        Used in 04_augmentation_vs_more_data.
+        """
+        if self.models is None:
+            raise ValueError("this curve has no models; train it with learning_curve(..., keep_models=True)")
+        return replace(self, val_acc=self.models.accuracy(images, labels))
 
     def summary(self) -> str:
         """A small table: size, mean ± std train and validation accuracy (%)."""
@@ -199,6 +292,7 @@ def learning_curve(
     device: str | torch.device | None = None,
     progress: bool = True,
     cpu_threads: int | None = 1,
+    keep_models: bool = False,
 ) -> LearningCurve:
     """Train ``len(sizes) × repeats`` models of one kind together and measure their accuracy.
 
@@ -230,6 +324,8 @@ def learning_curve(
             keeps torch's setting. One thread is the robust default for these small per-step
             tensors: on an idle 2-core CPU two threads were ~1.5× faster, but as soon as
             another process ran, OpenMP's waiting made the same run 5–10× slower.
+        keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to
+            evaluate them on other images, e.g. the held-out digits through a test pipeline.
 
     Example:
         >>> images, labels = load_mnist()
@@ -238,9 +334,11 @@ def learning_curve(
         >>> curve.val_acc.shape
         (2, 2)
 
-    Used in 01_learning_curves.
+    Used in 01_learning_curves and 04_augmentation_vs_more_data.
     """
     _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads)
+    if not isinstance(keep_models, bool):
+        raise ValueError(f"keep_models={keep_models!r} must be True or False")
     plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
     device = torch.device(device) if device is not None else pick_device()
     with _cpu_threads(cpu_threads if device.type == "cpu" else None):
@@ -248,8 +346,15 @@ def learning_curve(
         fit_time = run.train(epochs, batch_size, lr, momentum, augment, seed, progress)
         train_acc, val_acc = run.evaluate()
     shape = (len(plan.sizes), repeats)
+    models = run.trained_models() if keep_models else None
     return LearningCurve(model, np.array(plan.sizes), train_acc.reshape(shape), val_acc.reshape(shape),
-                         fit_time.reshape(shape), epochs)
+                         fit_time.reshape(shape), epochs, models)
+
+
+def _as_float_images(images: torch.Tensor) -> torch.Tensor:
+    """``N×H×W`` or ``N×C×H×W`` images as float ``N×C×H×W``; ``uint8`` is scaled to ``[0, 1]``."""
+    x = images.unsqueeze(1) if images.ndim == 3 else images
+    return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
 
 @contextmanager
@@ -299,8 +404,7 @@ class _BatchedRun:
         used = torch.cat([s for row in plan.subsets for s in row] + [val_idx]).unique()
         position = torch.full((len(images),), -1, dtype=torch.long)
         position[used] = torch.arange(len(used))
-        x = images[used].unsqueeze(1) if images.ndim == 3 else images[used]
-        x = x.float().div(255) if x.dtype == torch.uint8 else x.float()
+        x = _as_float_images(images[used])
         self.pad = len(used)  # index of an all-zero example that pads the short last batch of an epoch
         self.x = torch.cat([x, torch.zeros_like(x[:1])]).to(device)
         self.y = torch.cat([labels[used], labels[:1]]).to(device)
@@ -372,6 +476,12 @@ class _BatchedRun:
             train_acc.insert(0, self._accuracy(params, torch.stack(subsets).to(self.device)))
             val_acc.insert(0, self._accuracy(params, self.val.expand(self.repeats, -1)))
         return torch.cat(train_acc).numpy(), torch.cat(val_acc).numpy()
+
+    def trained_models(self) -> TrainedModels:
+        """The stacked trained parameters, reordered from largest-size-first to plan order."""
+        order = torch.arange(len(self.groups) * self.repeats).view(len(self.groups), self.repeats).flip(0).flatten()
+        params = {name: p.index_select(0, order.to(p.device)) for name, p in self.params.items()}
+        return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats))
 
     def _accuracy(self, params: dict, index: torch.Tensor) -> torch.Tensor:
         correct = torch.zeros(len(index), device=self.device)

@@ -21,6 +21,7 @@ from helpers.training import (
     learning_curve,
     plan_learning_curve,
     register_model_kind,
+    small_cnn,
 )
 
 SIZES = [40, 100]  # with batch size 16: 2 full batches + 8, 6 full batches + 4
@@ -220,3 +221,62 @@ def test_models_with_buffers_are_refused(data, monkeypatch):
     images, labels, splits = data
     with pytest.raises(ValueError, match="model='bn' has buffers"):
         learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model="bn", **SMALL)
+
+
+# --- trained models kept for evaluation on other images (04_augmentation_vs_more_data) ---------------
+
+
+@pytest.mark.parametrize("model", ["softmax", "tiny_cnn"])
+def test_kept_models_reproduce_the_validation_accuracy_in_plan_order(data, model, monkeypatch):
+    monkeypatch.setitem(MODEL_KINDS, "tiny_cnn", tiny_cnn)
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 60, 300], model=model,
+                           keep_models=True, **SMALL)
+    val = splits["val"]
+    assert curve.models.shape == (3, 2)
+    np.testing.assert_allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc, atol=1e-9)
+    float_images = images[val].unsqueeze(1).float() / 255  # float N×C×H×W gives the same as uint8 N×H×W
+    np.testing.assert_allclose(curve.models.accuracy(float_images, labels[val]), curve.val_acc, atol=1e-9)
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], [20, 60, 300], repeats=2, seed=0)
+    own = curve.models.predict(images[plan.subsets[0][1]])[0, 1]  # size 20, repeat 1 on its own subset
+    assert float((own == labels[plan.subsets[0][1]]).double().mean()) == pytest.approx(curve.train_acc[0, 1])
+
+
+def test_models_are_kept_only_when_asked(data):
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, **SMALL)
+    assert curve.models is None
+    with pytest.raises(ValueError, match="keep_models=True"):
+        curve.evaluated_on(images[:5], labels[:5])
+    with pytest.raises(ValueError, match="keep_models='yes' must be True or False"):
+        learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models="yes", **SMALL)
+
+
+def test_evaluated_on_replaces_only_the_validation_accuracy(data):
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models=True, **SMALL)
+    test = splits["test"]
+    moved = curve.evaluated_on(images[test], labels[test])
+    np.testing.assert_allclose(moved.val_acc, curve.models.accuracy(images[test], labels[test]))
+    assert not np.array_equal(moved.val_acc, curve.val_acc), "1,000 test digits are not the 500 validation digits"
+    assert moved.train_acc is curve.train_acc and moved.models is curve.models and moved.sizes is curve.sizes
+    blank = curve.evaluated_on(torch.zeros(10, 28, 28, dtype=torch.uint8), torch.arange(10))
+    assert np.isin(blank.val_acc, [0.0, 0.1]).all(), "a blank image gets one class: 1 of 10 right at most"
+
+
+def test_accuracy_checks_images_and_labels(data):
+    images, labels, splits = data
+    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models=True, **SMALL)
+    with pytest.raises(ValueError, match="labels must hold one class per image"):
+        curve.models.accuracy(images[:5], labels[:4])
+    with pytest.raises(ValueError, match="images must be a non-empty batch N×H×W or N×C×H×W"):
+        curve.models.accuracy(images[:5].flatten(1), labels[:5])
+
+
+def test_small_cnn_shapes_and_checks():
+    assert small_cnn((3, 5))(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+    assert [m.out_channels for m in small_cnn((3, 5)) if isinstance(m, nn.Conv2d)] == [3, 5]
+    with pytest.raises(ValueError, match="channels=\\(8,\\) must be two positive integers"):
+        small_cnn((8,))
+    with pytest.raises(ValueError, match="channels=\\(8, 0\\) must be two positive integers"):
+        small_cnn((8, 0))
