@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 
 import torch
@@ -40,3 +42,27 @@ def environment_report() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             report[name] = "not installed"
     return report
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Run the block with ``threads`` torch CPU threads, restoring the setting afterwards.
+
+    Tiny models are faster on one thread (their matrices are small), are not slowed down
+    when other programs share the cores, and add up in the same order on every machine.
+    ``None`` leaves the setting as it is.
+
+    Example:
+        >>> with torch_threads(1):
+        ...     torch.get_num_threads()
+        1
+
+    Used by ``helpers.training.learning_curve`` and ``helpers.standardization.train_small_model``.
+    """
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

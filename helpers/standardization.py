@@ -7,12 +7,13 @@ Used in 03_standardization_math; ``denormalize`` is used by ``plotting.show_imag
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+
+from helpers.env import torch_threads
 
 STAT_LAYOUTS = ("channel", "feature")
 """``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
@@ -240,7 +241,7 @@ def train_small_model(
     generator = torch.Generator().manual_seed(seed)
     x_val, y_val = x_val.to(device), y_val.to(device)
     run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
-    with _one_cpu_thread():
+    with torch_threads(1):
         for step in range(steps + 1):
             if step % eval_every == 0:
                 run.eval_steps.append(step)
@@ -261,16 +262,6 @@ def train_small_model(
     return run
 
 
-@contextmanager
-def _one_cpu_thread() -> Iterator[None]:
-    """Run tiny CPU models on one thread: faster than several (the matrices are small), not slowed
-    down when other programs share the cores, and the same sums in the same order on every machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _small_mlp(inputs: int, hidden: int, classes: int, seed: int) -> torch.nn.Module:

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,7 +36,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from tqdm.auto import tqdm
 
 from helpers.data import stratified_split
-from helpers.env import pick_device
+from helpers.env import pick_device, torch_threads
 
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
@@ -341,7 +340,7 @@ def learning_curve(
         raise ValueError(f"keep_models={keep_models!r} must be True or False")
     plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
     device = torch.device(device) if device is not None else pick_device()
-    with _cpu_threads(cpu_threads if device.type == "cpu" else None):
+    with torch_threads(cpu_threads if device.type == "cpu" else None):
         run = _BatchedRun(images, labels, plan, torch.as_tensor(val_idx).long(), model, device)
         fit_time = run.train(epochs, batch_size, lr, momentum, augment, seed, progress)
         train_acc, val_acc = run.evaluate()
@@ -355,17 +354,6 @@ def _as_float_images(images: torch.Tensor) -> torch.Tensor:
     """``N×H×W`` or ``N×C×H×W`` images as float ``N×C×H×W``; ``uint8`` is scaled to ``[0, 1]``."""
     x = images.unsqueeze(1) if images.ndim == 3 else images
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
-
-
-@contextmanager
-def _cpu_threads(threads: int | None) -> Iterator[None]:
-    before = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads) -> None:
