@@ -74,7 +74,8 @@ def quiet_env() -> dict[str, str]:
 
 
 def command_lab(python: str, extra: list[str]) -> None:
-    run([python, "-m", "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}", *extra])
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
+    run([python, "-m", "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}", *as_root, *extra])
 
 
 def command_test(python: str, extra: list[str]) -> None:

@@ -131,3 +131,19 @@ def test_importing_helpers_prints_nothing_and_downloads_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
     assert list(tmp_path.iterdir()) == [], "importing helpers must not write files"
+
+
+def test_lab_opens_the_notebooks_folder_and_allows_root_only_for_root(monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(ROOT))
+    calls = []
+    monkeypatch.setattr(tasks, "run", lambda command, env=None: calls.append(command))
+    for uid in (0, 1000):
+        monkeypatch.setattr(tasks.os, "geteuid", lambda uid=uid: uid, raising=False)
+        tasks.command_lab("python", ["--no-browser"])
+    as_root, as_user = calls
+    assert as_root[:3] == ["python", "-m", "jupyter"] and f"--notebook-dir={ROOT / 'notebooks'}" in as_root
+    assert "--allow-root" in as_root and "--allow-root" not in as_user and as_user[-1] == "--no-browser"
