@@ -37,10 +37,12 @@ CONTROLS = re.compile(r"\b(interactive|\w*Slider|Dropdown|Checkbox|ToggleButtons
 
 
 def venv_python() -> Path:
+    """The Python of the project's .venv (Scripts\\python.exe on Windows)."""
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
 def install_stamp() -> str:
+    """A file name that changes whenever pyproject.toml or the extras change (install again then)."""
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + EXTRAS.encode()).hexdigest()
     return f".installed-{digest[:16]}"
 
@@ -62,29 +64,34 @@ def ensure_environment(here: bool) -> str:
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    """Run a command in the repository root; exit with its code if it fails."""
     result = subprocess.run(command, cwd=ROOT, env=env)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
 
 def quiet_env() -> dict[str, str]:
+    """The environment for pytest and notebook kernels, without debugger start-up warnings."""
     env = dict(os.environ)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 
 
 def command_lab(python: str, extra: list[str]) -> None:
+    """Open JupyterLab on notebooks/ (extra arguments go to jupyter lab)."""
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
     run([python, "-m", "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}", *as_root, *extra])
 
 
 def command_test(python: str, extra: list[str]) -> None:
+    """ruff over everything, then pytest: unit tests and every notebook (extra arguments go to pytest)."""
     print("ruff: checking helpers, tests, benchmarks and notebooks …", flush=True)
     run([python, "-m", "ruff", "check", "."])
     run([python, "-m", "pytest", "-rs", *extra], env=quiet_env())
 
 
 def command_execute(python: str, extra: list[str]) -> None:
+    """Execute notebooks in place (default: every lecture notebook) and refresh their slide layout."""
     notebooks = [Path(p) for p in extra] or sorted(NOTEBOOKS.rglob("[0-9]*.ipynb"))
     code = (
         "import sys, time, nbformat\n"

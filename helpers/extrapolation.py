@@ -25,7 +25,7 @@ def power_law(n: np.ndarray | float, a: float, b: float, c: float) -> np.ndarray
     """``a · n^(−b) + c``: the error a power-law learning curve predicts at training size ``n``.
 
     Example:
-        >>> float(power_law(100, a=1.0, b=0.5, c=0.05))
+        >>> round(float(power_law(100, a=1.0, b=0.5, c=0.05)), 6)
         0.15
     """
     return a * np.power(np.asarray(n, dtype=float), -b) + c

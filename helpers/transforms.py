@@ -331,7 +331,7 @@ class FusedAugment:
 
         Example:
             >>> FusedAugment().matrices(angle=0.0)  # no rotation, no shift: a zoom by 32/28
-            tensor([[[0.8750, 0.0000, 0.0000],
+            tensor([[[0.8750, -0.0000, 0.0000],
                      [0.0000, 0.8750, 0.0000]]])
         """
         angle = torch.as_tensor(angle, dtype=torch.float32).reshape(-1).expand(n)
