@@ -156,7 +156,7 @@ def stratified_split(
 
     Used in 00_start_here and every later notebook.
     """
-    labels = torch.as_tensor(labels)
+    labels = torch.as_tensor(labels).cpu()  # CUDA labels too: the split is bookkeeping on the CPU
     sizes = dict(DEFAULT_SPLIT_SIZES if sizes is None else sizes)
     _check_split_sizes(sizes, len(labels))
     classes, counts = torch.unique(labels, return_counts=True)
@@ -192,9 +192,12 @@ def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
 
 def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
     """Split ``size`` over classes in proportion to ``available`` (largest remainder)."""
-    if size > int(available.sum()):
-        raise ValueError(f"cannot draw {size} examples, only {int(available.sum())} are left")
-    share = available.double() * size / available.sum()
+    total = int(available.sum())
+    if size > total:
+        raise ValueError(f"cannot draw {size} examples, only {total} are left")
+    if size == 0:  # also when nothing is left: 0 / 0 would make every share NaN
+        return torch.zeros_like(available)
+    share = available.double() * size / total
     quota = share.floor().long().minimum(available)
     remainder = share - quota
     while int(quota.sum()) < size:
@@ -203,6 +206,52 @@ def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
         quota[best] += 1
         remainder[best] = -1.0
     return quota
+
+
+def check_indices(
+    indices: torch.Tensor | np.ndarray | Sequence[int],
+    name: str,
+    length: int,
+    unique: bool = False,
+) -> torch.Tensor:
+    """Check that ``indices`` are integer positions into ``length`` examples; return them as CPU ``int64``.
+
+    Rejects boolean masks and floats (say ``torch.nonzero(mask).flatten()`` to turn a mask into
+    indices), anything that is not 1-D, values outside ``0…length-1`` (negative indices
+    included: ``-1`` would silently mean the last example), and, with ``unique=True``,
+    repeated indices. Each problem raises a ``ValueError`` that names ``name``.
+
+    Example:
+        >>> check_indices([3, 1, 4], "val_idx", 10)
+        tensor([3, 1, 4])
+        >>> check_indices(torch.tensor([True, False]), "val_idx", 2)
+        Traceback (most recent call last):
+        ValueError: val_idx must be integer indices, not a boolean mask — use torch.nonzero(mask).flatten()
+
+    Used by ``ImageDataset`` and ``learning_curve`` (train_pool, val_idx).
+    """
+    idx = torch.as_tensor(indices)
+    if idx.numel() == 0 and idx.ndim == 1:  # [] becomes a float tensor; an empty selection is still valid
+        return torch.empty(0, dtype=torch.int64)
+    if idx.dtype == torch.bool:
+        raise ValueError(f"{name} must be integer indices, not a boolean mask — use torch.nonzero(mask).flatten()")
+    if idx.is_floating_point() or idx.is_complex():
+        raise ValueError(f"{name} must be integer indices, got dtype {idx.dtype}; allowed: an integer dtype "
+                         "(not floats, and not a boolean mask — use torch.nonzero(mask).flatten())")
+    if idx.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of integer indices, got shape {tuple(idx.shape)}")
+    idx = idx.cpu().long()
+    low, high = int(idx.min()), int(idx.max())
+    if low < 0 or high >= length:
+        raise ValueError(f"{name} must lie in 0…{length - 1} (negative indices are not allowed), "
+                         f"got values from {low} to {high}")
+    if unique:
+        values, counts = torch.unique(idx, return_counts=True)
+        repeated = values[counts > 1]
+        if len(repeated):
+            raise ValueError(f"{name} has {len(repeated)} repeated indices (e.g. {repeated[:3].tolist()}); "
+                             "allowed: each index at most once")
+    return idx
 
 
 class ImageDataset(torch.utils.data.Dataset):
@@ -236,9 +285,8 @@ class ImageDataset(torch.utils.data.Dataset):
         if len(images) != len(labels):
             raise ValueError(f"images ({len(images)}) and labels ({len(labels)}) must have the same length")
         self.images, self.labels, self.transform = images, labels, transform
-        self.indices = torch.arange(len(images)) if indices is None else torch.as_tensor(indices)
-        if len(self.indices) and (self.indices.min() < 0 or self.indices.max() >= len(images)):
-            raise ValueError(f"indices must lie in 0…{len(images) - 1}")
+        # repeated indices are allowed: a dataset may show an example more than once
+        self.indices = torch.arange(len(images)) if indices is None else check_indices(indices, "indices", len(images))
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -248,7 +296,7 @@ class ImageDataset(torch.utils.data.Dataset):
         image, label = self.images[k], int(self.labels[k])
         if self.transform is None:
             return (image.unsqueeze(0) if image.ndim == 2 else image.permute(2, 0, 1)), label
-        return self.transform(Image.fromarray(image.numpy())), label
+        return self.transform(Image.fromarray(image.cpu().numpy())), label
 
 
 def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:

@@ -35,7 +35,7 @@ from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm.auto import tqdm
 
-from helpers.data import stratified_split
+from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
 
 MLP_HIDDEN = 64
@@ -163,7 +163,7 @@ class TrainedModels:
             >>> rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
             >>> curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
         """
-        labels = torch.as_tensor(labels)
+        labels = torch.as_tensor(labels).cpu()  # predict() answers on the CPU
         if labels.ndim != 1 or len(labels) != len(images) or len(labels) == 0:
             raise ValueError(f"labels must hold one class per image: got {tuple(labels.shape)} labels "
                              f"for {len(images)} images (at least one)")
@@ -238,7 +238,10 @@ def plan_learning_curve(
     Used in 01_learning_curves (through ``learning_curve``) and benchmarks/bench_learning_curve.py.
     """
     labels = torch.as_tensor(labels)
-    train_pool, val_idx = torch.as_tensor(train_pool).long(), torch.as_tensor(val_idx).long()
+    # integer, in range, no repeats (a repeated index would make a "size n" subset of fewer examples),
+    # CPU int64 — so the overlap check below sees the real positions (-1 is not the last image here)
+    train_pool = check_indices(train_pool, "train_pool", len(labels), unique=True)
+    val_idx = check_indices(val_idx, "val_idx", len(labels), unique=True)
     _check_plan_args(train_pool, val_idx, sizes, repeats)
     generator = torch.Generator().manual_seed(seed)
     seeds = torch.randint(0, 2**31 - 1, (len(sizes), repeats), generator=generator)
@@ -341,7 +344,7 @@ def learning_curve(
     plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
     device = torch.device(device) if device is not None else pick_device()
     with torch_threads(cpu_threads if device.type == "cpu" else None):
-        run = _BatchedRun(images, labels, plan, torch.as_tensor(val_idx).long(), model, device)
+        run = _BatchedRun(images, labels, plan, check_indices(val_idx, "val_idx", len(labels)), model, device)
         fit_time = run.train(epochs, batch_size, lr, momentum, augment, seed, progress)
         train_acc, val_acc = run.evaluate()
     shape = (len(plan.sizes), repeats)
@@ -375,6 +378,30 @@ def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum
     if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
         raise ValueError(f"images must be N×H×W or N×C×H×W with one label each; got images of shape "
                          f"{tuple(torch.as_tensor(images).shape)} and {len(labels)} labels")
+    _check_labels(torch.as_tensor(labels), model, torch.as_tensor(images))
+
+
+def _check_labels(labels: torch.Tensor, model: str, images: torch.Tensor) -> None:
+    """Labels must be 1-D integer classes in ``0…classes-1`` of the model (else the loss's
+    ``scatter_add_`` fails, and on CUDA a device-side assert breaks the whole context)."""
+    if labels.dtype == torch.bool or labels.is_floating_point() or labels.is_complex():
+        raise ValueError(f"labels must be integer class indices (e.g. int64), got dtype {labels.dtype}")
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D, one class per image, got shape {tuple(labels.shape)}")
+    if len(labels) == 0:
+        return
+    classes = _num_classes(model, images)
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or high >= classes:
+        raise ValueError(f"labels must lie in 0…{classes - 1} (model={model!r} has {classes} output classes), "
+                         f"got values from {low} to {high}")
+
+
+def _num_classes(model: str, images: torch.Tensor) -> int:
+    """The number of logits one model of this kind gives: one throwaway model, one image, on the CPU."""
+    with torch.random.fork_rng(devices=[]), torch.no_grad():  # leaves the global RNG as it was
+        template = MODEL_KINDS[model]().eval()
+        return int(template(_as_float_images(images[:1].cpu())).shape[-1])
 
 
 class _BatchedRun:

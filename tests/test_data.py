@@ -123,6 +123,15 @@ def test_split_of_unbalanced_labels_keeps_the_class_proportions():
     assert torch.bincount(labels[parts["val"]]).tolist() == [60, 30, 10]
 
 
+@pytest.mark.parametrize("num_classes", [3, 4])
+def test_an_empty_part_after_every_example_is_taken_returns_at_once(num_classes):
+    labels = torch.arange(num_classes).repeat(5)
+    # 0 of 0 left: 0/0 shares used to hang (odd number of classes) or return garbage; 10 s guard
+    parts = data._run_with_deadline(lambda: stratified_split(labels, {"train": len(labels), "val": 0}), 10.0)
+    assert sorted(parts["train"].tolist()) == list(range(len(labels)))
+    assert parts["val"].dtype == torch.int64 and parts["val"].tolist() == []
+
+
 @pytest.mark.parametrize(
     ("sizes", "message"),
     [
@@ -169,6 +178,43 @@ def test_dataset_rejects_bad_input(mnist):
         ImageDataset(images, labels[:10])
     with pytest.raises(ValueError, match="indices must lie in 0…4999"):
         ImageDataset(images, labels, [5000])
+
+
+@pytest.mark.parametrize(
+    ("indices", "unique", "message"),
+    [
+        (torch.tensor([True, False, True]), False,
+         r"val_idx must be integer indices, not a boolean mask — use torch.nonzero\(mask\).flatten\(\)"),
+        (torch.tensor([0.0, 2.0]), False, r"val_idx must be integer indices, got dtype torch.float32"),
+        ([0, -1], False, r"val_idx must lie in 0…9 \(negative indices are not allowed\), got values from -1 to 0"),
+        ([3, 10], False, r"val_idx must lie in 0…9 .*got values from 3 to 10"),
+        ([[1, 2]], False, r"val_idx must be a 1-D sequence of integer indices, got shape \(1, 2\)"),
+        ([4, 1, 4, 1, 2], True, r"val_idx has 2 repeated indices \(e.g. \[1, 4\]\); allowed: each index at most once"),
+    ],
+)
+def test_check_indices_refuses_masks_floats_out_of_range_and_repeats(indices, unique, message):
+    with pytest.raises(ValueError, match=message):
+        data.check_indices(indices, "val_idx", 10, unique=unique)
+
+
+def test_check_indices_returns_cpu_int64_and_allows_repeats_unless_asked():
+    checked = data.check_indices(np.array([4, 1, 4], dtype=np.int32), "indices", 10)
+    assert checked.dtype == torch.int64 and checked.device.type == "cpu" and checked.tolist() == [4, 1, 4]
+    assert data.check_indices([], "val_idx", 10).dtype == torch.int64
+
+
+def test_dataset_refuses_boolean_masks_and_float_indices_but_allows_repeats(mnist):
+    images, labels = mnist
+    mask = torch.zeros(len(images), dtype=torch.bool)
+    mask[:3] = True
+    with pytest.raises(ValueError, match="indices must be integer indices, not a boolean mask"):
+        ImageDataset(images, labels, mask)
+    with pytest.raises(ValueError, match="indices must be integer indices, got dtype torch.float32"):
+        ImageDataset(images, labels, torch.tensor([0.5, 1.0]))
+    with pytest.raises(ValueError, match="indices must lie in 0…4999"):
+        ImageDataset(images, labels, [0, -1])
+    repeated = ImageDataset(images, labels, [7, 7])
+    assert len(repeated) == 2 and repeated[1][0].equal(repeated[0][0])
 
 
 def test_rgb_photos_are_uint8_colour_images():

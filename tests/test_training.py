@@ -209,6 +209,66 @@ def test_bad_input_names_the_parameter(data, changes, message):
         learning_curve(**args)
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    # -100…-1 are the last 100 images: validation images, which the overlap check used to miss
+    ("negative_pool", r"train_pool must lie in 0…4999 \(negative indices are not allowed\)"),
+    ("mask_pool", r"train_pool must be integer indices, not a boolean mask — use torch.nonzero"),
+    ("repeated_pool", r"train_pool has 200 repeated indices"),
+    ("val_out_of_range", r"val_idx must lie in 0…4999 .*got values from .* to 5000"),
+    ("float_val", r"val_idx must be integer indices, got dtype torch.float32"),
+    ("repeated_val", r"val_idx has 5 repeated indices"),
+])
+def test_plan_refuses_bad_train_pool_and_val_idx(data, change, message):
+    images, labels, splits = data
+    pool, val, sizes = splits["train"], splits["val"], [100, 200]
+    if change == "negative_pool":
+        val = torch.arange(4900, 5000)
+        pool = torch.cat([pool[~torch.isin(pool, val)][:3000], torch.arange(-100, 0)])
+    elif change == "mask_pool":
+        pool = torch.zeros(len(labels), dtype=torch.bool).index_fill_(0, pool, True)
+    elif change == "repeated_pool":
+        pool, sizes = torch.cat([pool[:200], pool[:200]]), [100, 400]
+    elif change == "val_out_of_range":
+        val = torch.cat([val, torch.tensor([5000])])
+    elif change == "float_val":
+        val = val.float()
+    elif change == "repeated_val":
+        val = torch.cat([val, val[:5]])
+    with pytest.raises(ValueError, match=message):
+        plan_learning_curve(labels, pool, val, sizes, repeats=2)
+
+
+def three_class_model() -> nn.Module:
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 3))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("plus_one", r"labels must lie in 0…9 \(model='softmax' has 10 output classes\), got values from 1 to 10"),
+    ("minus_one", r"labels must lie in 0…9 .*got values from -1 to 8"),
+    ("float", r"labels must be integer class indices \(e.g. int64\), got dtype torch.float32"),
+    ("column", r"labels must be 1-D, one class per image, got shape \(5000, 1\)"),
+    ("three_classes", r"labels must lie in 0…2 \(model='three' has 3 output classes\), got values from 0 to 9"),
+])
+def test_bad_labels_name_the_parameter(data, change, message, monkeypatch):
+    monkeypatch.setitem(MODEL_KINDS, "three", three_class_model)
+    images, labels, splits = data
+    model = "three" if change == "three_classes" else "softmax"
+    labels = {"plus_one": labels + 1, "minus_one": labels - 1, "float": labels.float(),
+              "column": labels[:, None], "three_classes": labels}[change]
+    with pytest.raises(ValueError, match=message):
+        learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=model, **SMALL)
+
+
+def test_the_label_check_leaves_the_global_random_state_alone(data):
+    images, labels, splits = data
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    learning_curve(images, labels, splits["train"], splits["val"], [20], repeats=1, epochs=1, progress=False,
+                   device="cpu")
+    assert torch.rand(3).equal(expected)
+
+
 def test_register_model_kind_checks_its_arguments():
     with pytest.raises(ValueError, match="name=''"):
         register_model_kind("", tiny_cnn)
