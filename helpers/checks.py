@@ -266,7 +266,8 @@ def _as_values(answer: object, name: str) -> tuple[torch.Tensor | None, str | No
 
 
 def _batches(loader: Iterable, name: str) -> torch.Tensor:
-    batches = [torch.as_tensor(b[0] if isinstance(b, (tuple, list)) else b).double() for b in loader]
+    batches = [torch.as_tensor(b[0] if isinstance(b, (tuple, list)) else b).detach().cpu().double()
+               for b in loader]
     if not batches or any(b.ndim != 4 for b in batches):
         raise ValueError(f"{name} must yield image batches N×C×H×W (or (images, labels) pairs); "
                          f"got {len(batches)} batches of shapes {[tuple(b.shape) for b in batches[:2]]}")
@@ -290,7 +291,7 @@ def _stats_hints(mean: torch.Tensor, std: torch.Tensor, x: torch.Tensor, train_l
                  all_images: torch.Tensor | None) -> list[str]:
     ref_mean, ref_std = x.mean(dim=(0, 2, 3)), x.std(dim=(0, 2, 3), correction=0)
     if all_images is not None:
-        every = torch.as_tensor(all_images).double()
+        every = torch.as_tensor(all_images).detach().cpu().double()
         if _close(mean, every.mean(dim=(0, 2, 3))) and not _close(mean, ref_mean):
             return ["your statistics include the validation and test images — fit them on the training split "
                     "only (the batches of `train_loader`); the held-out data must stay unseen"]
@@ -316,7 +317,7 @@ def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_l
         "your std is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)": [ref_std * 255],
     }
     if all_images is not None:
-        every = torch.as_tensor(all_images).double()
+        every = torch.as_tensor(all_images).detach().cpu().double()
         guesses["your std includes the validation and test images — use the training split only"] = [
             every.std(dim=(0, 2, 3), correction=c) for c in (0, 1)]
     return next((hint for hint, wrongs in guesses.items() if any(_close(std, wrong) for wrong in wrongs)),

@@ -79,7 +79,11 @@ def stub_source(text: str, cell_type: str) -> str:
             return MARKDOWN_STUB + newline
         return "\n".join(indent + line for line in code_stub(block)) + newline
 
-    return pattern.sub(replace, text)
+    stubbed = pattern.sub(replace, text)
+    if BEGIN in stubbed or END in stubbed:
+        raise ValueError(f"the solution markers are out of order: each {BEGIN!r} needs its own {END!r} on a later "
+                         f"line, with no marker left over; cell:\n{text}")
+    return stubbed
 
 
 def code_stub(block: str) -> list[str]:
@@ -91,16 +95,71 @@ def code_stub(block: str) -> list[str]:
 
 
 def assigned_names(block: str) -> list[str]:
-    """Names assigned at the top level of ``block``, in order, without repeats."""
+    r"""Names the ``block`` binds at the top level, in order, without repeats.
+
+    Plain assignment targets (also inside tuples, lists and ``*rest``; not ``x[i]`` or
+    ``obj.attr``, which change an existing object), ``def``/``class`` names, ``import … as``
+    names and ``with … as`` names. Names bound only inside ``for``/``while``/``if``/``try``
+    (loop variables, running sums) are stubbed only when the block binds nothing else, so
+    a student sees stubs for the answers, not for the loop variables of the solution.
+
+    Example:
+        >>> assigned_names("x[i] = 1\nfor k, v in d.items():\n    total = v\ndef f(): pass")
+        ['f']
+        >>> assigned_names("for k, v in d.items():\n    total = v")
+        ['k', 'v', 'total']
+    """
     import textwrap
 
-    tree = ast.parse(textwrap.dedent(block))
     names: list[str] = []
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
-        for target in targets:
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name) and name.id not in names:
-                    names.append(name.id)
+
+    def add(name: str) -> None:
+        if name not in names:
+            names.append(name)
+
+    def targets(node: ast.AST | None) -> None:
+        if isinstance(node, ast.Name):
+            add(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                targets(element)
+        elif isinstance(node, ast.Starred):
+            targets(node.value)
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for node in statements:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    targets(target)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets(node.target)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.asname:
+                        add(alias.asname)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                targets(node.target)
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    targets(item.optional_vars)
+                visit(node.body)
+            elif isinstance(node, (ast.While, ast.If)):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+
+    statements = ast.parse(textwrap.dedent(block)).body
+    compound = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.Try)
+    visit([node for node in statements if not isinstance(node, compound)])
+    if not names:  # only loops or branches bind names: stub those, so the check still finds them
+        visit(statements)
     return names

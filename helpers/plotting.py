@@ -117,7 +117,7 @@ def plot_value_histograms(
     fig, axes = plt.subplots(1, len(stages), figsize=(size[0] * len(stages), size[1]), squeeze=False)
     for ax, (name, values) in zip(axes[0], stages.items(), strict=True):
         v = torch.as_tensor(np.asarray(values) if not torch.is_tensor(values) else values).flatten().double()
-        ax.hist(v.numpy(), bins=bins, color="tab:blue")
+        ax.hist(v.detach().cpu().numpy(), bins=bins, color="tab:blue")
         ax.set_yscale("log")
         ax.set_title(f"{name}\nvalues {float(v.min()):.3g} … {float(v.max()):.3g}", fontsize=9)
         ax.set_xlabel("pixel value")

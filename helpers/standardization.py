@@ -137,8 +137,15 @@ def dataset_mean_std(
         raise ValueError(f"correction={correction!r}; allowed values: 0, 1")
     count, mean, m2 = 0, torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
     shape: tuple[int, ...] = ()
-    for batch in loader:
+    first_shape: tuple[int, ...] | None = None
+    for index, batch in enumerate(loader):
         x, shape = _as_rows(batch, per)
+        if first_shape is None:
+            first_shape = shape
+        elif shape != first_shape:  # would broadcast silently into a plausible but wrong result
+            what = "channels" if per == "channel" else "per-example shape"
+            raise ValueError(f"loader gave batch {index} with {what} {shape}, but batch 0 had {first_shape}; "
+                             f"allowed: every batch of the loader with the same {what}")
         n_b = x.shape[0]
         if n_b == 0:
             continue
@@ -236,6 +243,9 @@ def train_small_model(
     if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
         raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
                          f"and lr={lr} > 0")
+    if batch_size > len(x_train):
+        raise ValueError(f"batch_size={batch_size} is larger than the {len(x_train)} training examples; "
+                         f"allowed: 1 <= batch_size <= {len(x_train)}")
     model = _small_mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1, seed).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(seed)
@@ -337,9 +347,14 @@ def gradient_descent_path(
     x, y = _two_features(x, y)
     if steps < 1:
         raise ValueError(f"steps={steps} must be >= 1")
+    if lr is not None and not lr > 0:
+        raise ValueError(f"lr={lr} must be > 0 (or None for the largest stable step 1/L)")
+    start_t = torch.as_tensor(start, dtype=torch.float64).detach().cpu()
+    if tuple(start_t.shape) != (2,):
+        raise ValueError(f"start must hold 2 values (w1, w2), got shape {tuple(start_t.shape)}")
     hessian, g = 2 * x.T @ x / len(x), 2 * x.T @ (y - bias) / len(x)
     lr = 1 / float(torch.linalg.eigvalsh(hessian)[-1]) if lr is None else lr
-    path = [torch.as_tensor(start, dtype=torch.float64)]
+    path = [start_t]
     for _ in range(steps):
         path.append(path[-1] - lr * (hessian @ path[-1] - g))
     return torch.stack(path)
@@ -356,11 +371,15 @@ def condition_number(x: torch.Tensor) -> float:
 
     Used in 03_standardization_math.
     """
-    x = torch.as_tensor(x).double()
+    x = torch.as_tensor(x).detach().cpu().double()
     if x.ndim != 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty N×F table, got shape {tuple(x.shape)}")
     eigenvalues = torch.linalg.eigvalsh(x.T @ x)
-    return float(eigenvalues[-1] / eigenvalues[0])
+    largest = float(eigenvalues[-1])
+    if not float(eigenvalues[0]) > torch.finfo(torch.float64).eps * largest:
+        raise ValueError("x: features are collinear or constant: the condition number is infinite; "
+                         "allowed: a table whose columns are linearly independent")
+    return largest / float(eigenvalues[0])
 
 
 def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
@@ -373,10 +392,11 @@ def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float
 
     Used in 03_standardization_math.
     """
-    x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double()
+    x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
     if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x must be N×F and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
-    solution = torch.linalg.lstsq(torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], 1), y[:, None]).solution
+    ones = torch.ones(len(x), 1, dtype=x.dtype, device=x.device)
+    solution = torch.linalg.lstsq(torch.cat([x, ones], 1), y[:, None]).solution
     return solution[:-1, 0], float(solution[-1, 0])
 
 
@@ -405,7 +425,8 @@ def gradient_descent_steps(
 
 
 def _two_features(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double()
+    """``x`` and ``y`` as float64 tensors on the CPU (2-feature problems are tiny)."""
+    x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
     if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x must be N×2 and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
     return x, y

@@ -57,7 +57,7 @@ class AugmentationExplorer:
         crop: int = 28,
         pixel_size: int = 6,
     ) -> None:
-        images = torch.as_tensor(images)
+        images = torch.as_tensor(images).detach().cpu()  # the explorer draws on the CPU
         if images.dtype != torch.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[1] != 1):
             raise ValueError(f"images must be uint8 grey digits N×H×W or N×1×H×W, got {images.dtype} "
                              f"{tuple(images.shape)}")
@@ -100,7 +100,7 @@ class AugmentationExplorer:
         original = self.images[values["digit"], :, :, :].float().div(255)
         if values.get("normalize"):
             original = (original - self.mean) / self.std
-        png = _png([original[0].numpy(), augmented[0].numpy()], self.pixel_size)
+        png = _png([original[0].detach().cpu().numpy(), augmented[0].detach().cpu().numpy()], self.pixel_size)
         caption = (f"angle {values.get('angle', 0):+.0f}°, shift ({values.get('shift_x', 0):+.1f}, "
                    f"{values.get('shift_y', 0):+.1f}) px, scale {values.get('scale', 1):.2f} × "
                    f"{self.augment.resize}/{self.augment.crop}, {values.get('interpolation', 'bilinear')}"
@@ -138,7 +138,8 @@ class AugmentationExplorer:
         """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run."""
         values = {name: control.value for name, control in self.controls.items()}
         shown = [self.images[values["digit"], :, :, :].float().div(255)]
-        shown += [self.image(**{**values, "angle": angle, "normalize": False}) for angle in angles]
+        # bicubic resampling overshoots [0, 1] a little (about -0.16…1.16): clamp for display only
+        shown += [self.image(**{**values, "angle": angle, "normalize": False}).clamp(0, 1) for angle in angles]
         titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
         return show_images(shown, titles=titles, ncols=len(shown), size=size,
                            suptitle="the explorer's image at a few angles (interactive in the lab view)")

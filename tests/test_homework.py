@@ -72,3 +72,24 @@ def test_committed_student_notebook_is_up_to_date_with_its_solution(solution):
     sources = [("".join(c["source"]), c["cell_type"]) for c in committed["cells"]]
     wanted = [("".join(c["source"]), c["cell_type"]) for c in expected["cells"]]
     assert sources == wanted, f"{student_file.name} is out of date: run `python tasks.py homework`"
+
+
+def test_assigned_names_skip_subscripts_and_attributes():
+    assert assigned_names("x[i] = 1\nmodel.weight = w\na, *rest = f()\n[p, q.r] = g()") == ["a", "rest", "p"]
+
+
+def test_blocks_that_define_import_or_loop_are_stubbed_not_passed():
+    block = ("def f():\n    inner = 1\nclass C: pass\nimport numpy as np\nimport os\n"
+             "for i, (j, k) in pairs:\n    total = i\nwith open(p) as fh:\n    text = fh.read()\n")
+    assert assigned_names(block) == ["f", "C", "np", "fh", "text"], "loop variables are not answers"
+    assert assigned_names("for i, (j, k) in pairs:\n    total = i\n") == ["i", "j", "k", "total"], \
+        "a block that only loops still gets stubs, so its check finds the names"
+    source = "### BEGIN SOLUTION\ndef loss(x):\n    return x\n### END SOLUTION\ncheck(loss)"
+    student = make_student_notebook({"cells": [cell(source)]})["cells"][0]["source"]
+    assert student == "loss = ...  # your code here\ncheck(loss)"
+
+
+def test_markers_in_the_wrong_order_are_reported():
+    source = "### END SOLUTION\nx = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n### BEGIN SOLUTION\n"
+    with pytest.raises(ValueError, match="the solution markers are out of order"):
+        make_student_notebook({"cells": [cell(source)]})

@@ -371,3 +371,64 @@ def test_the_plots_draw_one_panel_per_stage_run_and_scaling(wine_problem):
         plot_value_histograms({})
     with pytest.raises(ValueError, match="mean and std must be one H×W image each"):
         plot_pixel_statistics(torch.rand(5, 5), torch.rand(4, 4))
+
+
+class FakeCuda(torch.Tensor):
+    """Acts like a CUDA tensor on a CPU-only machine: ``.numpy()`` and mixing it with CPU tensors raise."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func is torch.Tensor.numpy:
+            raise TypeError("can't convert cuda:0 device type tensor to numpy")
+        with torch._C.DisableTorchFunctionSubclass():
+            if func is torch.Tensor.cpu:
+                return args[0].as_subclass(torch.Tensor).clone()
+            flat = [*args, *(a for arg in args if isinstance(arg, (list, tuple)) for a in arg),
+                    *(kwargs or {}).values()]
+            tensors = [t for t in flat if isinstance(t, torch.Tensor) and t.ndim > 0]
+            if any(type(t) is FakeCuda for t in tensors) and any(type(t) is not FakeCuda for t in tensors):
+                raise RuntimeError("Expected all tensors to be on the same device, but found cuda:0 and cpu")
+        return super().__torch_function__(func, types, args, kwargs)
+
+
+def test_dataset_mean_std_rejects_batches_of_different_shapes():
+    batches = [torch.rand(4, 1, 2, 2), torch.rand(4, 3, 2, 2)]
+    with pytest.raises(ValueError, match=r"loader gave batch 1 with channels \(3,\), but batch 0 had \(1,\)"):
+        dataset_mean_std(batches)
+    with pytest.raises(ValueError, match="loader gave batch 1 with per-example shape"):
+        dataset_mean_std([torch.rand(4, 1, 2, 2), torch.rand(4, 1, 2, 3)], per="feature")
+
+
+@pytest.mark.parametrize("x", [torch.tensor([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]), torch.zeros(5, 2)],
+                         ids=["collinear", "all zeros"])
+def test_condition_number_rejects_rank_deficient_data(x):
+    with pytest.raises(ValueError, match="x: features are collinear or constant: the condition number is infinite"):
+        condition_number(x)
+
+
+def test_train_small_model_rejects_a_batch_larger_than_the_training_set():
+    x, y = torch.randn(10, 1, 2, 2), torch.randint(0, 2, (10,))
+    with pytest.raises(ValueError, match=r"batch_size=64 .* allowed: 1 <= batch_size <= 10"):
+        train_small_model(x, y, x, y, steps=2, batch_size=64)
+
+
+def test_gradient_descent_path_rejects_a_bad_lr_or_start():
+    x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+    for lr in (0.0, -0.1):
+        with pytest.raises(ValueError, match=f"lr={lr} must be > 0"):
+            gradient_descent_path(x, y, steps=1, lr=lr)
+    with pytest.raises(ValueError, match=r"start must hold 2 values \(w1, w2\), got shape \(3,\)"):
+        gradient_descent_path(x, y, steps=1, start=(0.0, 0.0, 0.0))
+
+
+def test_two_feature_helpers_work_on_data_from_another_device():
+    x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.5], [0.5, -1.0]])
+    y = torch.tensor([1.0, 2.0, -1.0, 0.0])
+    w, b = least_squares(x, y)
+    on_device = least_squares(x.as_subclass(FakeCuda), y.as_subclass(FakeCuda))
+    assert torch.equal(on_device[0], w) and on_device[1] == b
+    path = gradient_descent_path(x.as_subclass(FakeCuda), y.as_subclass(FakeCuda), steps=3,
+                                 start=torch.zeros(2).as_subclass(FakeCuda))
+    assert torch.equal(path, gradient_descent_path(x, y, steps=3))
+    assert gradient_descent_steps(x.as_subclass(FakeCuda), y) == gradient_descent_steps(x, y)
+    assert condition_number(x.as_subclass(FakeCuda)) == condition_number(x)
