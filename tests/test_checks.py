@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from fake_cuda import FakeCuda
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision import transforms as v1
 from torchvision.transforms import InterpolationMode, v2
@@ -391,24 +392,6 @@ def test_messages_are_one_of_three_kinds(capsys):
     assert check_task_3(CURVE, GAIN, True) is None
     assert math.isclose(GAIN, gain_per_doubling(CURVE))
     assert printed(capsys).startswith("✅")
-
-
-class FakeCuda(torch.Tensor):
-    """Acts like a CUDA tensor on a CPU-only machine: ``.numpy()`` and mixing it with CPU tensors raise."""
-
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        if func is torch.Tensor.numpy:
-            raise TypeError("can't convert cuda:0 device type tensor to numpy")
-        with torch._C.DisableTorchFunctionSubclass():
-            if func is torch.Tensor.cpu:
-                return args[0].as_subclass(torch.Tensor).clone()
-            flat = [*args, *(a for arg in args if isinstance(arg, (list, tuple)) for a in arg),
-                    *(kwargs or {}).values()]
-            tensors = [t for t in flat if isinstance(t, torch.Tensor) and t.ndim > 0]
-            if any(type(t) is FakeCuda for t in tensors) and any(type(t) is not FakeCuda for t in tensors):
-                raise RuntimeError("Expected all tensors to be on the same device, but found cuda:0 and cpu")
-        return super().__torch_function__(func, types, args, kwargs)
 
 
 def test_task_2_does_not_raise_for_statistics_and_images_on_another_device(capsys, patches):

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from fake_cuda import FakeCuda
 from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 from torchvision import transforms as v1  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
@@ -371,24 +372,6 @@ def test_the_plots_draw_one_panel_per_stage_run_and_scaling(wine_problem):
         plot_value_histograms({})
     with pytest.raises(ValueError, match="mean and std must be one H×W image each"):
         plot_pixel_statistics(torch.rand(5, 5), torch.rand(4, 4))
-
-
-class FakeCuda(torch.Tensor):
-    """Acts like a CUDA tensor on a CPU-only machine: ``.numpy()`` and mixing it with CPU tensors raise."""
-
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        if func is torch.Tensor.numpy:
-            raise TypeError("can't convert cuda:0 device type tensor to numpy")
-        with torch._C.DisableTorchFunctionSubclass():
-            if func is torch.Tensor.cpu:
-                return args[0].as_subclass(torch.Tensor).clone()
-            flat = [*args, *(a for arg in args if isinstance(arg, (list, tuple)) for a in arg),
-                    *(kwargs or {}).values()]
-            tensors = [t for t in flat if isinstance(t, torch.Tensor) and t.ndim > 0]
-            if any(type(t) is FakeCuda for t in tensors) and any(type(t) is not FakeCuda for t in tensors):
-                raise RuntimeError("Expected all tensors to be on the same device, but found cuda:0 and cpu")
-        return super().__torch_function__(func, types, args, kwargs)
 
 
 def test_dataset_mean_std_rejects_batches_of_different_shapes():
