@@ -1,0 +1,52 @@
+"""Claims of the lecture, stated as visible lines: ``✅ claim: numbers`` or ``❌ claim: numbers``.
+
+A lecture notebook ends each section with the lecture's claim, measured::
+
+    claim(acc[-1] > acc[0], f"validation accuracy rises with training size: {acc[0]:.1%} → {acc[-1]:.1%}")
+
+In a live lecture a false claim prints ❌ with its numbers and "Run all" goes on. In the test run
+(and when notebooks are executed to be committed) the environment variable ``COURSE_STRICT_CLAIMS=1``
+is set, and a false claim raises ``AssertionError`` so that the run fails.
+"""
+
+from __future__ import annotations
+
+import os
+
+STRICT_ENV = "COURSE_STRICT_CLAIMS"
+
+
+def strict() -> bool:
+    """Whether a false claim raises (``COURSE_STRICT_CLAIMS`` is set to ``1``).
+
+    >>> import os
+    >>> os.environ.pop(STRICT_ENV, None) and None
+    >>> strict()
+    False
+    """
+    return os.environ.get(STRICT_ENV, "") == "1"
+
+
+def claim(holds: object, statement: str) -> bool:
+    """Print ``✅ statement`` when ``holds`` is true, else ``❌ statement``; return whether it held.
+
+    ``statement`` says the claim with the numbers that decide it. Under ``COURSE_STRICT_CLAIMS=1``
+    a false claim raises ``AssertionError`` with the same line.
+
+    >>> import os
+    >>> os.environ.pop(STRICT_ENV, None) and None
+    >>> claim(0.9 > 0.8, "accuracy rises: 80.0 % → 90.0 %")
+    ✅ accuracy rises: 80.0 % → 90.0 %
+    True
+    >>> claim(0.7 > 0.8, "accuracy rises: 80.0 % → 70.0 %")
+    ❌ accuracy rises: 80.0 % → 70.0 %
+    False
+    """
+    if not isinstance(statement, str) or not statement.strip():
+        raise TypeError(f"statement must be a non-empty str, got {statement!r}")
+    ok = bool(holds)
+    line = f"{'✅' if ok else '❌'} {statement}"
+    print(line, flush=True)
+    if not ok and strict():
+        raise AssertionError(line)
+    return ok
