@@ -11,6 +11,7 @@ Used in every notebook, first in 00_start_here.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
+
+from helpers.validation import check_choice, check_type
 
 MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
@@ -46,6 +49,9 @@ def load_mnist(
         root: folder for the torchvision download (ignored for ``"bundled"``).
         fallback: if the torchvision download fails (no network, mirror down), warn
             once and return the bundled subset instead; ``False`` raises instead.
+            MNIST files already in ``root`` that are broken (truncated, a saved web
+            page, images and labels that disagree) never fall back: they raise a
+            ``ValueError`` naming the file (delete it to download it again).
         download_deadline_s: give up on the download after this many seconds.
 
     Example:
@@ -55,13 +61,15 @@ def load_mnist(
 
     Used in 00_start_here and every later notebook.
     """
-    if source not in MNIST_SOURCES:
-        raise ValueError(f"source={source!r} is unknown; allowed values: {', '.join(MNIST_SOURCES)}")
+    check_choice("source", source, MNIST_SOURCES)
     if source == "bundled":
         return _load_bundled_mnist()
+    check_type("root", root, (str, Path), "a folder path (str or pathlib.Path)")
+    # problems with files already on disk are errors, never a reason to fall back
+    _check_local_mnist(Path(root))
     try:
-        return _load_torchvision_mnist(Path(root), download_deadline_s)
-    except Exception as exc:
+        images, labels = _load_torchvision_mnist(Path(root), download_deadline_s)
+    except Exception as exc:  # the download: no network, mirror down, timeout
         if not fallback:
             raise
         warnings.warn(
@@ -73,6 +81,10 @@ def load_mnist(
             stacklevel=2,
         )
         return _load_bundled_mnist()
+    if len(images) != len(labels):
+        raise ValueError(f"MNIST in '{_raw_folder(Path(root))}' has {len(images)} images but {len(labels)} labels; "
+                         "delete that folder to download the files again")
+    return images, labels
 
 
 def _load_bundled_mnist() -> tuple[torch.Tensor, torch.Tensor]:
@@ -97,6 +109,67 @@ def _load_torchvision_mnist(root: Path, deadline_s: float) -> tuple[torch.Tensor
     images = torch.cat([p.data for p in parts]).to(torch.uint8)
     labels = torch.cat([p.targets for p in parts]).to(torch.int64)
     return images, labels
+
+
+MNIST_IDX_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "t10k": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+"""The uncompressed idx files torchvision keeps in ``root/MNIST/raw``: (images, labels) per part."""
+IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC = 0x00000803, 0x00000801
+"""First 4 bytes (big-endian) of an idx file of uint8 images N×28×28 / of uint8 labels N."""
+
+
+def _raw_folder(root: Path) -> Path:
+    return root / "MNIST" / "raw"
+
+
+def _check_local_mnist(root: Path) -> None:
+    """Refuse MNIST files on disk that torchvision would read as they are, if they are broken.
+
+    torchvision downloads only when one of the four uncompressed idx files is missing (and
+    then replaces all four); when all four are there it reads them without any check. So a
+    folder in the way is always an error, and the files are checked when all four exist.
+    """
+    for folder in (root, root / "MNIST", _raw_folder(root)):
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"root: '{folder}' is a file, but MNIST needs a folder there; "
+                                     "pass another root= or move that file away")
+    paths = {part: tuple(_raw_folder(root) / name for name in names) for part, names in MNIST_IDX_FILES.items()}
+    if not all(path.is_file() for pair in paths.values() for path in pair):
+        return  # torchvision downloads all four files again
+    for images_path, labels_path in paths.values():
+        count = _idx_count(images_path, IDX_IMAGES_MAGIC, (28, 28))
+        label_count = _idx_count(labels_path, IDX_LABELS_MAGIC, ())
+        if count != label_count:
+            raise ValueError(f"MNIST files disagree: '{images_path}' holds {count} images but '{labels_path}' "
+                             f"holds {label_count} labels; delete both files to download them again")
+
+
+def _idx_count(path: Path, magic: int, item_shape: tuple[int, ...]) -> int:
+    """The number of items in an idx file of ``uint8`` items of ``item_shape``; ``ValueError`` naming
+    the file when its header or its size is not that of such a file."""
+    fix = "delete the file to download it again"
+    header_size = 4 * (2 + len(item_shape))
+    with path.open("rb") as file:
+        header = file.read(header_size)
+    if len(header) >= 4 and int.from_bytes(header[:4], "big") != magic:
+        found = int.from_bytes(header[:4], "big")
+        looks = " (it looks like a web page, not MNIST data)" if header.lstrip()[:1] == b"<" else ""
+        raise ValueError(f"'{path}' is not an MNIST idx file{looks}: it starts with magic number 0x{found:08x}, "
+                         f"expected 0x{magic:08x}; {fix}")
+    size = path.stat().st_size
+    if len(header) < header_size:
+        raise ValueError(f"'{path}' is truncated: {size} bytes, expected a header of {header_size} bytes; {fix}")
+    dims = [int.from_bytes(header[k:k + 4], "big") for k in range(4, header_size, 4)]
+    if tuple(dims[1:]) != item_shape:
+        raise ValueError(f"'{path}' holds items of shape {tuple(dims[1:])}, expected {item_shape}; {fix}")
+    expected = header_size + dims[0] * math.prod(item_shape)
+    if size != expected:
+        what = "truncated (half downloaded?)" if size < expected else "longer than its header says"
+        raise ValueError(f"'{path}' is {what}: {size} bytes, expected {expected} bytes for the {dims[0]} items "
+                         f"its header announces; {fix}")
+    return dims[0]
 
 
 def _run_with_deadline(make: Callable[[], object], deadline_s: float) -> object:

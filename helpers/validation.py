@@ -1,0 +1,100 @@
+"""Argument checks shared by the helpers: one wording for "unknown value", wrong kinds and bad images.
+
+Every check raises at the top of a public function, before anything is computed or
+modified, with a message that names the parameter, what was found and what is allowed:
+``ValueError`` for a bad value (an unknown name, NaN pixels, an integer dtype other than
+``uint8``), ``TypeError`` for a thing of the wrong kind (a list where a tensor is expected,
+an ``int`` where a ``torch.Generator`` is expected).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+
+def check_choice(name: str, value: object, allowed: Iterable[object], hint: str = "") -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed``; the message lists them.
+
+    ``hint`` is appended to the message (e.g. how to add a new value).
+
+    Example:
+        >>> check_choice("split", "train", ("train", "test"))
+        >>> check_choice("split", "val", ("train", "test"))
+        Traceback (most recent call last):
+        ValueError: split='val' is unknown; allowed values: train, test
+    """
+    allowed = tuple(allowed)
+    if value not in allowed:
+        message = f"{name}={value!r} is unknown; allowed values: {', '.join(str(a) for a in allowed)}"
+        raise ValueError(f"{message} {hint}" if hint else message)
+
+
+def check_type(name: str, value: object, kinds: type | tuple[type, ...], what: str) -> None:
+    """Raise ``TypeError`` unless ``isinstance(value, kinds)``; ``what`` says in words what is accepted.
+
+    Example:
+        >>> check_type("images", torch.zeros(2), torch.Tensor, "a torch.Tensor")
+        >>> check_type("images", [0.0, 1.0], torch.Tensor, "a torch.Tensor (e.g. torch.as_tensor(x))")
+        Traceback (most recent call last):
+        TypeError: images must be a torch.Tensor (e.g. torch.as_tensor(x)), got list
+    """
+    if not isinstance(value, kinds):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+
+
+def check_generator(name: str, generator: object) -> None:
+    """Raise ``TypeError`` unless ``generator`` is a ``torch.Generator`` or ``None`` (a seed is not one).
+
+    Example:
+        >>> check_generator("generator", torch.Generator().manual_seed(0))
+        >>> check_generator("generator", 0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        TypeError: generator must be a torch.Generator or None, got int; for a seed s pass torch.Generator()...
+    """
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"{name} must be a torch.Generator or None, got {type(generator).__name__}; "
+                        "for a seed s pass torch.Generator().manual_seed(s)")
+
+
+def check_uint8_or_float(name: str, images: torch.Tensor) -> None:
+    """Raise ``ValueError`` unless the images are ``uint8`` (pixels 0…255) or floats.
+
+    Other integer dtypes (``int64``, ``int32``, ``bool``…) would be used as unscaled numbers
+    0…255 where ``uint8`` is scaled to ``[0, 1]``, so they are refused, with the conversion to use.
+
+    Example:
+        >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.uint8))
+        >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.int64))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: images has dtype torch.int64; allowed: torch.uint8 (pixels 0…255) or a float dtype — ...
+    """
+    check_type(name, images, torch.Tensor, "a torch.Tensor")
+    if images.dtype != torch.uint8 and not images.is_floating_point():
+        raise ValueError(f"{name} has dtype {images.dtype}; allowed: torch.uint8 (pixels 0…255) or a float dtype "
+                         f"— convert pixels 0…255 with {name}.to(torch.uint8), other numbers with {name}.float()")
+
+
+def check_finite_images(name: str, images: torch.Tensor) -> None:
+    """Raise ``ValueError`` if float ``images`` contain NaN or ±inf (integer images always pass).
+
+    The message counts them and names the first image (along dim 0) that has one.
+
+    Example:
+        >>> check_finite_images("images", torch.zeros(3, 2, 2))
+        >>> images = torch.tensor([[0.0, 1.0], [float("nan"), float("inf")]])
+        >>> check_finite_images("images", images)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: images has 1 NaN and 1 ±inf values (the first in images[1]); allowed: finite numbers only ...
+    """
+    check_type(name, images, torch.Tensor, "a torch.Tensor")
+    if not (images.is_floating_point() or images.is_complex()):
+        return
+    bad = ~torch.isfinite(images)
+    if not bool(bad.any()):
+        return
+    nan = int(torch.isnan(images).sum())
+    first = int(torch.nonzero(bad.reshape(len(images), -1).any(1))[0]) if images.ndim else 0
+    raise ValueError(f"{name} has {nan} NaN and {int(bad.sum()) - nan} ±inf values (the first in {name}[{first}]); "
+                     "allowed: finite numbers only — look at the step that made them (e.g. a division by a zero std)")
