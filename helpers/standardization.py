@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from helpers.env import torch_threads
+from helpers.validation import check_choice, check_finite_images, check_type, check_uint8_or_float
 
 STAT_LAYOUTS = ("channel", "feature")
 """``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
@@ -22,6 +23,8 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 PLACEHOLDER_MEAN = (0.5, 0.5, 0.5)
 PLACEHOLDER_STD = (0.5, 0.5, 0.5)
+DATASET_BATCH_SIZE = 256
+"""Batch size of the ``DataLoader`` that ``dataset_mean_std`` wraps around a ``Dataset`` it is given."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,9 +78,10 @@ def denormalize(
 
 
 def _check_images(images: object) -> None:
-    if not torch.is_tensor(images) or not images.is_floating_point():
-        dtype = images.dtype if torch.is_tensor(images) else type(images).__name__
-        raise ValueError(f"images must be a float tensor (e.g. the output of ToTensor or Normalize), got {dtype}")
+    check_type("images", images, torch.Tensor, "a float tensor (e.g. the output of ToTensor or Normalize)")
+    if not images.is_floating_point():
+        raise ValueError(f"images must be a float tensor (e.g. the output of ToTensor or Normalize), "
+                         f"got {images.dtype}")
     if images.ndim not in (3, 4):
         raise ValueError(f"images must have shape C×H×W or N×C×H×W, got {tuple(images.shape)}")
 
@@ -119,7 +123,9 @@ def dataset_mean_std(
 
     Args:
         loader: a ``DataLoader`` (or any iterable) of batches ``N×C×H×W`` / ``N×F``, or of
-            ``(batch, labels)`` pairs. ``uint8`` batches count in 0…255.
+            ``(batch, labels)`` pairs. ``uint8`` batches count in 0…255; other integer
+            dtypes and NaN/inf values are refused. A ``Dataset`` is read through
+            ``DataLoader(dataset, batch_size=DATASET_BATCH_SIZE)`` (same statistics).
         per: ``"channel"`` — one value per channel (dims N, H, W reduced); ``"feature"`` — one
             value per pixel / column (only dim N reduced).
         correction: ``0`` population std (like ``numpy.std``), ``1`` sample std (``torch.std``).
@@ -131,15 +137,15 @@ def dataset_mean_std(
 
     Used in 03_standardization_math.
     """
-    if per not in STAT_LAYOUTS:
-        raise ValueError(f"per={per!r} is unknown; allowed values: {', '.join(STAT_LAYOUTS)}")
+    check_choice("per", per, STAT_LAYOUTS)
     if correction not in (0, 1):
         raise ValueError(f"correction={correction!r}; allowed values: 0, 1")
+    loader = _batches(loader, wrap_dataset=True)
     count, mean, m2 = 0, torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
     shape: tuple[int, ...] = ()
     first_shape: tuple[int, ...] | None = None
     for index, batch in enumerate(loader):
-        x, shape = _as_rows(batch, per)
+        x, shape = _as_rows(batch, per, index)
         if first_shape is None:
             first_shape = shape
         elif shape != first_shape:  # would broadcast silently into a plausible but wrong result
@@ -173,23 +179,41 @@ def mean_of_batch_stds(loader: Iterable, per: str = "channel") -> torch.Tensor:
         >>> mean_of_batch_stds(batches, per="feature")  # the true std is 1
         tensor([0.], dtype=torch.float64)
     """
-    if per not in STAT_LAYOUTS:
-        raise ValueError(f"per={per!r} is unknown; allowed values: {', '.join(STAT_LAYOUTS)}")
+    check_choice("per", per, STAT_LAYOUTS)
     stds = []
-    for batch in loader:
-        rows, shape = _as_rows(batch, per)
+    for index, batch in enumerate(_batches(loader, wrap_dataset=False)):
+        rows, shape = _as_rows(batch, per, index)
         stds.append(rows.std(0, correction=0).reshape(shape))
     if not stds:
         raise ValueError("loader gave no batches; allowed: a non-empty dataset")
     return torch.stack(stds).mean(0)
 
 
-def _as_rows(batch, per: str) -> tuple[torch.Tensor, tuple[int, ...]]:
+def _batches(loader: object, wrap_dataset: bool) -> Iterable:
+    """``loader`` as an iterable of batches; a ``Dataset`` (one example per item) becomes a
+    ``DataLoader`` when the result does not depend on the batch size (``wrap_dataset``)."""
+    if torch.is_tensor(loader) or isinstance(loader, np.ndarray):
+        raise TypeError(f"loader must be a DataLoader or an iterable of batches, got one {type(loader).__name__} "
+                        f"of shape {tuple(loader.shape)} (iterating it gives single examples); "
+                        "pass [x] to use it as one batch")
+    if isinstance(loader, torch.utils.data.Dataset):
+        if wrap_dataset:
+            return torch.utils.data.DataLoader(loader, batch_size=DATASET_BATCH_SIZE)
+        raise TypeError(f"loader must be a DataLoader of batches, got a {type(loader).__name__} (single examples); "
+                        "wrap it: DataLoader(dataset, batch_size=...) — the result depends on the batch size")
+    check_type("loader", loader, Iterable, "a DataLoader or an iterable of batches")
+    return loader
+
+
+def _as_rows(batch, per: str, index: int) -> tuple[torch.Tensor, tuple[int, ...]]:
     """A batch as float64 rows ``values × statistics`` (one column per channel or feature),
     and the shape the statistics take: ``(C,)`` per channel, ``C×H×W`` / ``(F,)`` per feature."""
     if isinstance(batch, (tuple, list)):
         batch = batch[0]
-    x = torch.as_tensor(batch).detach().cpu().double()
+    batch = torch.as_tensor(batch)
+    check_uint8_or_float(f"loader batch {index}", batch)
+    check_finite_images(f"loader batch {index}", batch)
+    x = batch.detach().cpu().double()
     if x.ndim < 2:
         raise ValueError(f"a batch must have shape N×C×H×W or N×F, got {tuple(x.shape)}")
     if per == "feature":
@@ -238,8 +262,7 @@ def train_small_model(
 
     Used in 03_standardization_math.
     """
-    if len(x_train) != len(y_train) or len(x_val) != len(y_val) or len(x_train) == 0 or len(x_val) == 0:
-        raise ValueError("x_train/y_train and x_val/y_val must be non-empty and of equal lengths")
+    _check_examples(x_train, y_train, x_val, y_val)
     if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
         raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
                          f"and lr={lr} > 0")
@@ -272,6 +295,24 @@ def train_small_model(
     return run
 
 
+
+
+def _check_examples(x_train, y_train, x_val, y_val) -> None:
+    """Float inputs without NaN/inf, integer labels ≥ 0, one label per example."""
+    for name, x in (("x_train", x_train), ("x_val", x_val)):
+        check_type(name, x, torch.Tensor, "a float torch.Tensor N×…")
+        if not x.is_floating_point():
+            raise ValueError(f"{name} has dtype {x.dtype}; allowed: a float dtype (scale uint8 pixels with "
+                             f"{name}.float() / 255)")
+        check_finite_images(name, x)
+    for name, y in (("y_train", y_train), ("y_val", y_val)):
+        check_type(name, y, torch.Tensor, "an integer torch.Tensor of class labels")
+        if y.dtype == torch.bool or y.is_floating_point() or y.is_complex() or y.ndim != 1:
+            raise ValueError(f"{name} must be 1-D integer class labels, got {y.dtype} of shape {tuple(y.shape)}")
+        if len(y) and int(y.min()) < 0:  # -100 would even be skipped silently (cross_entropy's ignore_index)
+            raise ValueError(f"{name} has labels down to {int(y.min())}; allowed: classes 0, 1, 2, …")
+    if len(x_train) != len(y_train) or len(x_val) != len(y_val) or len(x_train) == 0 or len(x_val) == 0:
+        raise ValueError("x_train/y_train and x_val/y_val must be non-empty and of equal lengths")
 
 
 def _small_mlp(inputs: int, hidden: int, classes: int, seed: int) -> torch.nn.Module:

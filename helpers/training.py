@@ -37,6 +37,7 @@ from tqdm.auto import tqdm
 
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
+from helpers.validation import check_finite_images, check_uint8_or_float
 
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
@@ -374,10 +375,12 @@ def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum
     if cpu_threads is not None and (not isinstance(cpu_threads, int) or cpu_threads < 1):
         raise ValueError(f"cpu_threads={cpu_threads!r} must be None or a positive integer")
     if augment is not None and not callable(augment):
-        raise ValueError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
+        raise TypeError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
     if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
         raise ValueError(f"images must be N×H×W or N×C×H×W with one label each; got images of shape "
                          f"{tuple(torch.as_tensor(images).shape)} and {len(labels)} labels")
+    check_uint8_or_float("images", torch.as_tensor(images))  # int64 pixels would train unscaled (0…255)
+    check_finite_images("images", torch.as_tensor(images))
     _check_labels(torch.as_tensor(labels), model, torch.as_tensor(images))
 
 

@@ -26,6 +26,8 @@ from torchvision import transforms as v1
 from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as TF
 
+from helpers.validation import check_choice, check_generator, check_type
+
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
 SPLITS = ("train", "test")
 APIS = ("v1", "v2")
@@ -39,8 +41,7 @@ def interpolation_mode(name: str) -> InterpolationMode:
         >>> interpolation_mode("bilinear")
         <InterpolationMode.BILINEAR: 'bilinear'>
     """
-    if name not in INTERPOLATION_NAMES:
-        raise ValueError(f"interpolation={name!r} is unknown; allowed values: {', '.join(INTERPOLATION_NAMES)}")
+    check_choice("interpolation", name, INTERPOLATION_NAMES)
     return InterpolationMode(name)
 
 
@@ -108,10 +109,8 @@ def lecture_transform(
 
     Used in 02_augmentation_preview and 04_augmentation_vs_more_data.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split={split!r} is unknown; allowed values: {', '.join(SPLITS)}")
-    if api not in APIS:
-        raise ValueError(f"api={api!r} is unknown; allowed values: {', '.join(APIS)}")
+    check_choice("split", split, SPLITS)
+    check_choice("api", api, APIS)
     mode = interpolation_mode(interpolation)
     low, high = angle_range(degrees)
     _check_sizes(resize, crop)
@@ -154,8 +153,7 @@ def colour_transform(
 
     Used in 02_augmentation_preview.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split={split!r} is unknown; allowed values: {', '.join(SPLITS)}")
+    check_choice("split", split, SPLITS)
     if len(mean) != 3 or len(std) != 3:
         raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need 3 values each, one per colour channel (RGB)")
     _check_mean_std(mean, std)
@@ -191,6 +189,8 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
 
     Used in 02_augmentation_preview.
     """
+    if not callable(transform):
+        raise TypeError(f"transform must be callable (e.g. lecture_transform('test')), got {type(transform).__name__}")
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
     return torch.stack([transform(_as_pil(image, "images[k]")) for image in images])
@@ -277,9 +277,7 @@ class FusedAugment:
         _check_sizes(resize, crop)
         if len(scale) != 2 or not 0 < scale[0] <= scale[1]:
             raise ValueError(f"scale={tuple(scale)!r} must be a (min, max) pair with 0 < min ≤ max")
-        if interpolation not in INTERPOLATION_NAMES:
-            raise ValueError(f"interpolation={interpolation!r} is unknown; allowed values: "
-                             f"{', '.join(INTERPOLATION_NAMES)}")
+        check_choice("interpolation", interpolation, INTERPOLATION_NAMES)
         if (mean is None) != (std is None):
             raise ValueError("mean and std must be given together (or both left out: no normalization)")
         if mean is not None:
@@ -303,6 +301,7 @@ class FusedAugment:
 
         Drawn on the generator's device (CPU by default); ``apply`` moves them to the batch.
         """
+        check_generator("generator", generator)
         device = generator.device if generator is not None else torch.device("cpu")
         low, high = self.degrees
         angle = low + (high - low) * torch.rand(n, generator=generator, device=device)
@@ -358,11 +357,10 @@ class FusedAugment:
         return (theta.reshape(n * 2, 3) @ self._base_grids[key]).reshape(n, 2, self.crop, self.crop).permute(0, 2, 3, 1)
 
     def _check_batch(self, batch: torch.Tensor) -> None:
-        if not torch.is_tensor(batch) or batch.ndim != 4 or not (batch.is_floating_point() or
-                                                                 batch.dtype == torch.uint8):
-            described = f"{batch.dtype} {tuple(batch.shape)}" if torch.is_tensor(batch) else type(batch).__name__
+        check_type("batch", batch, torch.Tensor, "an image tensor N×C×H×W (e.g. torch.stack(images))")
+        if batch.ndim != 4 or not (batch.is_floating_point() or batch.dtype == torch.uint8):
             raise ValueError("batch must be an image tensor N×C×H×W, float with values in [0, 1] or uint8, "
-                             f"got {described}")
+                             f"got {batch.dtype} {tuple(batch.shape)}")
         if batch.shape[1] not in (1, 3):
             raise ValueError(f"batch has {batch.shape[1]} channels; allowed: 1 (grey) or 3 (RGB)")
         if self.mean is not None and len(self.mean) != batch.shape[1]:
@@ -384,8 +382,7 @@ class FusedAugment:
         """
         self._check_batch(batch)
         mode = self.interpolation if interpolation is None else interpolation
-        if mode not in INTERPOLATION_NAMES:
-            raise ValueError(f"interpolation={mode!r} is unknown; allowed values: {', '.join(INTERPOLATION_NAMES)}")
+        check_choice("interpolation", mode, INTERPOLATION_NAMES)
         n, device = len(batch), batch.device
         theta = self.matrices(torch.as_tensor(angle, device=device), torch.as_tensor(translate, device=device),
                               torch.as_tensor(scale, device=device), n)
@@ -419,6 +416,7 @@ class FusedAugment:
     def __call__(self, batch: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         """Augment ``batch`` (``N×C×H×W``, float in ``[0, 1]`` or uint8) with fresh random parameters per sample."""
         self._check_batch(batch)
+        check_generator("generator", generator)
         return self.apply(batch, **self.sample_params(len(batch), generator))
 
 
@@ -427,9 +425,10 @@ def _is_value(term: float | torch.Tensor, value: float) -> bool:
 
 
 def _gray_batch(images: torch.Tensor, name: str) -> torch.Tensor:
-    if not torch.is_tensor(images) or not images.is_floating_point() or images.ndim not in (2, 3, 4):
-        described = f"{images.dtype} {tuple(images.shape)}" if torch.is_tensor(images) else type(images).__name__
-        raise ValueError(f"{name} must be float images H×W, N×H×W or N×C×H×W, got {described}")
+    check_type(name, images, torch.Tensor, "a float tensor H×W, N×H×W or N×C×H×W")
+    if not images.is_floating_point() or images.ndim not in (2, 3, 4):
+        raise ValueError(f"{name} must be float images H×W, N×H×W or N×C×H×W, got {images.dtype} "
+                         f"{tuple(images.shape)}")
     if images.ndim == 4 and images.shape[1] not in (1, 3):
         raise ValueError(f"{name} has {images.shape[1]} channels; allowed: 1 (grey) or 3 (RGB)")
     images = images.reshape(-1, 1, *images.shape[-2:]) if images.ndim < 4 else images

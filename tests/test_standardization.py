@@ -195,7 +195,7 @@ def test_mean_and_std_lengths_must_match_the_channels(function):
 def test_the_inverse_refuses_non_float_input(mnist):
     with pytest.raises(ValueError, match=r"images must be a float tensor.*torch.uint8"):
         denormalize(mnist[0][:2].unsqueeze(1), [0.5], [0.5])
-    with pytest.raises(ValueError, match=r"images must be a float tensor.*ndarray"):
+    with pytest.raises(TypeError, match=r"images must be a float tensor.*ndarray"):
         denormalize(np.zeros((1, 2, 2), dtype=np.float32), [0.5], [0.5])
     with pytest.raises(ValueError, match=r"images must have shape C×H×W or N×C×H×W"):
         denormalize(torch.zeros(2, 2), [0.5], [0.5])
