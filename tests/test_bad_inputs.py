@@ -1,0 +1,325 @@
+"""Bad and corrupt inputs: each is refused with the error type that fits, a message naming the
+culprit (parameter or file) and what is allowed, and the input left as it was.
+
+Three classes (issue 15): local MNIST files that are not what they should be, data that would
+train silently into nonsense, and things of the wrong kind.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+from torch.utils.data import DataLoader
+
+from helpers.data import ImageDataset, load_mnist, stratified_split
+from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize, train_small_model
+from helpers.training import learning_curve
+from helpers.transforms import FusedAugment, apply_each, sharpness
+from helpers.validation import (
+    check_choice,
+    check_finite_images,
+    check_generator,
+    check_type,
+    check_uint8_or_float,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# local MNIST files
+# --------------------------------------------------------------------------------------------
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any connection attempt fails, as on a machine without network."""
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def idx_images(images: torch.Tensor) -> bytes:
+    n, rows, cols = images.shape
+    return struct.pack(">IIII", 0x0803, n, rows, cols) + images.numpy().tobytes()
+
+
+def idx_labels(labels: torch.Tensor) -> bytes:
+    return struct.pack(">II", 0x0801, len(labels)) + labels.to(torch.uint8).numpy().tobytes()
+
+
+@pytest.fixture
+def raw_mnist(tmp_path, mnist) -> Path:
+    """A root folder with all four MNIST idx files (4,000 train + 1,000 test digits), valid."""
+    images, labels = mnist
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "train-images-idx3-ubyte").write_bytes(idx_images(images[:4000]))
+    (raw / "train-labels-idx1-ubyte").write_bytes(idx_labels(labels[:4000]))
+    (raw / "t10k-images-idx3-ubyte").write_bytes(idx_images(images[4000:]))
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(idx_labels(labels[4000:]))
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def load_without_fallback_warning(root: Path) -> None:
+    """``load_mnist("torchvision", root)`` with the default ``fallback=True``: any fallback warning fails."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_mnist("torchvision", root=root)
+
+
+@pytest.mark.parametrize(
+    ("damage", "file", "message"),
+    [
+        (lambda b: b[: len(b) // 2], "train-images-idx3-ubyte",
+         r"train-images-idx3-ubyte' is truncated \(half downloaded\?\): 1568008 bytes, expected 3136016 bytes "
+         r"for the 4000 items its header announces; delete the file to download it again"),
+        (lambda b: b[:10], "t10k-labels-idx1-ubyte",
+         r"t10k-labels-idx1-ubyte' is truncated \(half downloaded\?\): 10 bytes, expected 1008 bytes"),
+        (lambda b: b"", "t10k-images-idx3-ubyte",
+         r"t10k-images-idx3-ubyte' is truncated: 0 bytes, expected a header of 16 bytes; delete the file"),
+        (lambda b: b"<!DOCTYPE html><html><body>503 Service Unavailable</body></html>\n" * 20,
+         "train-labels-idx1-ubyte",
+         r"train-labels-idx1-ubyte' is not an MNIST idx file \(it looks like a web page, not MNIST data\): it "
+         r"starts with magic number 0x3c21444f, expected 0x00000801; delete the file to download it again"),
+        (lambda b: b + b"\0" * 784, "t10k-images-idx3-ubyte",
+         r"t10k-images-idx3-ubyte' is longer than its header says: 784800 bytes, expected 784016"),
+    ],
+)
+def test_a_broken_local_idx_file_is_an_error_naming_it_not_a_fallback(raw_mnist, no_network, damage, file, message):
+    path = raw_mnist / "MNIST" / "raw" / file
+    path.write_bytes(damage(path.read_bytes()))
+    before = snapshot(raw_mnist)
+    with pytest.raises(ValueError, match=message):
+        load_without_fallback_warning(raw_mnist)
+    assert snapshot(raw_mnist) == before  # nothing deleted or rewritten
+
+
+def test_images_and_labels_that_disagree_in_count_name_both_files(raw_mnist, mnist, no_network):
+    labels_path = raw_mnist / "MNIST" / "raw" / "train-labels-idx1-ubyte"
+    labels_path.write_bytes(idx_labels(mnist[1][:3999]))
+    before = snapshot(raw_mnist)
+    with pytest.raises(ValueError, match=r"MNIST files disagree: '.*train-images-idx3-ubyte' holds 4000 images but "
+                                         r"'.*train-labels-idx1-ubyte' holds 3999 labels; delete both files"):
+        load_without_fallback_warning(raw_mnist)
+    assert snapshot(raw_mnist) == before
+
+
+def test_images_of_another_size_are_refused(raw_mnist, no_network):
+    path = raw_mnist / "MNIST" / "raw" / "t10k-images-idx3-ubyte"
+    path.write_bytes(idx_images(torch.zeros(1000, 32, 32, dtype=torch.uint8)))
+    with pytest.raises(ValueError, match=r"t10k-images-idx3-ubyte' holds items of shape \(32, 32\), "
+                                         r"expected \(28, 28\)"):
+        load_without_fallback_warning(raw_mnist)
+
+
+def test_a_root_that_is_a_file_is_an_error_naming_it(tmp_path, no_network):
+    root = tmp_path / "data"
+    root.write_bytes(b"my notes")
+    with pytest.raises(NotADirectoryError, match=r"root: '.*data' is a file, but MNIST needs a folder there; "
+                                                 r"pass another root= or move that file away"):
+        load_without_fallback_warning(root)
+    assert root.read_bytes() == b"my notes"
+
+
+def test_a_root_that_is_not_a_path_is_a_type_error(no_network):
+    with pytest.raises(TypeError, match=r"root must be a folder path \(str or pathlib.Path\), got int"):
+        load_without_fallback_warning(3)
+
+
+def test_an_incomplete_folder_is_downloaded_again_so_only_the_network_failure_falls_back(raw_mnist, no_network):
+    """torchvision replaces all four files when one is missing: a broken one is not read, no error."""
+    raw = raw_mnist / "MNIST" / "raw"
+    (raw / "t10k-labels-idx1-ubyte").unlink()
+    (raw / "train-images-idx3-ubyte").write_bytes(b"<html>")
+    with pytest.warns(RuntimeWarning, match="bundled"):
+        images, _ = load_mnist("torchvision", root=raw_mnist)
+    assert len(images) == 5000
+
+
+# --------------------------------------------------------------------------------------------
+# data that would train silently into nonsense
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small(mnist):
+    images, labels = mnist
+    parts = stratified_split(labels, {"train": 200, "val": 100}, seed=0)
+    return images, labels, parts["train"], parts["val"]
+
+
+def float_digits_with(images: torch.Tensor, value: float) -> torch.Tensor:
+    x = images.float() / 255
+    x[7, 3, 4] = value
+    return x
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (float("nan"), r"images has 1 NaN and 0 ±inf values \(the first in images\[7\]\); allowed: finite numbers only"),
+    (float("inf"), r"images has 0 NaN and 1 ±inf values \(the first in images\[7\]\)"),
+])
+def test_training_refuses_nan_and_inf_pixels(small, value, message):
+    images, labels, pool, val = small
+    x = float_digits_with(images, value)
+    before = x.clone()
+    with pytest.raises(ValueError, match=message):
+        learning_curve(x, labels, pool, val, [50], repeats=1, epochs=1, progress=False)
+    assert torch.equal(x.nan_to_num(), before.nan_to_num())  # NaN != NaN: compare with NaN replaced
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.int16])
+def test_training_refuses_integer_images_that_are_not_uint8(small, dtype):
+    images, labels, pool, val = small
+    x = images.to(dtype)  # would be trained on as unscaled 0…255 values
+    before = x.clone()
+    with pytest.raises(ValueError, match=rf"images has dtype {dtype}; allowed: torch.uint8 \(pixels 0…255\) or a "
+                                         r"float dtype — convert pixels 0…255 with images.to\(torch.uint8\)"):
+        learning_curve(x, labels, pool, val, [50], repeats=1, epochs=1, progress=False)
+    assert torch.equal(x, before)
+
+
+def test_the_small_training_loop_refuses_nan_inputs_and_labels_outside_the_classes(mnist):
+    x = mnist[0][:100, None].float() / 255
+    y = mnist[1][:100].clone()
+    x_nan = x.clone()
+    x_nan[3, 0, 0, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"x_train has 1 NaN and 0 ±inf values \(the first in x_train\[3\]\)"):
+        train_small_model(x_nan, y, x, y, steps=5)
+    y_ignored = y.clone()
+    y_ignored[0] = -100  # cross_entropy's ignore_index: this example would be skipped without a word
+    with pytest.raises(ValueError, match=r"y_train has labels down to -100; allowed: classes 0, 1, 2, …"):
+        train_small_model(x, y_ignored, x, y, steps=5)
+    with pytest.raises(ValueError, match=r"x_val has dtype torch.uint8; allowed: a float dtype"):
+        train_small_model(x, y, mnist[0][:100, None], y, steps=5)
+    assert torch.equal(y_ignored[1:], y[1:]) and int(y_ignored[0]) == -100 and torch.isnan(x_nan[3, 0, 0, 0])
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda x: x.to(torch.int64) * 255, r"loader batch 0 has dtype torch.int64; allowed: torch.uint8"),
+    (lambda x: torch.where(x > 0.5, float("inf"), x), r"loader batch 0 has 0 NaN and \d+ ±inf values"),
+    (lambda x: torch.where(x > 0.5, float("nan"), x), r"loader batch 0 has \d+ NaN and 0 ±inf values"),
+])
+@pytest.mark.parametrize("function", [dataset_mean_std, mean_of_batch_stds])
+def test_statistics_refuse_nan_inf_and_non_uint8_integers_naming_the_batch(mnist, function, make, message):
+    batch = make(mnist[0][:64, None].float() / 255)
+    before = batch.clone()
+    with pytest.raises(ValueError, match=message):
+        function([batch])
+    assert torch.equal(batch.nan_to_num(), before.nan_to_num())
+
+
+# --------------------------------------------------------------------------------------------
+# things of the wrong kind
+# --------------------------------------------------------------------------------------------
+def test_a_dataset_given_to_dataset_mean_std_is_read_in_batches_with_the_same_result(mnist):
+    images, labels = mnist
+    dataset = ImageDataset(images, labels, torch.arange(1000))
+    before = images.clone()
+    mean, std = dataset_mean_std(dataset)
+    expected = dataset_mean_std(DataLoader(dataset, batch_size=256))
+    assert mean.shape == std.shape == (1,)  # one channel, not one "mean" per row of an image
+    assert torch.equal(mean, expected[0]) and torch.equal(std, expected[1])
+    pixels = images[:1000].double()
+    assert torch.allclose(mean, pixels.mean().reshape(1)) and torch.allclose(std, pixels.std(correction=0).reshape(1))
+    assert torch.equal(images, before)
+
+
+def test_a_dataset_given_to_mean_of_batch_stds_is_refused_its_result_depends_on_the_batch_size(mnist):
+    dataset = ImageDataset(*mnist, torch.arange(100))
+    with pytest.raises(TypeError, match=r"loader must be a DataLoader of batches, got a ImageDataset \(single "
+                                        r"examples\); wrap it: DataLoader\(dataset, batch_size=...\)"):
+        mean_of_batch_stds(dataset)
+
+
+@pytest.mark.parametrize("function", [dataset_mean_std, mean_of_batch_stds])
+def test_a_single_tensor_is_not_a_loader(mnist, function):
+    x = mnist[0][:10, None].float()
+    before = x.clone()
+    with pytest.raises(TypeError, match=r"loader must be a DataLoader or an iterable of batches, got one Tensor of "
+                                        r"shape \(10, 1, 28, 28\) .*pass \[x\] to use it as one batch"):
+        function(x)
+    assert torch.equal(x, before)
+
+
+@pytest.mark.parametrize("call", [
+    lambda augment, batch: augment(batch, 0),
+    lambda augment, batch: augment(batch, generator=7),
+    lambda augment, batch: augment.sample_params(len(batch), 0),
+])
+def test_a_seed_where_a_generator_is_expected_is_a_type_error(call):
+    batch = torch.rand(4, 1, 28, 28)
+    before = batch.clone()
+    with pytest.raises(TypeError, match=r"generator must be a torch.Generator or None, got int; for a seed s pass "
+                                        r"torch.Generator\(\).manual_seed\(s\)"):
+        call(FusedAugment(), batch)
+    assert torch.equal(batch, before)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: FusedAugment()([[0.0]]), r"batch must be an image tensor N×C×H×W .*got list"),
+    (lambda: normalize([[[0.5]]], [0.5], [0.5]), r"images must be a float tensor .*got list"),
+    (lambda: sharpness([[0.0, 1.0]]), r"images must be a float tensor H×W, N×H×W or N×C×H×W, got list"),
+    (lambda: train_small_model([[0.0]] * 4, torch.zeros(4, dtype=torch.long), torch.zeros(4, 1),
+                               torch.zeros(4, dtype=torch.long)),
+     r"x_train must be a float torch.Tensor N×…, got list"),
+    (lambda: apply_each("resize", torch.zeros(2, 28, 28, dtype=torch.uint8)),
+     r"transform must be callable \(e.g. lecture_transform\('test'\)\), got str"),
+])
+def test_a_list_or_string_where_a_tensor_or_function_is_expected_is_a_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_an_augment_that_is_not_callable_is_a_type_error(small):
+    images, labels, pool, val = small
+    with pytest.raises(TypeError, match=r"augment='flip' must be None or a callable "
+                                        r"augment\(images_batch, generator\)"):
+        learning_curve(images, labels, pool, val, [50], repeats=1, epochs=1, augment="flip", progress=False)
+
+
+# --------------------------------------------------------------------------------------------
+# the shared checks themselves
+# --------------------------------------------------------------------------------------------
+def test_check_choice_lists_the_allowed_values_and_appends_a_hint():
+    check_choice("per", "channel", ("channel", "feature"))
+    with pytest.raises(ValueError, match=r"^per='pixel' is unknown; allowed values: channel, feature$"):
+        check_choice("per", "pixel", ("channel", "feature"))
+    with pytest.raises(ValueError, match=r"^model='cnn' is unknown; allowed values: softmax \(or register one\)$"):
+        check_choice("model", "cnn", ["softmax"], hint="(or register one)")
+
+
+def test_check_type_names_the_parameter_the_accepted_kind_and_the_kind_found():
+    check_type("x", 1, (int, float), "a number")
+    with pytest.raises(TypeError, match=r"^x must be a number, got str$"):
+        check_type("x", "1", (int, float), "a number")
+
+
+def test_check_generator_accepts_none_and_generators_only():
+    check_generator("generator", None)
+    check_generator("generator", torch.Generator())
+    with pytest.raises(TypeError, match="generator must be a torch.Generator or None, got float"):
+        check_generator("generator", 0.0)
+
+
+def test_check_uint8_or_float_refuses_other_integers_and_bools_and_non_tensors():
+    check_uint8_or_float("images", torch.zeros(2, dtype=torch.uint8))
+    check_uint8_or_float("images", torch.zeros(2, dtype=torch.float16))
+    with pytest.raises(ValueError, match=r"images has dtype torch.bool"):
+        check_uint8_or_float("images", torch.zeros(2, dtype=torch.bool))
+    with pytest.raises(TypeError, match=r"images must be a torch.Tensor, got list"):
+        check_uint8_or_float("images", [0, 1])
+
+
+def test_check_finite_images_counts_nan_and_inf_and_passes_integers():
+    check_finite_images("x", torch.full((2, 2), 255, dtype=torch.uint8))
+    x = torch.zeros(4, 3)
+    x[2, 1], x[3, 0], x[3, 2] = float("nan"), float("-inf"), float("inf")
+    with pytest.raises(ValueError, match=r"^x has 1 NaN and 2 ±inf values \(the first in x\[2\]\)"):
+        check_finite_images("x", x)
