@@ -199,7 +199,8 @@ def _batches(loader: object, wrap_dataset: bool) -> Iterable:
     if isinstance(loader, torch.utils.data.Dataset):
         if wrap_dataset:
             return torch.utils.data.DataLoader(loader, batch_size=DATASET_BATCH_SIZE)
-        raise TypeError(f"loader must be a DataLoader of batches, got a {type(loader).__name__} (single examples); "
+        raise TypeError(f"loader must be a DataLoader of batches, got the Dataset {type(loader).__name__} "
+                        "(single examples); "
                         "wrap it: DataLoader(dataset, batch_size=...) — the result depends on the batch size")
     check_type("loader", loader, Iterable, "a DataLoader or an iterable of batches")
     return loader

@@ -72,8 +72,9 @@ def check_uint8_or_float(name: str, images: torch.Tensor) -> None:
     """
     check_type(name, images, torch.Tensor, "a torch.Tensor")
     if images.dtype != torch.uint8 and not images.is_floating_point():
+        code = name if name.isidentifier() else ""  # "images.float()", or ".float()" for "loader batch 3"
         raise ValueError(f"{name} has dtype {images.dtype}; allowed: torch.uint8 (pixels 0…255) or a float dtype "
-                         f"— convert pixels 0…255 with {name}.to(torch.uint8), other numbers with {name}.float()")
+                         f"— convert pixels 0…255 with {code}.to(torch.uint8), other numbers with {code}.float()")
 
 
 def check_finite_images(name: str, images: torch.Tensor) -> None:
@@ -96,5 +97,6 @@ def check_finite_images(name: str, images: torch.Tensor) -> None:
         return
     nan = int(torch.isnan(images).sum())
     first = int(torch.nonzero(bad.reshape(len(images), -1).any(1))[0]) if images.ndim else 0
-    raise ValueError(f"{name} has {nan} NaN and {int(bad.sum()) - nan} ±inf values (the first in {name}[{first}]); "
+    where = f"{name}[{first}]" if name.isidentifier() else f"example {first}"
+    raise ValueError(f"{name} has {nan} NaN and {int(bad.sum()) - nan} ±inf values (the first in {where}); "
                      "allowed: finite numbers only — look at the step that made them (e.g. a division by a zero std)")

@@ -202,8 +202,10 @@ def test_the_small_training_loop_refuses_nan_inputs_and_labels_outside_the_class
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda x: x.to(torch.int64) * 255, r"loader batch 0 has dtype torch.int64; allowed: torch.uint8"),
-    (lambda x: torch.where(x > 0.5, float("inf"), x), r"loader batch 0 has 0 NaN and \d+ ±inf values"),
+    (lambda x: x.to(torch.int64) * 255, r"loader batch 0 has dtype torch.int64; allowed: torch.uint8 \(pixels "
+                                        r"0…255\) or a float dtype — convert pixels 0…255 with .to\(torch.uint8\)"),
+    (lambda x: torch.where(x > 0.5, float("inf"), x),
+     r"loader batch 0 has 0 NaN and \d+ ±inf values \(the first in example 0\)"),
     (lambda x: torch.where(x > 0.5, float("nan"), x), r"loader batch 0 has \d+ NaN and 0 ±inf values"),
 ])
 @pytest.mark.parametrize("function", [dataset_mean_std, mean_of_batch_stds])
@@ -233,8 +235,8 @@ def test_a_dataset_given_to_dataset_mean_std_is_read_in_batches_with_the_same_re
 
 def test_a_dataset_given_to_mean_of_batch_stds_is_refused_its_result_depends_on_the_batch_size(mnist):
     dataset = ImageDataset(*mnist, torch.arange(100))
-    with pytest.raises(TypeError, match=r"loader must be a DataLoader of batches, got a ImageDataset \(single "
-                                        r"examples\); wrap it: DataLoader\(dataset, batch_size=...\)"):
+    with pytest.raises(TypeError, match=r"loader must be a DataLoader of batches, got the Dataset ImageDataset "
+                                        r"\(single examples\); wrap it: DataLoader\(dataset, batch_size=...\)"):
         mean_of_batch_stds(dataset)
 
 
@@ -323,3 +325,12 @@ def test_check_finite_images_counts_nan_and_inf_and_passes_integers():
     x[2, 1], x[3, 0], x[3, 2] = float("nan"), float("-inf"), float("inf")
     with pytest.raises(ValueError, match=r"^x has 1 NaN and 2 ±inf values \(the first in x\[2\]\)"):
         check_finite_images("x", x)
+    with pytest.raises(ValueError, match=r"^loader batch 3 has 1 NaN and 2 ±inf values \(the first in example 2\)"):
+        check_finite_images("loader batch 3", x)
+
+
+def test_dataset_mean_std_names_the_batch_that_has_nan(mnist):
+    batches = list((mnist[0][:96, None].float() / 255).split(32))
+    batches[2][5, 0, 0, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"^loader batch 2 has 1 NaN and 0 ±inf values \(the first in example 5\)"):
+        dataset_mean_std(batches)
