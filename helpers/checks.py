@@ -27,7 +27,7 @@ from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
 from helpers.standardization import mean_of_batch_stds
-from helpers.training import LearningCurve
+from helpers.curves import LearningCurve
 from helpers.transforms import lecture_transform
 
 PASS, HINT, TODO = "✅", "❌", "⏳"

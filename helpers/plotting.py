@@ -377,8 +377,8 @@ def show_nearest_vs_bilinear(
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:  # type hints only: importing helpers.plotting never imports the training engine
-    from helpers.extrapolation import PowerLawFit
-    from helpers.training import LearningCurve
+    from helpers.curves import PowerLawFit
+    from helpers.curves import LearningCurve
 
 
 def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
@@ -464,7 +464,7 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 # --- augmentation vs more data (04_augmentation_vs_more_data) ------------------------------
 
 if TYPE_CHECKING:
-    from helpers.augmentation_value import Worth
+    from helpers.curves import Worth
 
 
 def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]],
