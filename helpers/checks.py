@@ -26,8 +26,8 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
-from helpers.standardization import mean_of_batch_stds
 from helpers.curves import LearningCurve
+from helpers.standardization import mean_of_batch_stds
 from helpers.transforms import lecture_transform
 
 PASS, HINT, TODO = "✅", "❌", "⏳"

@@ -377,8 +377,7 @@ def show_nearest_vs_bilinear(
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:  # type hints only: importing helpers.plotting never imports the training engine
-    from helpers.curves import PowerLawFit
-    from helpers.curves import LearningCurve
+    from helpers.curves import LearningCurve, PowerLawFit
 
 
 def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:

@@ -13,10 +13,12 @@ from torch.utils.data import DataLoader, TensorDataset
 from helpers.data import stratified_split
 from helpers.training import (
     NAMED_MODELS,
+    TEXT_PROGRESS_ENV,
     _autograd_gradients,
     _linear_layers,
     _linear_stack_gradients,
     _model_kind,
+    _progress_bar,
     _stacked_models,
     dataloader_epoch_order,
     learning_curve,
@@ -348,3 +350,13 @@ def test_small_cnn_shapes_and_checks():
         small_cnn((8,))
     with pytest.raises(ValueError, match="channels=\\(8, 0\\) must be two positive integers"):
         small_cnn((8, 0))
+
+
+def test_progress_is_text_with_its_final_state_when_tools_execute_asks(monkeypatch, capsys):
+    monkeypatch.setenv(TEXT_PROGRESS_ENV, "1")
+    assert list(_progress_bar(range(40), "4 mlp models", True)) == list(range(40))
+    out = capsys.readouterr().out
+    assert out.rstrip("\n").rsplit("\r", 1)[-1].startswith("4 mlp models: 100%|") and "40/40" in out
+    monkeypatch.setenv(TEXT_PROGRESS_ENV, "0")
+    list(_progress_bar(range(3), "off", False))
+    assert capsys.readouterr().out == ""
