@@ -238,8 +238,8 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> None:
     the spec, rotate-before-crop, a random test pipeline, a test pipeline without ``Resize``.
 
     Example:
-        >>> check_task_1(lecture_transform("train"), lecture_transform("test"))
-        ✅ Task 1 passed: …
+        >>> check_task_1(lecture_transform("train"), lecture_transform("test"))  # doctest: +ELLIPSIS
+        ✅ Task 1 passed: ...
 
     Used in homework/hw1_data.
     """
@@ -346,9 +346,10 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
     per pixel, the mean of per-batch stds, the mean of per-image stds, the variance, the
     0…255 scale, unweighted batch means, statistics over all splits.
 
-    Example:
-        >>> check_task_2(mean, std, train_loader, all_images=patch_x)
-        ✅ Task 2 passed: …
+    Example (illustrative, not run)::
+
+            check_task_2(mean, std, train_loader, all_images=patch_x)
+            # ✅ Task 2 passed: …
 
     Used in homework/hw1_data.
     """
@@ -379,9 +380,10 @@ def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
     ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``: with sizes 1000 and 2000 simply the
     difference. ``accuracy="train"`` reads the training accuracy instead.
 
-    Example:
-        >>> gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
-        3.5
+    Example (illustrative, not run)::
+
+            gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
+            # 3.5
 
     Used in homework/hw1_data.
     """
@@ -427,9 +429,10 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
     fraction, from training accuracy, with the wrong sign, over the whole curve, from one
     repeat, not per doubling; a decision that is not a bool or contradicts the number.
 
-    Example:
-        >>> check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
-        ✅ Task 3 passed: …
+    Example (illustrative, not run)::
+
+            check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
+            # ✅ Task 3 passed: …
 
     Used in homework/hw1_data.
     """
@@ -481,9 +484,10 @@ def equivalent_examples(curve: LearningCurve, accuracy: float | Sequence[float],
     sizes; outside them it gives the smallest or largest size. Where noise makes the
     curve dip, its running maximum is used (``np.interp`` needs rising values).
 
-    Example:
-        >>> equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
-        array([147. , 349.4])
+    Example (illustrative, not run)::
+
+            equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
+            # array([147. , 349.4])
 
     Used in homework/hw1_data.
     """
@@ -547,9 +551,10 @@ def check_task_4(aug_curve: object, worth: object, curve: object) -> None:
     linear size, the extra examples instead of the total, factors, training accuracy,
     accuracy differences.
 
-    Example:
-        >>> check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
-        ✅ Task 4 passed: …
+    Example (illustrative, not run)::
+
+            check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
+            # ✅ Task 4 passed: …
 
     Used in homework/hw1_data.
     """
@@ -608,10 +613,11 @@ def check_task_5(train_set: object, val_set: object) -> None:
     another scale (no ``Normalize``), not resized (digits smaller than in training);
     ``train_set`` made deterministic too (augmentation lost); the two sets sharing examples.
 
-    Example:
-        >>> check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
-        ...              ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
-        ✅ Task 5 passed: …
+    Example (illustrative, not run)::
+
+            check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
+                         ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
+            # ✅ Task 5 passed: …
 
     Used in homework/hw1_data.
     """

@@ -11,8 +11,9 @@ Example:
     ...                       np.array([[0.69, 0.71], [0.79, 0.81], [0.89, 0.91]]), np.zeros((3, 2)), epochs=1)
     >>> round(gain_per_doubling(curve), 2)  # 10 pp over log2(10) ≈ 3.3 doublings
     3.01
-    >>> equivalent_size(curve, 0.80)
-    (1000.0, 'interpolated')
+    >>> size, how = equivalent_size(curve, 0.80)
+    >>> round(size), how
+    (1000, 'interpolated')
 """
 
 from __future__ import annotations
@@ -239,8 +240,9 @@ def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | No
     Example:
         >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
         ...                       np.zeros((2, 1)), epochs=1)
-        >>> equivalent_size(curve, 0.8)  # halfway on a log scale
-        (1000.0, 'interpolated')
+        >>> size, how = equivalent_size(curve, 0.8)  # halfway on a log scale
+        >>> round(size), how
+        (1000, 'interpolated')
         >>> equivalent_size(curve, 0.95)
         (nan, 'outside the measured sizes')
         >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=curve.sizes, samples=np.ones((4, 3)), level=0.9)

@@ -393,8 +393,9 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve], size: 
 
     Several curves (e.g. softmax and an MLP) share the panels, one colour each.
 
-    Example:
-        >>> fig = plot_learning_curves([softmax_curve, mlp_curve])
+    Example (illustrative, not run)::
+
+            fig = plot_learning_curves([softmax_curve, mlp_curve])
 
     Used in 01_learning_curves.
     """
@@ -423,9 +424,10 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     """A power-law fit to validation accuracy with its band, the measured points (filled: used for
     the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars.
 
-    Example:
-        >>> backtest = fit_power_law(curve, max_size=2000)
-        >>> fig = plot_power_law(curve, backtest, predict_at=[3500])
+    Example (illustrative, not run)::
+
+            backtest = fit_power_law(curve, max_size=2000)
+            fig = plot_power_law(curve, backtest, predict_at=[3500])
 
     Used in 01_learning_curves.
     """
@@ -474,8 +476,9 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
     matching test pipeline.
 
-    Example:
-        >>> fig = plot_augmentation_curves({"small CNN": (cnn_plain, cnn_aug), "softmax": (sm_plain, sm_aug)})
+    Example (illustrative, not run)::
+
+            fig = plot_augmentation_curves({"small CNN": (cnn_plain, cnn_aug), "softmax": (sm_plain, sm_aug)})
 
     Used in 04_augmentation_vs_more_data.
     """
@@ -501,8 +504,9 @@ def plot_worth_examples(rows: Sequence[Worth], size: float = 3.6) -> plt.Figure:
     law; each point is labelled with its factor; sizes the power law says are never reached sit at
     the top edge as triangles.
 
-    Example:
-        >>> fig = plot_worth_examples(augmentation_worth(aug_curve, plain_curve, fit))
+    Example (illustrative, not run)::
+
+            fig = plot_worth_examples(augmentation_worth(aug_curve, plain_curve, fit))
 
     Used in 04_augmentation_vs_more_data.
     """

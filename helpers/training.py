@@ -156,7 +156,7 @@ class TrainedModels:
         >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=1,
         ...                        progress=False, device="cpu", keep_models=True)
         >>> val = parts["val"]
-        >>> bool((curve.models.accuracy(images[val], labels[val]) == curve.val_acc).all())
+        >>> bool(np.allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc))
         True
     """
 
