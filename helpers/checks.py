@@ -12,8 +12,6 @@ mean of per-batch stds — compute it over all pixels at once". A check prints o
 A check never raises because of the answer (a wrong type or a transform that fails
 is a hint, too); it raises ``ValueError`` only when the task's own inputs are unusable.
 Checks do not touch the notebook's random state.
-
-Used in homework/hw1_data.
 """
 
 from __future__ import annotations
@@ -240,8 +238,6 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> None:
     Example:
         >>> check_task_1(lecture_transform("train"), lecture_transform("test"))  # doctest: +ELLIPSIS
         ✅ Task 1 passed: ...
-
-    Used in homework/hw1_data.
     """
     if _unfinished(train_transform, test_transform):
         return _not_done(1)
@@ -350,8 +346,6 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
 
             check_task_2(mean, std, train_loader, all_images=patch_x)
             # ✅ Task 2 passed: …
-
-    Used in homework/hw1_data.
     """
     if _unfinished(mean, std):
         return _not_done(2)
@@ -384,8 +378,6 @@ def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
 
             gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
             # 3.5
-
-    Used in homework/hw1_data.
     """
     if accuracy not in ("val", "train"):
         raise ValueError(f"accuracy={accuracy!r} is unknown; allowed values: val, train")
@@ -433,8 +425,6 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
 
             check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
             # ✅ Task 3 passed: …
-
-    Used in homework/hw1_data.
     """
     if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
@@ -488,8 +478,6 @@ def equivalent_examples(curve: LearningCurve, accuracy: float | Sequence[float],
 
             equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
             # array([147. , 349.4])
-
-    Used in homework/hw1_data.
     """
     accuracy = np.asarray(accuracy, dtype=float)
     if not ((accuracy >= 0) & (accuracy <= 1)).all():
@@ -555,8 +543,6 @@ def check_task_4(aug_curve: object, worth: object, curve: object) -> None:
 
             check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
             # ✅ Task 4 passed: …
-
-    Used in homework/hw1_data.
     """
     if _unfinished(curve):
         return _not_done(4, "it needs `curve`, the un-augmented MLP learning curve of task 3, first")
@@ -618,8 +604,6 @@ def check_task_5(train_set: object, val_set: object) -> None:
             check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
                          ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
             # ✅ Task 5 passed: …
-
-    Used in homework/hw1_data.
     """
     if _unfinished(train_set, val_set):
         return _not_done(5)

@@ -3,8 +3,6 @@
 ``AugmentationExplorer`` puts the lecture's augmentation parameters on sliders (angle,
 translation, scale), a dropdown for the interpolation and a toggle for ``Normalize``; the
 digit next to its augmented copy is redrawn on every change, in a few milliseconds.
-
-Used in 02_augmentation_preview.
 """
 
 from __future__ import annotations
@@ -43,8 +41,6 @@ class AugmentationExplorer:
             explorer.controls["angle"].value = 20   # what moving the slider does
             explorer.caption.startswith("angle +20°")
             # True
-
-    Used in 02_augmentation_preview.
     """
 
     def __init__(

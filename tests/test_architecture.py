@@ -100,3 +100,11 @@ def test_the_layer_count_sees_deep_chains_relative_imports_and_cycles(tmp_path):
     (package / "a.py").write_text("if False:\n    from helpers.plotting import f\n")
     with pytest.raises(ValueError, match="import cycle among .*helpers.a"):
         layers(import_graph(package))
+
+
+def test_no_hand_kept_used_in_lines():
+    """Which notebook uses a helper is read from the notebooks' imports, never written by hand (it drifts)."""
+    stale = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "helpers").rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if line.strip().startswith(("Used in ", "Used by "))]
+    assert stale == [], f"hand-kept 'Used in' lines: {stale}"
