@@ -11,7 +11,7 @@ import pytest
 os.environ["COURSE_STRICT_CLAIMS"] = "1"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def _helpers_doctest_namespace(doctest_namespace: dict) -> None:
     """Names every docstring example of ``helpers/`` may use without importing them (``--doctest-modules``)."""
     import numpy as np

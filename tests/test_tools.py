@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import course, execute, set_repo
+from tools import course, execute, set_repo, slides
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,3 +95,9 @@ def test_tools_run_as_modules():
     result = subprocess.run([sys.executable, "-m", "tools.set_repo", "--help"], cwd=ROOT, capture_output=True,
                             text=True)
     assert result.returncode == 0 and "OWNER/REPO" in result.stdout
+
+
+@pytest.mark.parametrize("module", [course, execute, set_repo, slides], ids=lambda m: m.__name__)
+def test_the_docstring_examples_of_the_tools_run(module):
+    results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert results.attempted > 0 and results.failed == 0
