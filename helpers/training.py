@@ -124,7 +124,7 @@ def _model_kind(model: str | Build) -> _ModelKind:
                              "(or a zero-argument function that builds an nn.Module)")
         return _ModelKind(model, NAMED_MODELS[model])
     if not callable(model):
-        raise ValueError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "
+        raise TypeError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "
                          "function that builds an nn.Module")
     known = next((name for name, build in NAMED_MODELS.items() if build is model), None)
     name = known or getattr(model, "__name__", "custom")

@@ -187,6 +187,12 @@ def test_a_named_builder_gives_the_same_curve_as_its_name(data):
     assert np.array_equal(by_name.train_acc, by_builder.train_acc)
 
 
+def test_a_model_that_is_neither_a_name_nor_a_builder_is_a_type_error(data):
+    images, labels, splits = data
+    with pytest.raises(TypeError, match="model=3 must be a name \\(softmax, mlp\\) or a zero-argument function"):
+        learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=3, **SMALL)
+
+
 def test_named_models_are_read_only():
     assert NAMED_MODELS["softmax"] is softmax_model and list(NAMED_MODELS) == ["softmax", "mlp"]
     with pytest.raises(TypeError):
@@ -205,7 +211,6 @@ def test_named_models_are_read_only():
     ({"epochs": 0}, "epochs=0 must be a positive integer"),
     ({"epochs": -2}, "epochs=-2 must be a positive integer"),
     ({"model": "resnet"}, "model='resnet' is unknown; allowed values: softmax, mlp"),
-    ({"model": 3}, "model=3 must be a name \\(softmax, mlp\\) or a zero-argument function"),
     ({"batch_size": 0}, "batch_size=0 must be a positive integer"),
     ({"lr": 0.0}, "lr=0.0 must be positive"),
     ({"momentum": 1.0}, "momentum=1.0 must lie in \\[0, 1\\)"),
