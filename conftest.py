@@ -5,8 +5,25 @@ from __future__ import annotations
 import os
 from collections import Counter
 
+import pytest
+
 # A false ✅-claim in a notebook fails the run (kernels started by nbval inherit this); see helpers/claims.py.
 os.environ["COURSE_STRICT_CLAIMS"] = "1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _helpers_doctest_namespace(doctest_namespace: dict) -> None:
+    """Names every docstring example of ``helpers/`` may use without importing them (``--doctest-modules``)."""
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from helpers.data import ImageDataset, load_mnist, stratified_split
+    from helpers.transforms import FusedAugment, lecture_steps, lecture_transform
+
+    doctest_namespace.update(np=np, torch=torch, Image=Image, load_mnist=load_mnist, ImageDataset=ImageDataset,
+                             stratified_split=stratified_split, lecture_transform=lecture_transform,
+                             lecture_steps=lecture_steps, FusedAugment=FusedAugment)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 — pytest hook signature

@@ -36,7 +36,7 @@ from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from helpers.data import ImageDataset, load_mnist, stratified_split
-from helpers.training import MODEL_KINDS, learning_curve, plan_learning_curve
+from helpers.training import learning_curve, plan_learning_curve, softmax_model
 
 SIZES = [100, 250, 500, 1000, 2000, 3500]
 REPEATS = 5
@@ -59,7 +59,7 @@ def accuracy(model: torch.nn.Module, loader: DataLoader) -> float:
 def course_loop(images, labels, subset, val_idx, seed: int, epochs: int) -> tuple[float, float]:
     """One model, trained the way the course notebooks do it; returns (train acc, val acc)."""
     torch.manual_seed(seed)
-    model = MODEL_KINDS["softmax"]()
+    model = softmax_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     to_tensor = transforms.ToTensor()
     train_set = ImageDataset(images, labels, subset, transform=to_tensor)

@@ -7,19 +7,20 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.plotting``: image grids and the figures of each notebook
 - ``helpers.standardization``: exact statistics, normalize and its inverse, and the
   measurements of notebook 03 (small deterministic training runs, 2-feature loss surface, colour patches)
+- ``helpers.curves``: the ``LearningCurve`` record and its analysis (power-law fit, back-test and band,
+  how many examples augmentation is worth, gain per doubling) — numpy/scipy only
 - ``helpers.training``: the batched learning-curve engine (many small models trained at once, kept to
   evaluate on other images), a small CNN
-- ``helpers.extrapolation``: power-law fit, back-test and bootstrap band of a learning curve
-- ``helpers.augmentation_value``: how many examples augmentation is worth, read off a learning curve
+- ``helpers.extrapolation``, ``helpers.augmentation_value``: the notebooks' names for parts of ``curves``
 - ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
   resampling per batch) and image-quality scores
 - ``helpers.widgets``: the augmentation explorer (ipywidgets sliders)
 - ``helpers.env``: device choice and an environment report
-- ``helpers.course``: where this course lives on GitHub (badges, Colab install)
 - ``helpers.checks``: the homework self-checks ``check_task_N`` (a pass, or a hint that names the mistake)
 - ``helpers.homework``: makes a student homework notebook from its solution notebook
 
-Importing ``helpers`` never downloads, trains or prints anything.
+Importing ``helpers`` never downloads, trains or prints anything. Maintainer tools (executing
+notebooks, slides, the GitHub address, releasing homework) live in ``tools/``, outside this package.
 """
 
 __version__ = "0.1.0"

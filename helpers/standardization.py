@@ -1,7 +1,5 @@
 """Standardization: exact dataset statistics, normalize and its exact inverse, and the measurements
 of notebook 03 (a small deterministic training loop, a 2-feature loss surface, colour patches).
-
-Used in 03_standardization_math; ``denormalize`` is used by ``plotting.show_images``.
 """
 
 from __future__ import annotations
@@ -45,8 +43,6 @@ def normalize(
     Example:
         >>> normalize(torch.tensor([[[0.0, 0.5, 1.0]]]), mean=[0.5], std=[0.5])
         tensor([[[-1.,  0.,  1.]]])
-
-    Used in 03_standardization_math.
     """
     _check_images(images)
     mean_t, std_t = _broadcastable(mean, "mean", images), _broadcastable(std, "std", images)
@@ -68,8 +64,6 @@ def denormalize(
         >>> x = torch.tensor([[[-1.0, 0.0, 1.0]]])
         >>> denormalize(x, mean=[0.5], std=[0.5])
         tensor([[[0.0000, 0.5000, 1.0000]]])
-
-    Used by ``helpers.plotting.show_images``; introduced in 03_standardization_math.
     """
     _check_images(images)
     mean_t, std_t = _broadcastable(mean, "mean", images), _broadcastable(std, "std", images)
@@ -134,8 +128,6 @@ def dataset_mean_std(
         >>> batches = [torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [4.0]])]
         >>> dataset_mean_std(batches, per="feature")
         (tensor([2.5000], dtype=torch.float64), tensor([1.1180], dtype=torch.float64))
-
-    Used in 03_standardization_math.
     """
     check_choice("per", per, STAT_LAYOUTS)
     if correction not in (0, 1):
@@ -260,8 +252,6 @@ def train_small_model(
         >>> run = train_small_model(x, y, x, y, steps=20, eval_every=10, seed=0)
         >>> len(run.losses), run.eval_steps
         (20, [0, 10, 20])
-
-    Used in 03_standardization_math.
     """
     _check_examples(x_train, y_train, x_val, y_val)
     if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
@@ -334,8 +324,6 @@ def steps_to_accuracy(run: TrainingRun, target: float) -> int | None:
     Example:
         >>> steps_to_accuracy(TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9]), 0.85)
         20
-
-    Used in 03_standardization_math.
     """
     if not 0 < target <= 1:
         raise ValueError(f"target={target} must lie in (0, 1]")
@@ -355,8 +343,6 @@ def mse_surface(
         >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
         >>> mse_surface(x, y, torch.tensor([1.0]), torch.tensor([1.0, 0.0]))
         tensor([[0.0000, 0.5000]], dtype=torch.float64)
-
-    Used in 03_standardization_math.
     """
     x, y = _two_features(x, y)
     y = y - bias
@@ -383,8 +369,6 @@ def gradient_descent_path(
         >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
         >>> gradient_descent_path(x, y, steps=1)[-1]
         tensor([1., 1.], dtype=torch.float64)
-
-    Used in 03_standardization_math.
     """
     x, y = _two_features(x, y)
     if steps < 1:
@@ -410,8 +394,6 @@ def condition_number(x: torch.Tensor) -> float:
     Example:
         >>> condition_number(torch.tensor([[1.0, 0.0], [0.0, 10.0]]))
         100.0
-
-    Used in 03_standardization_math.
     """
     x = torch.as_tensor(x).detach().cpu().double()
     if x.ndim != 2 or len(x) == 0:
@@ -431,8 +413,6 @@ def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float
         >>> w, b = least_squares(torch.tensor([[0.0], [1.0], [2.0]]), torch.tensor([1.0, 3.0, 5.0]))
         >>> w.tolist(), round(b, 6)
         ([2.0], 1.0)
-
-    Used in 03_standardization_math.
     """
     x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
     if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
@@ -452,8 +432,6 @@ def gradient_descent_steps(
         >>> x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])  # round loss surface
         >>> gradient_descent_steps(x, torch.tensor([1.0, 2.0, -1.0, -2.0]))
         1
-
-    Used in 03_standardization_math.
     """
     if tolerance <= 0 or max_steps < 1:
         raise ValueError(f"tolerance={tolerance} must be > 0 and max_steps={max_steps} >= 1")
@@ -491,8 +469,6 @@ def photo_patches(
         >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
         >>> patches.shape, labels.tolist()
         (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
-
-    Used in 03_standardization_math.
     """
     if size < 1 or per_photo < 1 or not photos:
         raise ValueError(f"photos must be non-empty and size={size}, per_photo={per_photo} must be >= 1")

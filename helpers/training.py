@@ -8,7 +8,7 @@ the weights of all models of one kind are stacked (``torch.func.stack_module_sta
 every step updates all of them at once: one gather of all minibatches (``index_select``), one
 batched forward — ``baddbmm`` for a Sequential of Flatten/Linear/ReLU (with hand-written
 gradients), ``torch.func.vmap`` + ``functional_call`` + autograd for any other module, e.g. a
-CNN registered with ``register_model_kind`` — and one SGD update. An optional batched
+CNN passed as ``model=small_cnn`` — and one SGD update. An optional batched
 ``augment(images, generator)`` transforms every training minibatch on the fly.
 
 The optimizer semantics are exactly those of the course loop, per model: model ``(i, r)``
@@ -18,23 +18,29 @@ seeds[i, r]))`` yields, epoch after epoch (the last, smaller batch included), wi
 averaged over its own batch and plain SGD (optionally with momentum, as ``torch.optim.SGD``).
 Models on small subsets finish their epochs early and simply drop out of the stack.
 
-Used in 01_learning_curves (and reused by 04_augmentation_vs_more_data).
+The measured ``LearningCurve`` and its analysis (power law, worth in examples) live in
+``helpers.curves``; this module only trains.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
+from tqdm import tqdm as text_tqdm
 from tqdm.auto import tqdm
 
+from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
 from helpers.validation import check_finite_images, check_uint8_or_float
@@ -42,12 +48,17 @@ from helpers.validation import check_finite_images, check_uint8_or_float
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
 Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+Build = Callable[[], nn.Module]
+# Set (to "1") by ``tools.execute``: progress bars are written as text, so a saved notebook keeps their final state.
+TEXT_PROGRESS_ENV = "COURSE_TEXT_PROGRESS"
 
 
 def softmax_model() -> nn.Module:
     """Softmax regression for 28×28 digits: flatten, one linear layer to 10 logits (``model="softmax"``).
 
-    Used in 01_learning_curves.
+    Example:
+        >>> softmax_model()(torch.zeros(2, 1, 28, 28)).shape
+        torch.Size([2, 10])
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10))
 
@@ -55,7 +66,9 @@ def softmax_model() -> nn.Module:
 def mlp_model() -> nn.Module:
     """A small multilayer perceptron: 784 → ``MLP_HIDDEN`` (ReLU) → 10 logits (``model="mlp"``).
 
-    Used in 01_learning_curves.
+    Example:
+        >>> [tuple(p.shape) for p in mlp_model().parameters()]
+        [(64, 784), (64,), (10, 64), (10,)]
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 10))
 
@@ -65,13 +78,11 @@ def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
 
     ``channels = (c1, c2)`` are the feature maps of the two convolutions (28 → 12 → 5 pixels).
     No pooling, BatchNorm or dropout, so ``learning_curve`` can train many copies at once
-    (register it: ``register_model_kind("cnn", small_cnn)``).
+    (``learning_curve(..., model=small_cnn)``; other channels: a zero-argument ``def`` that calls it).
 
     Example:
         >>> small_cnn((8, 16))(torch.zeros(2, 1, 28, 28)).shape
         torch.Size([2, 10])
-
-    Used in 04_augmentation_vs_more_data.
     """
     if len(channels) != 2 or any(not isinstance(c, int) or c < 1 for c in channels):
         raise ValueError(f"channels={tuple(channels)!r} must be two positive integers (c1, c2), e.g. (8, 16)")
@@ -80,30 +91,45 @@ def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
                          nn.Flatten(), nn.Linear(c2 * 5 * 5, 10))
 
 
-MODEL_KINDS: dict[str, Callable[[], nn.Module]] = {"softmax": softmax_model, "mlp": mlp_model}
-"""Model kinds by name: a function that builds one fresh, randomly initialised model."""
+NAMED_MODELS: Mapping[str, Build] = MappingProxyType({"softmax": softmax_model, "mlp": mlp_model})
+"""The models ``learning_curve(..., model=name)`` knows by name (read-only; pass a builder for any other)."""
 
 
-def register_model_kind(name: str, build: Callable[[], nn.Module]) -> None:
-    """Make ``learning_curve(..., model=name)`` train models made by ``build()``.
+@dataclass(frozen=True)
+class _ModelKind:
+    """The models of one curve: the name they are reported under and the function that builds one."""
 
-    ``build()`` returns one ``nn.Module`` mapping images ``N×C×H×W`` to logits ``N×classes``.
-    Modules that are a ``Sequential`` of ``Flatten``/``Linear``/``ReLU`` run as batched
-    matrix products; any other module (e.g. a small CNN) runs through ``torch.func.vmap``.
-    Modules with buffers (BatchNorm) are not supported: each model must be a pure function
-    of its parameters.
+    name: str
+    build: Build
 
-    Example:
-        >>> register_model_kind("wide_mlp", lambda: nn.Sequential(
-        ...     nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)))
 
-    Used in 04_augmentation_vs_more_data (a small CNN).
-    """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"name={name!r} must be a non-empty string")
-    if not callable(build):
-        raise ValueError(f"build={build!r} must be a callable that returns an nn.Module")
-    MODEL_KINDS[name] = build
+@dataclass(frozen=True)
+class _Settings:
+    """How every model of a curve trains: minibatch SGD, optional augmentation, seed, progress bar."""
+
+    epochs: int
+    batch_size: int
+    lr: float
+    momentum: float
+    augment: Augment | None
+    seed: int
+    progress: bool
+
+
+def _model_kind(model: str | Build) -> _ModelKind:
+    """``model`` as a name and a builder: a key of ``NAMED_MODELS``, or a zero-argument function
+    (reported under its name in ``NAMED_MODELS`` or its ``__name__``; a ``lambda`` as ``"custom"``)."""
+    if isinstance(model, str):
+        if model not in NAMED_MODELS:
+            raise ValueError(f"model={model!r} is unknown; allowed values: {', '.join(NAMED_MODELS)} "
+                             "(or a zero-argument function that builds an nn.Module)")
+        return _ModelKind(model, NAMED_MODELS[model])
+    if not callable(model):
+        raise TypeError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "
+                         "function that builds an nn.Module")
+    known = next((name for name, build in NAMED_MODELS.items() if build is model), None)
+    name = known or getattr(model, "__name__", "custom")
+    return _ModelKind("custom" if name == "<lambda>" else name, model)
 
 
 @dataclass(frozen=True)
@@ -125,11 +151,14 @@ class TrainedModels:
     that these weights are plugged into. Returned by ``learning_curve(..., keep_models=True)``.
 
     Example:
-        >>> curve = learning_curve(images, labels, pool, val, [100, 1000], repeats=2, keep_models=True)
-        >>> curve.models.accuracy(images[val], labels[val]).shape  # = curve.val_acc
-        (2, 2)
-
-    Used in 04_augmentation_vs_more_data (the same models on rotated and differently resized digits).
+        >>> from helpers.data import load_mnist, stratified_split
+        >>> images, labels = load_mnist()
+        >>> parts = stratified_split(labels, seed=0)
+        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=1,
+        ...                        progress=False, device="cpu", keep_models=True)
+        >>> val = parts["val"]
+        >>> bool(np.allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc))
+        True
     """
 
     model: str
@@ -160,60 +189,16 @@ class TrainedModels:
     def accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
         """Accuracy in ``[0, 1]`` of every model on the same labelled images, ``sizes × repeats``.
 
-        Example:
-            >>> rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
-            >>> curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
+        For instance on the validation digits rotated by 30° (``FusedAugment`` from ``helpers.transforms``)::
+
+            rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
+            curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
         """
         labels = torch.as_tensor(labels).cpu()  # predict() answers on the CPU
         if labels.ndim != 1 or len(labels) != len(images) or len(labels) == 0:
             raise ValueError(f"labels must hold one class per image: got {tuple(labels.shape)} labels "
                              f"for {len(images)} images (at least one)")
         return (self.predict(images) == labels).double().mean(-1).numpy()
-
-
-@dataclass(frozen=True)
-class LearningCurve:
-    """The measured learning curve: one row per training size, one column per repeat.
-
-    ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
-    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run;
-    ``models`` holds the trained models when ``learning_curve(..., keep_models=True)`` asked for them.
-    """
-
-    model: str
-    sizes: np.ndarray
-    train_acc: np.ndarray
-    val_acc: np.ndarray
-    fit_time: np.ndarray
-    epochs: int
-    models: TrainedModels | None = None
-
-    @property
-    def repeats(self) -> int:
-        return self.val_acc.shape[1]
-
-    def evaluated_on(self, images: torch.Tensor, labels: torch.Tensor) -> LearningCurve:
-        """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
-
-        For a model trained with augmentation, pass the validation digits through its matching
-        *test* pipeline; everything else (training accuracy, fit time, the models) is kept.
-
-        Example:
-            >>> zoomed = FusedAugment().apply(images[val, None] / 255, angle=0.0)  # Resize 32 → CenterCrop 28
-            >>> curve = curve.evaluated_on(zoomed, labels[val])
-
-        Used in 04_augmentation_vs_more_data.
-        """
-        if self.models is None:
-            raise ValueError("this curve has no models; train it with learning_curve(..., keep_models=True)")
-        return replace(self, val_acc=self.models.accuracy(images, labels))
-
-    def summary(self) -> str:
-        """A small table: size, mean ± std train and validation accuracy (%)."""
-        rows = [f"{'size':>6}  {'train acc %':>12}  {'val acc %':>12}"]
-        for n, tr, va in zip(self.sizes, self.train_acc * 100, self.val_acc * 100, strict=True):
-            rows.append(f"{n:>6}  {tr.mean():6.1f} ± {tr.std():3.1f}  {va.mean():6.1f} ± {va.std():3.1f}")
-        return "\n".join(rows)
 
 
 def plan_learning_curve(
@@ -230,13 +215,12 @@ def plan_learning_curve(
     (size, repeat) gets its own subset of ``train_pool`` and its own seed.
 
     Example:
+        >>> from helpers.data import load_mnist, stratified_split
         >>> _, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
         >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape)
         ([500, 500], (2, 2))
-
-    Used in 01_learning_curves (through ``learning_curve``) and benchmarks/bench_learning_curve.py.
     """
     labels = torch.as_tensor(labels)
     # integer, in range, no repeats (a repeated index would make a "size n" subset of fewer examples),
@@ -284,7 +268,7 @@ def learning_curve(
     train_pool: torch.Tensor | Sequence[int],
     val_idx: torch.Tensor | Sequence[int],
     sizes: Sequence[int],
-    model: str = "softmax",
+    model: str | Build = "softmax",
     repeats: int = 5,
     epochs: int = 10,
     batch_size: int = 64,
@@ -310,7 +294,12 @@ def learning_curve(
         val_idx: held-out indices every model is evaluated on (the validation split; the test
             split only once, at the very end). Must not overlap ``train_pool``.
         sizes: strictly increasing training sizes, each at most ``len(train_pool)``.
-        model: a name in ``MODEL_KINDS`` (``"softmax"``, ``"mlp"``, or one you registered).
+        model: ``"softmax"`` or ``"mlp"`` (``NAMED_MODELS``), or a zero-argument function that
+            builds one fresh model (e.g. ``small_cnn``): an ``nn.Module`` mapping images
+            ``N×C×H×W`` to logits ``N×classes``, without buffers (no BatchNorm). A Sequential of
+            Flatten/Linear/ReLU runs as batched matrix products, any other module through
+            ``torch.func.vmap``. The curve reports it under the function's ``__name__``
+            (``softmax_model``/``mlp_model`` as ``"softmax"``/``"mlp"``, a ``lambda`` as ``"custom"``).
         repeats: models per size, each with its own subset, initial weights and shuffling.
         epochs: passes over its own subset, counted per model.
         batch_size, lr, momentum: minibatch SGD as ``torch.optim.SGD(lr=lr, momentum=momentum)``.
@@ -331,26 +320,28 @@ def learning_curve(
             evaluate them on other images, e.g. the held-out digits through a test pipeline.
 
     Example:
+        >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels)
-        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [100, 1000], repeats=2)
-        >>> curve.val_acc.shape
-        (2, 2)
-
-    Used in 01_learning_curves and 04_augmentation_vs_more_data.
+        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [100, 1000], model=small_cnn,
+        ...                        repeats=2, epochs=1, progress=False, device="cpu")
+        >>> curve.model, curve.val_acc.shape
+        ('small_cnn', (2, 2))
     """
-    _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads)
+    kind = _model_kind(model)
+    _check_training_args(images, labels, kind, epochs, batch_size, lr, momentum, augment, cpu_threads)
     if not isinstance(keep_models, bool):
         raise ValueError(f"keep_models={keep_models!r} must be True or False")
     plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
+    settings = _Settings(epochs, batch_size, lr, momentum, augment, seed, progress)
     device = torch.device(device) if device is not None else pick_device()
     with torch_threads(cpu_threads if device.type == "cpu" else None):
-        run = _BatchedRun(images, labels, plan, check_indices(val_idx, "val_idx", len(labels)), model, device)
-        fit_time = run.train(epochs, batch_size, lr, momentum, augment, seed, progress)
+        run = _BatchedRun(images, labels, plan, check_indices(val_idx, "val_idx", len(labels)), kind, device)
+        fit_time = run.train(settings)
         train_acc, val_acc = run.evaluate()
     shape = (len(plan.sizes), repeats)
     models = run.trained_models() if keep_models else None
-    return LearningCurve(model, np.array(plan.sizes), train_acc.reshape(shape), val_acc.reshape(shape),
+    return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_acc.reshape(shape),
                          fit_time.reshape(shape), epochs, models)
 
 
@@ -360,10 +351,8 @@ def _as_float_images(images: torch.Tensor) -> torch.Tensor:
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
 
-def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum, augment, cpu_threads) -> None:
-    if model not in MODEL_KINDS:
-        raise ValueError(f"model={model!r} is unknown; allowed values: {', '.join(MODEL_KINDS)} "
-                         "(or add one with register_model_kind)")
+def _check_training_args(images, labels, kind: _ModelKind, epochs, batch_size, lr, momentum, augment,
+                         cpu_threads) -> None:
     if not isinstance(epochs, int) or epochs <= 0:
         raise ValueError(f"epochs={epochs!r} must be a positive integer")
     if not isinstance(batch_size, int) or batch_size < 1:
@@ -381,10 +370,10 @@ def _check_training_args(images, labels, model, epochs, batch_size, lr, momentum
                          f"{tuple(torch.as_tensor(images).shape)} and {len(labels)} labels")
     check_uint8_or_float("images", torch.as_tensor(images))  # int64 pixels would train unscaled (0…255)
     check_finite_images("images", torch.as_tensor(images))
-    _check_labels(torch.as_tensor(labels), model, torch.as_tensor(images))
+    _check_labels(torch.as_tensor(labels), kind, torch.as_tensor(images))
 
 
-def _check_labels(labels: torch.Tensor, model: str, images: torch.Tensor) -> None:
+def _check_labels(labels: torch.Tensor, kind: _ModelKind, images: torch.Tensor) -> None:
     """Labels must be 1-D integer classes in ``0…classes-1`` of the model (else the loss's
     ``scatter_add_`` fails, and on CUDA a device-side assert breaks the whole context)."""
     if labels.dtype == torch.bool or labels.is_floating_point() or labels.is_complex():
@@ -393,17 +382,17 @@ def _check_labels(labels: torch.Tensor, model: str, images: torch.Tensor) -> Non
         raise ValueError(f"labels must be 1-D, one class per image, got shape {tuple(labels.shape)}")
     if len(labels) == 0:
         return
-    classes = _num_classes(model, images)
+    classes = _num_classes(kind.build, images)
     low, high = int(labels.min()), int(labels.max())
     if low < 0 or high >= classes:
-        raise ValueError(f"labels must lie in 0…{classes - 1} (model={model!r} has {classes} output classes), "
+        raise ValueError(f"labels must lie in 0…{classes - 1} (model={kind.name!r} has {classes} output classes), "
                          f"got values from {low} to {high}")
 
 
-def _num_classes(model: str, images: torch.Tensor) -> int:
+def _num_classes(build: Build, images: torch.Tensor) -> int:
     """The number of logits one model of this kind gives: one throwaway model, one image, on the CPU."""
     with torch.random.fork_rng(devices=[]), torch.no_grad():  # leaves the global RNG as it was
-        template = MODEL_KINDS[model]().eval()
+        template = build().eval()
         return int(template(_as_float_images(images[:1].cpu())).shape[-1])
 
 
@@ -414,8 +403,8 @@ class _BatchedRun:
     any step are always a prefix ``[:k]`` of the stack (``k`` shrinks as small subsets finish).
     """
 
-    def __init__(self, images, labels, plan: CurvePlan, val_idx, model: str, device: torch.device) -> None:
-        self.device, self.model, self.repeats = device, model, plan.seeds.shape[1]
+    def __init__(self, images, labels, plan: CurvePlan, val_idx, kind: _ModelKind, device: torch.device) -> None:
+        self.device, self.model, self.repeats = device, kind.name, plan.seeds.shape[1]
         self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
         self.sizes = [plan.sizes[i] for i in self.groups]
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)
@@ -429,21 +418,21 @@ class _BatchedRun:
         self.subsets = [[position[s] for s in plan.subsets[i]] for i in self.groups]
         self.val = position[val_idx].to(device)
         self.seeds = [[int(s) for s in plan.seeds[i]] for i in self.groups]
-        self.template, self.params = _stacked_models(model, [s for row in self.seeds for s in row], device)
+        self.template, self.params = _stacked_models(kind, [s for row in self.seeds for s in row], device)
         self.forward = _batched_forward(self.template)
         self.layers = _linear_layers(self.template)
 
-    def train(self, epochs, batch_size, lr, momentum, augment, seed, progress) -> np.ndarray:
+    def train(self, settings: _Settings) -> np.ndarray:
         """Run all steps; returns each model's share of the wall time (s)."""
+        batch_size = settings.batch_size
         steps_per_epoch = [math.ceil(n / batch_size) for n in self.sizes]
-        total = [epochs * s for s in steps_per_epoch]
+        total = [settings.epochs * s for s in steps_per_epoch]
         shufflers = [[torch.Generator().manual_seed(s) for s in row] for row in self.seeds]
         orders: list[torch.Tensor] = [torch.empty(0)] * len(self.sizes)
-        buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if momentum else None
-        aug_generator = torch.Generator(device=self.device).manual_seed(seed) if augment else None
+        buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if settings.momentum else None
+        aug_generator = torch.Generator(device=self.device).manual_seed(settings.seed) if settings.augment else None
         fit_time, clock = np.zeros(len(self.sizes) * self.repeats), _ShareClock(self.device)
-        for t in tqdm(range(total[0]), desc=f"{len(fit_time)} {self.model} models", disable=not progress,
-                      mininterval=0.5):
+        for t in _progress_bar(range(total[0]), f"{len(fit_time)} {self.model} models", settings.progress):
             active = [g for g in range(len(self.sizes)) if t < total[g]]
             clock.switch(fit_time, len(active) * self.repeats)
             rows = []
@@ -452,7 +441,7 @@ class _BatchedRun:
                 if k == 0:  # a new epoch for the models of this size
                     orders[g] = self._epoch_order(g, shufflers[g], steps_per_epoch[g] * batch_size)
                 rows.append(orders[g][:, k * batch_size:(k + 1) * batch_size])
-            self._step(torch.cat(rows), lr, momentum, buffers, augment, aug_generator)
+            self._step(torch.cat(rows), settings, buffers, aug_generator)
         clock.switch(fit_time, 0)
         return fit_time.reshape(len(self.sizes), self.repeats)[::-1].ravel()  # back to plan order
 
@@ -463,14 +452,14 @@ class _BatchedRun:
             order[r, :len(subset)] = subset[dataloader_epoch_order(len(subset), generator)]
         return order.to(self.device)
 
-    def _step(self, index, lr, momentum, buffers, augment, aug_generator) -> None:
+    def _step(self, index, settings: _Settings, buffers, aug_generator) -> None:
         """One SGD step of the first ``len(index)`` models, each on its own minibatch ``index[m]``."""
         k = len(index)
         valid = index != self.pad
         weight = (valid / valid.sum(1, keepdim=True)).flatten()  # each model's loss is the mean over its batch
         x = self.x.index_select(0, index.flatten())
-        if augment is not None:
-            x = augment(x, aug_generator)
+        if settings.augment is not None:
+            x = settings.augment(x, aug_generator)
         x, y = x.view(*index.shape, *x.shape[1:]), self.y[index]
         params = {name: p[:k] for name, p in self.params.items()}
         if self.layers is not None:
@@ -481,8 +470,8 @@ class _BatchedRun:
             for name, p in params.items():
                 g = grads[name]
                 if buffers is not None:  # torch.optim.SGD's momentum (dampening 0, no Nesterov)
-                    g = buffers[name][:k].mul_(momentum).add_(g)
-                p.add_(g, alpha=-lr)
+                    g = buffers[name][:k].mul_(settings.momentum).add_(g)
+                p.add_(g, alpha=-settings.lr)
 
     @torch.no_grad()
     def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
@@ -538,8 +527,6 @@ def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
     Example:
         >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
         tensor([0, 1, 2, 3, 4])
-
-    Used by ``learning_curve`` (01_learning_curves).
     """
     torch.empty((), dtype=torch.int64).random_(generator=generator)
     order = torch.randperm(n, generator=generator)
@@ -547,9 +534,18 @@ def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
     return order
 
 
-def _stacked_models(model: str, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
+def _progress_bar(steps: Iterable[int], desc: str, enabled: bool) -> Iterable[int]:
+    """tqdm over the training steps: a widget in a notebook, or plain text (on stdout) when the environment
+    variable ``TEXT_PROGRESS_ENV`` is ``"1"`` — so that a notebook saved by ``tools.execute`` shows the bar's
+    final state (``… 100%|…| 1650/1650``) rather than a widget's text placeholder."""
+    if os.environ.get(TEXT_PROGRESS_ENV) == "1":
+        return text_tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5, file=sys.stdout)
+    return tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5)
+
+
+def _stacked_models(kind: _ModelKind, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
     """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked."""
-    build = MODEL_KINDS[model]
+    build = kind.build
     with torch.random.fork_rng(devices=[]):
         models = []
         for seed in seeds:
@@ -557,7 +553,7 @@ def _stacked_models(model: str, seeds: list[int], device: torch.device) -> tuple
             models.append(build())
     params, buffers = stack_module_state(models)
     if buffers:
-        raise ValueError(f"model={model!r} has buffers {list(buffers)}; use a model without BatchNorm-like state")
+        raise ValueError(f"model={kind.name!r} has buffers {list(buffers)}; use a model without BatchNorm-like state")
     return models[0].to(device), {name: p.detach().to(device) for name, p in params.items()}
 
 

@@ -9,8 +9,6 @@
   scale) per sample, composes them into one affine matrix and resamples a whole batch
   once with ``affine_grid`` + ``grid_sample`` on the batch's device.
 - ``sharpness`` and ``jaggedness``: measured blur and staircase artefacts.
-
-Used in 02_augmentation_preview; ``FusedAugment`` also in 04_augmentation_vs_more_data.
 """
 
 from __future__ import annotations
@@ -106,8 +104,6 @@ def lecture_transform(
         >>> test = lecture_transform("test")
         >>> test(Image.fromarray(load_mnist()[0][0].numpy())).shape
         torch.Size([1, 28, 28])
-
-    Used in 02_augmentation_preview and 04_augmentation_vs_more_data.
     """
     check_choice("split", split, SPLITS)
     check_choice("api", api, APIS)
@@ -150,8 +146,6 @@ def colour_transform(
         >>> colour_transform(mean=(0.5, 0.4, 0.3), std=(0.2, 0.2, 0.2), split="test")(
         ...     torch.zeros(3, 8, 8, dtype=torch.uint8)).shape
         torch.Size([3, 8, 8])
-
-    Used in 02_augmentation_preview.
     """
     check_choice("split", split, SPLITS)
     if len(mean) != 3 or len(std) != 3:
@@ -186,8 +180,6 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
     Example:
         >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
         torch.Size([10, 1, 28, 28])
-
-    Used in 02_augmentation_preview.
     """
     if not callable(transform):
         raise TypeError(f"transform must be callable (e.g. lecture_transform('test')), got {type(transform).__name__}")
@@ -216,8 +208,6 @@ def lecture_steps(
         >>> digit = load_mnist()[0][0]
         >>> lecture_steps(digit, angle=15, translate=(1, -2)).shape
         torch.Size([1, 28, 28])
-
-    Used in 02_augmentation_preview.
     """
     mode = interpolation_mode(interpolation)
     _check_sizes(resize, crop)
@@ -258,8 +248,6 @@ class FusedAugment:
         torch.Size([64, 1, 28, 28])
         >>> augment.apply(batch, angle=30.0, translate=(2, 0)).shape  # fixed parameters
         torch.Size([64, 1, 28, 28])
-
-    Used in 02_augmentation_preview and 04_augmentation_vs_more_data.
     """
 
     def __init__(
@@ -451,8 +439,6 @@ def sharpness(images: torch.Tensor) -> torch.Tensor:
         >>> digit = load_mnist()[0][:1].float() / 255
         >>> bool(sharpness(digit) > sharpness(torch.nn.functional.avg_pool2d(digit, 3, 1, 1)))
         True
-
-    Used in 02_augmentation_preview.
     """
     gx, gy = _gradients(_gray_batch(images, "images"))
     return (gx**2 + gy**2).mean(dim=(-2, -1))
@@ -471,8 +457,6 @@ def jaggedness(images: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
         >>> digit = load_mnist()[0][:1].float() / 255
         >>> jaggedness(digit).shape
         torch.Size([1])
-
-    Used in 02_augmentation_preview.
     """
     if sigma <= 0:
         raise ValueError(f"sigma={sigma} must be positive")

@@ -3,8 +3,6 @@
 ``AugmentationExplorer`` puts the lecture's augmentation parameters on sliders (angle,
 translation, scale), a dropdown for the interpolation and a toggle for ``Normalize``; the
 digit next to its augmented copy is redrawn on every change, in a few milliseconds.
-
-Used in 02_augmentation_preview.
 """
 
 from __future__ import annotations
@@ -36,14 +34,13 @@ class AugmentationExplorer:
     toggle. Its output is one PNG image (original | augmented, on a fixed −1…+1 colour scale)
     and one caption line. The augmentation is ``FusedAugment.apply`` with fixed parameters.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-        >>> explorer.controls["angle"].value = 20   # what moving the slider does
-        >>> explorer.caption.startswith("angle +20°")
-        True
+    Example (illustrative, not run)::
 
-    Used in 02_augmentation_preview.
+            images, labels = load_mnist()
+            explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+            explorer.controls["angle"].value = 20   # what moving the slider does
+            explorer.caption.startswith("angle +20°")
+            # True
     """
 
     def __init__(

@@ -10,9 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers.augmentation_value import Worth, augmentation_worth, equivalent_size, worth_table  # noqa: E402
+from helpers.curves import LearningCurve  # noqa: E402
 from helpers.extrapolation import PowerLawFit, power_law  # noqa: E402
 from helpers.plotting import plot_accuracy_vs_angle, plot_augmentation_curves, plot_worth_examples  # noqa: E402
-from helpers.training import LearningCurve  # noqa: E402
 
 SIZES = np.array([100, 1000, 10000])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.course import colab_url, pip_install_url
+from tools.course import colab_url, pip_install_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.course import GITHUB_REPO, colab_url, pip_install_url
+from tools.course import GITHUB_REPO, colab_url, pip_install_url
 
 try:
     import tomllib
@@ -88,8 +89,7 @@ def test_ci_goes_on_to_the_tests_when_chromium_cannot_be_installed(tmp_path):
 def copy_repo(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / "notebooks", copy / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (copy / "helpers").mkdir()
-    shutil.copy(ROOT / "helpers" / "course.py", copy / "helpers" / "course.py")
+    shutil.copytree(ROOT / "tools", copy / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "README.md", copy / "README.md")
     shutil.copy(ROOT / "tasks.py", copy / "tasks.py")
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
@@ -101,7 +101,8 @@ def test_set_repo_repoints_every_badge_and_install_line(tmp_path):
     result = subprocess.run([sys.executable, "tasks.py", "set-repo", "someone/fork-of-course"],
                             cwd=copy, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert 'GITHUB_REPO = "someone/fork-of-course"' in (copy / "helpers/course.py").read_text()
+    assert 'GITHUB_REPO = "someone/fork-of-course"' in (copy / "tools/course.py").read_text()
+    assert "someone/fork-of-course in " in result.stdout and "tools/course.py" in result.stdout
     files = [copy / "README.md", *sorted((copy / "notebooks").rglob("*.ipynb"))]
     assert len(files) > 1
     for path in files:
@@ -118,13 +119,14 @@ def test_set_repo_rejects_a_malformed_name(tmp_path):
     result = subprocess.run([sys.executable, "tasks.py", "set-repo", "not a repo"], cwd=copy,
                             capture_output=True, text=True)
     assert result.returncode != 0 and "OWNER/REPO" in result.stderr
+    assert GITHUB_REPO in (copy / "tools/course.py").read_text(), "nothing is changed"
 
 
 def test_importing_helpers_prints_nothing_and_downloads_nothing(tmp_path):
     code = ("import socket\n"
             "def refuse(*a, **k): raise OSError('no network in this test')\n"
             "socket.socket.connect = refuse\n"
-            "import helpers, helpers.data, helpers.plotting, helpers.standardization, helpers.env, helpers.course\n"
+            "import helpers, helpers.data, helpers.plotting, helpers.standardization, helpers.env, helpers.curves\n"
             "import pkgutil, importlib\n"
             "for m in pkgutil.iter_modules(helpers.__path__): importlib.import_module('helpers.' + m.name)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
@@ -134,11 +136,7 @@ def test_importing_helpers_prints_nothing_and_downloads_nothing(tmp_path):
 
 
 def test_lab_opens_the_notebooks_folder_and_allows_root_only_for_root(monkeypatch):
-    sys.path.insert(0, str(ROOT))
-    try:
-        import tasks
-    finally:
-        sys.path.remove(str(ROOT))
+    tasks = load_tasks()
     calls = []
     monkeypatch.setattr(tasks, "run", lambda command, env=None: calls.append(command))
     for uid in (0, 1000):
@@ -147,3 +145,48 @@ def test_lab_opens_the_notebooks_folder_and_allows_root_only_for_root(monkeypatc
     as_root, as_user = calls
     assert as_root[:3] == ["python", "-m", "jupyter"] and f"--notebook-dir={ROOT / 'notebooks'}" in as_root
     assert "--allow-root" in as_root and "--allow-root" not in as_user and as_user[-1] == "--no-browser"
+
+
+def load_tasks():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(ROOT))
+    return tasks
+
+
+def test_tasks_py_is_a_thin_standard_library_launcher():
+    source = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 120
+    tree = ast.parse(source)
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+    programs = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value.strip():
+            try:
+                body = ast.parse(node.value).body
+            except SyntaxError:
+                continue
+            if any(not isinstance(statement, ast.Expr) for statement in body):
+                programs.append(node.value[:60])
+    assert programs == [], f"a Python program in a string: {programs}"
+
+
+@pytest.mark.parametrize(("argv", "module"), [
+    (["execute", "notebooks/00_start_here.ipynb"], "tools.execute"), (["slides"], "tools.slides"),
+    (["set-repo", "a/b"], "tools.set_repo"), (["homework"], "tools.homework"),
+    (["grade", "submissions/"], "tools.grade"), (["site"], "tools.site"),
+])
+def test_every_maintainer_command_runs_its_tool_module(monkeypatch, argv, module):
+    tasks = load_tasks()
+    calls = []
+    monkeypatch.setattr(tasks, "run", lambda command, env=None: calls.append(command))
+    monkeypatch.setattr(tasks, "ensure_environment", lambda here: "venv-python")
+    tasks.main(argv)
+    (command,) = calls
+    python = sys.executable if argv[0] in ("slides", "set-repo") else "venv-python"
+    assert command == [python, "-m", module, *argv[1:]]
+    assert (ROOT / "tools" / "__init__.py").exists()

@@ -12,16 +12,20 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from helpers.data import stratified_split
 from helpers.training import (
-    MODEL_KINDS,
+    NAMED_MODELS,
+    TEXT_PROGRESS_ENV,
     _autograd_gradients,
     _linear_layers,
     _linear_stack_gradients,
+    _model_kind,
+    _progress_bar,
     _stacked_models,
     dataloader_epoch_order,
     learning_curve,
+    mlp_model,
     plan_learning_curve,
-    register_model_kind,
     small_cnn,
+    softmax_model,
 )
 
 SIZES = [40, 100]  # with batch size 16: 2 full batches + 8, 6 full batches + 4
@@ -46,7 +50,7 @@ def course_loop(images, labels, subset, val_idx, seed, model, epochs, batch_size
     """The usual loop, one model at a time: returns (train accuracy, validation accuracy)."""
     x, y = images.float().div(255).unsqueeze(1), labels
     torch.manual_seed(seed)
-    net = MODEL_KINDS[model]()
+    net = _model_kind(model).build()
     optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
     loader = DataLoader(TensorDataset(x[subset], y[subset]), batch_size=batch_size, shuffle=True,
                         generator=torch.Generator().manual_seed(seed))
@@ -60,11 +64,9 @@ def course_loop(images, labels, subset, val_idx, seed, model, epochs, batch_size
         return tuple(float((net(x[i]).argmax(1) == y[i]).float().mean()) for i in (subset, val_idx))
 
 
-@pytest.mark.parametrize(("model", "momentum"), [("softmax", 0.0), ("mlp", 0.0), ("softmax", 0.9), ("tiny_cnn", 0.0),
-                                                 ("mlp_without_bias", 0.0)])
-def test_batched_engine_matches_sequential_training_within_1pp(data, model, momentum, monkeypatch):
-    monkeypatch.setitem(MODEL_KINDS, "tiny_cnn", tiny_cnn)
-    monkeypatch.setitem(MODEL_KINDS, "mlp_without_bias", mlp_without_bias)
+@pytest.mark.parametrize(("model", "momentum"), [("softmax", 0.0), ("mlp", 0.0), ("softmax", 0.9), (tiny_cnn, 0.0),
+                                                 (mlp_without_bias, 0.0)])
+def test_batched_engine_matches_sequential_training_within_1pp(data, model, momentum):
     images, labels, splits = data
     curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=model, lr=0.05,
                            momentum=momentum, seed=3, **SMALL)
@@ -88,7 +90,7 @@ def test_dataloader_epoch_order_is_the_dataloaders_shuffle():
 
 @pytest.mark.parametrize("model", ["softmax", "mlp"])
 def test_hand_written_gradients_equal_autograd_through_vmap(model):
-    template, params = _stacked_models(model, [1, 2, 3], torch.device("cpu"))
+    template, params = _stacked_models(_model_kind(model), [1, 2, 3], torch.device("cpu"))
     x, y = torch.rand(3, 7, 1, 28, 28), torch.randint(0, 10, (3, 7))
     weight = torch.rand(21)
     generic = vmap(lambda p, xb: functional_call(template, p, (xb,)))
@@ -100,15 +102,15 @@ def test_hand_written_gradients_equal_autograd_through_vmap(model):
 
 
 def test_only_flatten_linear_relu_stacks_take_the_hand_written_path():
-    assert _linear_layers(MODEL_KINDS["mlp"]()) is not None and _linear_layers(mlp_without_bias()) is not None
+    assert _linear_layers(mlp_model()) is not None and _linear_layers(mlp_without_bias()) is not None
     assert _linear_layers(tiny_cnn()) is None, "a CNN goes through vmap and autograd"
     assert _linear_layers(nn.Sequential(nn.Linear(28, 10))) is None, "without Flatten, Linear acts on the last axis"
 
 
 def test_models_start_from_the_weights_of_manual_seed_and_build():
-    _, params = _stacked_models("mlp", [7, 8], torch.device("cpu"))
+    _, params = _stacked_models(_model_kind("mlp"), [7, 8], torch.device("cpu"))
     torch.manual_seed(8)
-    second = MODEL_KINDS["mlp"]()
+    second = mlp_model()
     for name, value in second.named_parameters():
         assert torch.equal(params[name][1], value.detach())
 
@@ -169,12 +171,32 @@ def test_cpu_threads_are_restored(data):
     assert torch.get_num_threads() == before
 
 
-def test_registered_model_kinds_are_trained(data, monkeypatch):
-    monkeypatch.setattr("helpers.training.MODEL_KINDS", dict(MODEL_KINDS))
-    register_model_kind("tiny_cnn", tiny_cnn)
+def test_a_builder_is_trained_and_named_after_the_function(data):
     images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model="tiny_cnn", **SMALL)
+    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=tiny_cnn, **SMALL)
     assert curve.model == "tiny_cnn" and curve.val_acc.shape == (2, 2)
+    lam = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=lambda: tiny_cnn(), **SMALL)
+    assert lam.model == "custom" and np.array_equal(lam.val_acc, curve.val_acc), "same builder, same models"
+
+
+def test_a_named_builder_gives_the_same_curve_as_its_name(data):
+    images, labels, splits = data
+    by_name = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model="mlp", **SMALL)
+    by_builder = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=mlp_model, **SMALL)
+    assert by_builder.model == "mlp" and np.array_equal(by_name.val_acc, by_builder.val_acc)
+    assert np.array_equal(by_name.train_acc, by_builder.train_acc)
+
+
+def test_a_model_that_is_neither_a_name_nor_a_builder_is_a_type_error(data):
+    images, labels, splits = data
+    with pytest.raises(TypeError, match="model=3 must be a name \\(softmax, mlp\\) or a zero-argument function"):
+        learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=3, **SMALL)
+
+
+def test_named_models_are_read_only():
+    assert NAMED_MODELS["softmax"] is softmax_model and list(NAMED_MODELS) == ["softmax", "mlp"]
+    with pytest.raises(TypeError):
+        NAMED_MODELS["cnn"] = small_cnn
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -237,7 +259,7 @@ def test_plan_refuses_bad_train_pool_and_val_idx(data, change, message):
         plan_learning_curve(labels, pool, val, sizes, repeats=2)
 
 
-def three_class_model() -> nn.Module:
+def three() -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 3))
 
 
@@ -248,10 +270,9 @@ def three_class_model() -> nn.Module:
     ("column", r"labels must be 1-D, one class per image, got shape \(5000, 1\)"),
     ("three_classes", r"labels must lie in 0…2 \(model='three' has 3 output classes\), got values from 0 to 9"),
 ])
-def test_bad_labels_name_the_parameter(data, change, message, monkeypatch):
-    monkeypatch.setitem(MODEL_KINDS, "three", three_class_model)
+def test_bad_labels_name_the_parameter(data, change, message):
     images, labels, splits = data
-    model = "three" if change == "three_classes" else "softmax"
+    model = three if change == "three_classes" else "softmax"
     labels = {"plus_one": labels + 1, "minus_one": labels - 1, "float": labels.float(),
               "column": labels[:, None], "three_classes": labels}[change]
     with pytest.raises(ValueError, match=message):
@@ -268,26 +289,20 @@ def test_the_label_check_leaves_the_global_random_state_alone(data):
     assert torch.rand(3).equal(expected)
 
 
-def test_register_model_kind_checks_its_arguments():
-    with pytest.raises(ValueError, match="name=''"):
-        register_model_kind("", tiny_cnn)
-    with pytest.raises(ValueError, match="build=3 must be a callable"):
-        register_model_kind("cnn", 3)
+def test_models_with_buffers_are_refused(data):
+    def bn() -> nn.Module:
+        return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(784), nn.Linear(784, 10))
 
-
-def test_models_with_buffers_are_refused(data, monkeypatch):
-    monkeypatch.setitem(MODEL_KINDS, "bn", lambda: nn.Sequential(nn.Flatten(), nn.BatchNorm1d(784), nn.Linear(784, 10)))
     images, labels, splits = data
     with pytest.raises(ValueError, match="model='bn' has buffers"):
-        learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model="bn", **SMALL)
+        learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=bn, **SMALL)
 
 
 # --- trained models kept for evaluation on other images (04_augmentation_vs_more_data) ---------------
 
 
-@pytest.mark.parametrize("model", ["softmax", "tiny_cnn"])
-def test_kept_models_reproduce_the_validation_accuracy_in_plan_order(data, model, monkeypatch):
-    monkeypatch.setitem(MODEL_KINDS, "tiny_cnn", tiny_cnn)
+@pytest.mark.parametrize("model", ["softmax", tiny_cnn])
+def test_kept_models_reproduce_the_validation_accuracy_in_plan_order(data, model):
     images, labels, splits = data
     curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 60, 300], model=model,
                            keep_models=True, **SMALL)
@@ -339,3 +354,13 @@ def test_small_cnn_shapes_and_checks():
         small_cnn((8,))
     with pytest.raises(ValueError, match="channels=\\(8, 0\\) must be two positive integers"):
         small_cnn((8, 0))
+
+
+def test_progress_is_text_with_its_final_state_when_tools_execute_asks(monkeypatch, capsys):
+    monkeypatch.setenv(TEXT_PROGRESS_ENV, "1")
+    assert list(_progress_bar(range(40), "4 mlp models", True)) == list(range(40))
+    out = capsys.readouterr().out
+    assert out.rstrip("\n").rsplit("\r", 1)[-1].startswith("4 mlp models: 100%|") and "40/40" in out
+    monkeypatch.setenv(TEXT_PROGRESS_ENV, "0")
+    list(_progress_bar(range(3), "off", False))
+    assert capsys.readouterr().out == ""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.course import pip_install_url
+from tools.course import pip_install_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -110,6 +110,17 @@ def test_the_wheel_holds_every_helpers_module(wheel):
     in_wheel = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("helpers/")}
     in_repo = {p.relative_to(ROOT).as_posix() for p in (ROOT / "helpers").rglob("*.py")}
     assert in_repo - in_wheel == set(), f"missing from the wheel: {sorted(in_repo - in_wheel)}"
+
+
+MAINTAINER_MODULES = ("tools/", "helpers/homework.py", "helpers/course.py")
+
+
+def test_the_wheel_holds_no_maintainer_module(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    packages = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert packages == {"helpers"}, f"the wheel holds more than the helpers package: {sorted(packages)}"
+    shipped = [n for n in names if n.startswith(MAINTAINER_MODULES)]
+    assert shipped == [], f"maintainer modules in the students' wheel: {shipped}"
 
 
 def test_the_wheel_leaves_colabs_torch_alone(wheel):

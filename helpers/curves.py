@@ -1,0 +1,349 @@
+"""Learning curves as numbers: the ``LearningCurve`` record and what can be read off it (numpy/scipy only).
+
+A learning curve holds one row per training size and one column per repeat. This module
+fits a power law ``err(n) = a·n^(−b) + c`` to its mean validation error (with a bootstrap
+band over the repeats, and a back-test when larger sizes are held back), says how many
+examples reach a given accuracy ("augmentation is worth N examples"), and measures the gain
+per doubling of the data. It does not train anything: ``helpers.training`` measures curves.
+
+Example:
+    >>> curve = LearningCurve("toy", np.array([100, 1000, 10000]), np.ones((3, 2)),
+    ...                       np.array([[0.69, 0.71], [0.79, 0.81], [0.89, 0.91]]), np.zeros((3, 2)), epochs=1)
+    >>> round(gain_per_doubling(curve), 2)  # 10 pp over log2(10) ≈ 3.3 doublings
+    3.01
+    >>> size, how = equivalent_size(curve, 0.80)
+    >>> round(size), how
+    (1000, 'interpolated')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import numpy as np
+from scipy.optimize import curve_fit
+
+MIN_SIZES = 3  # three parameters need at least three sizes
+HOW = ("interpolated", "extrapolated", "beyond the limit", "outside the measured sizes")
+
+
+class KeptModels(Protocol):
+    """What ``LearningCurve.models`` offers (``helpers.training.TrainedModels`` is one)."""
+
+    def accuracy(self, images: Any, labels: Any) -> np.ndarray:
+        """Accuracy in ``[0, 1]`` of every model on the same labelled images, ``sizes × repeats``."""
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """The measured learning curve: one row per training size, one column per repeat.
+
+    ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
+    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run;
+    ``models`` holds the trained models when ``learning_curve(..., keep_models=True)`` asked for them.
+
+    Example:
+        >>> curve = LearningCurve("toy", np.array([100, 1000]), np.full((2, 3), 0.9), np.full((2, 3), 0.8),
+        ...                       np.zeros((2, 3)), epochs=5)
+        >>> curve.repeats
+        3
+        >>> print(curve.summary())
+          size   train acc %     val acc %
+           100    90.0 ± 0.0    80.0 ± 0.0
+          1000    90.0 ± 0.0    80.0 ± 0.0
+    """
+
+    model: str
+    sizes: np.ndarray
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    fit_time: np.ndarray
+    epochs: int
+    models: KeptModels | None = None
+
+    @property
+    def repeats(self) -> int:
+        """Models per training size."""
+        return self.val_acc.shape[1]
+
+    def evaluated_on(self, images: Any, labels: Any) -> LearningCurve:
+        """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
+
+        For a model trained with augmentation, pass the validation digits through its matching
+        *test* pipeline; everything else (training accuracy, fit time, the models) is kept.
+        A typical call (``zoomed``: the validation digits through Resize 32 → CenterCrop 28)::
+
+            curve = curve.evaluated_on(zoomed, labels[val])
+        """
+        if self.models is None:
+            raise ValueError("this curve has no models; train it with learning_curve(..., keep_models=True)")
+        return replace(self, val_acc=self.models.accuracy(images, labels))
+
+    def summary(self) -> str:
+        """A small table: size, mean ± std train and validation accuracy (%)."""
+        rows = [f"{'size':>6}  {'train acc %':>12}  {'val acc %':>12}"]
+        for n, tr, va in zip(self.sizes, self.train_acc * 100, self.val_acc * 100, strict=True):
+            rows.append(f"{n:>6}  {tr.mean():6.1f} ± {tr.std():3.1f}  {va.mean():6.1f} ± {va.std():3.1f}")
+        return "\n".join(rows)
+
+
+def _check_curve(curve: object, name: str = "curve") -> None:
+    if not isinstance(curve, LearningCurve):
+        raise ValueError(f"{name} must be a LearningCurve (from learning_curve), got {type(curve).__name__}")
+
+
+# --- gain per doubling --------------------------------------------------------------------------------------
+def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
+    """Percentage points of mean accuracy gained per doubling of the data between the two largest sizes.
+
+    ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``: with sizes 1000 and 2000 simply the
+    difference. ``accuracy="train"`` reads the training accuracy instead.
+
+    Example:
+        >>> curve = LearningCurve("mlp", np.array([1000, 2000]), np.ones((2, 1)), np.array([[0.84], [0.875]]),
+        ...                       np.zeros((2, 1)), epochs=1)
+        >>> round(gain_per_doubling(curve), 6)
+        3.5
+    """
+    if accuracy not in ("val", "train"):
+        raise ValueError(f"accuracy={accuracy!r} is unknown; allowed values: val, train")
+    acc = (curve.val_acc if accuracy == "val" else curve.train_acc).mean(axis=1)
+    return float((acc[-1] - acc[-2]) * 100 / math.log2(curve.sizes[-1] / curve.sizes[-2]))
+
+
+# --- power law: fit, back-test, band ------------------------------------------------------------------------
+def power_law(n: np.ndarray | float, a: float, b: float, c: float) -> np.ndarray:
+    """``a · n^(−b) + c``: the error a power-law learning curve predicts at training size ``n``.
+
+    Example:
+        >>> round(float(power_law(100, a=1.0, b=0.5, c=0.05)), 6)
+        0.15
+    """
+    return a * np.power(np.asarray(n, dtype=float), -b) + c
+
+
+@dataclass(frozen=True)
+class PowerLawFit:
+    """A fitted power law ``err(n) = a·n^(−b) + c`` and its bootstrap samples ``(a, b, c)``.
+
+    ``sizes`` are the training sizes the fit used; ``level`` is the coverage of ``band``.
+
+    Example:
+        >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=np.array([100, 400]), samples=np.ones((4, 3)), level=0.9)
+        >>> fit.predict([100, 10000]).round(3)
+        array([0.12, 0.03])
+    """
+
+    a: float
+    b: float
+    c: float
+    sizes: np.ndarray
+    samples: np.ndarray
+    level: float
+
+    def predict(self, n: Sequence[float] | np.ndarray | float) -> np.ndarray:
+        """Predicted validation **error** at sizes ``n`` (accuracy is ``1 − error``)."""
+        return power_law(np.asarray(n, dtype=float), self.a, self.b, self.c)
+
+    def band(self, n: Sequence[float] | np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper error at sizes ``n``: the central ``level`` of the bootstrap predictions."""
+        n = np.asarray(n, dtype=float)
+        predictions = np.stack([power_law(n, *params) for params in self.samples])
+        tail = (1 - self.level) / 2 * 100
+        return np.percentile(predictions, tail, axis=0), np.percentile(predictions, 100 - tail, axis=0)
+
+
+def fit_power_law(
+    curve: LearningCurve,
+    max_size: int | None = None,
+    n_boot: int = 200,
+    level: float = 0.9,
+    seed: int = 0,
+) -> PowerLawFit:
+    """Fit ``err(n) = a·n^(−b) + c`` to the mean validation error of ``curve``, with a bootstrap band.
+
+    Args:
+        curve: a measured ``LearningCurve`` (from ``learning_curve``).
+        max_size: fit only sizes up to this one — a **back-test** predicts the larger sizes
+            that were left out and compares with their measurement. Default: all sizes.
+        n_boot: bootstrap refits; each resamples the repeats of every size with replacement.
+        level: coverage of the band, e.g. 0.9 for the 5th to 95th percentile.
+        seed: seed of the bootstrap's random generator.
+
+    The band shows how much the fit moves with the measurement noise of the repeats. It does
+    not cover a wrong model: if the true curve bends away from a power law beyond the measured
+    sizes, the band is too narrow — that is what a back-test can reveal.
+
+    Example:
+        >>> sizes = np.array([100, 250, 500, 1000, 2000])
+        >>> error = power_law(sizes, 2.0, 0.5, 0.05)[:, None] + np.array([[-0.002, 0.0, 0.002]])
+        >>> curve = LearningCurve("toy", sizes, 1 - error / 3, 1 - error, np.zeros_like(error), epochs=1)
+        >>> fit = fit_power_law(curve, max_size=1000, n_boot=20)  # a back-test: 2000 is held back
+        >>> fit.sizes.tolist()
+        [100, 250, 500, 1000]
+        >>> lower, upper = fit.band([2000])
+        >>> bool(lower[0] <= fit.predict([2000])[0] <= upper[0])
+        True
+    """
+    _check_curve(curve)
+    keep = curve.sizes <= (curve.sizes.max() if max_size is None else max_size)
+    if keep.sum() < MIN_SIZES:
+        raise ValueError(f"max_size={max_size} leaves {int(keep.sum())} sizes of {curve.sizes.tolist()}; "
+                         f"a power law needs at least {MIN_SIZES}")
+    if not isinstance(n_boot, int) or n_boot < 10:
+        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    sizes, errors = curve.sizes[keep].astype(float), 1 - curve.val_acc[keep]
+    best = _fit(sizes, errors.mean(1))
+    rng = np.random.default_rng(seed)
+    samples = []
+    for _ in range(n_boot):
+        picks = rng.integers(0, errors.shape[1], size=errors.shape)
+        params = _fit(sizes, np.take_along_axis(errors, picks, axis=1).mean(1))
+        if params is not None:
+            samples.append(params)
+    if best is None or len(samples) < n_boot // 2:
+        raise RuntimeError("the power law did not converge on this curve; measure more sizes or repeats")
+    return PowerLawFit(*best, sizes=curve.sizes[keep], samples=np.array(samples), level=level)
+
+
+def _fit(sizes: np.ndarray, errors: np.ndarray) -> tuple[float, float, float] | None:
+    """Least-squares ``(a, b, c)`` with ``a ≥ 0``, ``0 < b ≤ 3``, ``0 ≤ c ≤ min(errors)``; ``None`` if it fails."""
+    floor = float(errors.min())
+    start = (max(errors[0] - floor / 2, 1e-3) * sizes[0] ** 0.5, 0.5, floor / 2)
+    try:
+        params, _ = curve_fit(power_law, sizes, errors, p0=start, bounds=([0, 1e-3, 0], [np.inf, 3, floor + 1e-9]),
+                              maxfev=5000)
+    except (RuntimeError, ValueError):
+        return None
+    return tuple(float(p) for p in params)
+
+
+# --- worth N examples: the size a curve needs for an accuracy -----------------------------------------------
+def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | None = None) -> tuple[float, str]:
+    """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.
+
+    The one rule of the course for "worth N examples" (notebook 04 and the homework use it):
+
+    - **inside** the measured accuracies: linear interpolation in ``log n`` on the running
+      maximum of the mean curve (so a noisy dip cannot give two answers) — ``"interpolated"``;
+    - **outside** them (above the largest or below the smallest measured size), with a power
+      law ``fit``: the size where the fit predicts that accuracy — ``"extrapolated"``, or
+      ``(inf, "beyond the limit")`` when the accuracy lies at or above the fit's limit ``1 − c``;
+    - outside them **without** ``fit``: ``(nan, "outside the measured sizes")`` — never a
+      clamped size that looks measured.
+
+    Example:
+        >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+        ...                       np.zeros((2, 1)), epochs=1)
+        >>> size, how = equivalent_size(curve, 0.8)  # halfway on a log scale
+        >>> round(size), how
+        (1000, 'interpolated')
+        >>> equivalent_size(curve, 0.95)
+        (nan, 'outside the measured sizes')
+        >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=curve.sizes, samples=np.ones((4, 3)), level=0.9)
+        >>> size, how = equivalent_size(curve, 0.95, fit)
+        >>> round(size), how
+        (1111, 'extrapolated')
+    """
+    _check_curve(curve)
+    if not 0 <= accuracy <= 1:
+        raise ValueError(f"accuracy={accuracy!r} must lie in [0, 1]")
+    if len(curve.sizes) < 2:
+        raise ValueError(f"curve has {len(curve.sizes)} size; interpolating needs at least 2")
+    if fit is not None and not isinstance(fit, PowerLawFit):
+        raise ValueError(f"fit must be None or a PowerLawFit (from fit_power_law), got {type(fit).__name__}")
+    means = np.maximum.accumulate(curve.val_acc.mean(axis=1))
+    if means[0] <= accuracy <= means[-1]:
+        rising = means + np.arange(len(means)) * 1e-12  # np.interp needs increasing x values
+        return float(np.exp(np.interp(accuracy, rising, np.log(curve.sizes.astype(float))))), "interpolated"
+    if fit is None:
+        return float("nan"), "outside the measured sizes"
+    error = 1 - accuracy
+    if error <= fit.c:
+        return float("inf"), "beyond the limit"
+    return float((fit.a / (error - fit.c)) ** (1 / fit.b)), "extrapolated"
+
+
+def equivalent_sizes(curve: LearningCurve, accuracies: Sequence[float] | np.ndarray,
+                     fit: PowerLawFit | None = None) -> np.ndarray:
+    """``equivalent_size`` for several accuracies at once: the sizes only (``nan``/``inf`` by the same rule).
+
+    Example:
+        >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+        ...                       np.zeros((2, 1)), epochs=1)
+        >>> equivalent_sizes(curve, [0.7, 0.8, 0.95]).round(1)
+        array([ 100., 1000.,   nan])
+    """
+    accuracies = np.asarray(accuracies, dtype=float)
+    if accuracies.ndim != 1:
+        raise ValueError(f"accuracies must be a 1-D sequence of accuracies, got shape {accuracies.shape}")
+    return np.array([equivalent_size(curve, float(a), fit)[0] for a in accuracies])
+
+
+@dataclass(frozen=True)
+class Worth:
+    """One row of the "worth N examples" table.
+
+    ``size`` examples with augmentation reach ``accuracy`` (mean over repeats); without
+    augmentation the curve needs ``equivalent`` examples for it (``inf``: never, by the power
+    law; ``nan``: outside the measured sizes and no power law given). ``how`` is one of ``HOW``.
+
+    Example:
+        >>> Worth(100, 0.85, 240.0, "interpolated").factor
+        2.4
+    """
+
+    size: int
+    accuracy: float
+    equivalent: float
+    how: str
+
+    @property
+    def factor(self) -> float:
+        """``equivalent / size``: augmentation multiplies the data by this much."""
+        return self.equivalent / self.size
+
+
+def augmentation_worth(augmented: LearningCurve, plain: LearningCurve, fit: PowerLawFit | None = None) -> list[Worth]:
+    """For each size of ``augmented``: the size ``plain`` (no augmentation) needs for the same mean accuracy.
+
+    Give ``augmented`` evaluated through its matching test pipeline (``curve.evaluated_on``)
+    and ``fit = fit_power_law(plain)`` to extrapolate beyond the measured sizes (the rule:
+    ``equivalent_size``).
+
+    Example:
+        >>> plain = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+        ...                       np.zeros((2, 1)), epochs=1)
+        >>> augmented = LearningCurve("toy", np.array([100]), np.ones((1, 1)), np.array([[0.8]]), np.zeros((1, 1)), 1)
+        >>> [(row.size, round(row.equivalent), row.how) for row in augmentation_worth(augmented, plain)]
+        [(100, 1000, 'interpolated')]
+    """
+    _check_curve(augmented, "augmented")
+    rows = []
+    for n, acc in zip(augmented.sizes, augmented.val_acc.mean(axis=1), strict=True):
+        equivalent, how = equivalent_size(plain, float(acc), fit)
+        rows.append(Worth(int(n), float(acc), equivalent, how))
+    return rows
+
+
+def worth_table(rows: list[Worth]) -> str:
+    """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found.
+
+    Example:
+        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated")]))  # doctest: +NORMALIZE_WHITESPACE
+        size with aug.  val acc %  worth (no aug.)  factor  how
+                   100       85.0              240    2.4×  interpolated
+    """
+    if not rows or not all(isinstance(r, Worth) for r in rows):
+        raise ValueError("rows must be a non-empty list of Worth (from augmentation_worth)")
+    lines = [f"{'size with aug.':>14}  {'val acc %':>9}  {'worth (no aug.)':>15}  {'factor':>6}  how"]
+    for r in rows:
+        worth = "never" if np.isinf(r.equivalent) else "?" if np.isnan(r.equivalent) else f"{r.equivalent:,.0f}"
+        factor = "—" if not np.isfinite(r.equivalent) else f"{r.factor:.1f}×"
+        lines.append(f"{r.size:>14}  {r.accuracy * 100:>9.1f}  {worth:>15}  {factor:>6}  {r.how}")
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""The layers of ``helpers/`` (see ARCHITECTURE.md), computed from the source: at most 4, no cycles."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LAYERS = 4
+
+
+def module_name(path: Path, package: Path) -> str:
+    """``helpers/plotting/__init__.py`` → ``helpers.plotting``; ``helpers/data.py`` → ``helpers.data``."""
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(source: str, name: str, is_package: bool, known: set[str]) -> set[str]:
+    """The modules of ``known`` that a module imports anywhere (top level, functions, ``TYPE_CHECKING`` blocks)."""
+    found = set()
+    here = name if is_package else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+                base = f"{anchor}.{base}" if base else anchor
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:  # helpers.curves.LearningCurve → helpers.curves
+                target = target.rpartition(".")[0]
+            if target and target != name and target != "helpers":
+                found.add(target)
+    return found
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Each module of the package → the modules of the same package it imports."""
+    paths = {module_name(p, package): p for p in sorted(package.rglob("*.py"))}
+    known = set(paths)
+    return {name: imported_modules(path.read_text(encoding="utf-8"), name, path.name == "__init__.py", known)
+            for name, path in paths.items()}
+
+
+def layers(graph: dict[str, set[str]]) -> dict[str, int]:
+    """Layer 1: imports no module of the package; layer k: imports some of layer k − 1 and none above.
+
+    Raises ValueError naming the modules of an import cycle.
+    """
+    result: dict[str, int] = {}
+    remaining = dict(graph)
+    while remaining:
+        ready = [m for m, deps in remaining.items() if all(d in result for d in deps)]
+        if not ready:
+            raise ValueError(f"import cycle among {sorted(remaining)}")
+        for module in ready:
+            result[module] = 1 + max((result[d] for d in remaining[module]), default=0)
+            del remaining[module]
+    return result
+
+
+def test_helpers_have_at_most_four_layers_and_no_cycles():
+    found = layers(import_graph(ROOT / "helpers"))
+    assert max(found.values()) <= MAX_LAYERS, f"more than {MAX_LAYERS} import layers: {found}"
+    assert found["helpers.curves"] == 1, "the analysis of curves stands on numpy/scipy alone"
+
+
+def test_only_the_engine_imports_the_engine():
+    graph = import_graph(ROOT / "helpers")
+    importers = sorted(m for m, deps in graph.items() if "helpers.training" in deps)
+    assert importers == [], f"{importers} import helpers.training; the LearningCurve record is in helpers.curves"
+
+
+def test_students_package_never_imports_the_maintainer_tools():
+    for path in (ROOT / "helpers").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not any(name == "tools" or name.startswith("tools.") for name in names), path.name
+
+
+def test_the_layer_count_sees_deep_chains_relative_imports_and_cycles(tmp_path):
+    package = tmp_path / "helpers"
+    (package / "plotting").mkdir(parents=True)
+    files = {"__init__.py": "", "a.py": "import numpy\n", "b.py": "from helpers import a\n",
+             "c.py": "from helpers.b import x\n", "plotting/__init__.py": "from .curves import y\n",
+             "plotting/curves.py": "def f():\n    from helpers.c import z\n"}
+    for name, text in files.items():
+        (package / name).write_text(text)
+    graph = import_graph(package)
+    assert graph["helpers.plotting"] == {"helpers.plotting.curves"}
+    assert layers(graph) == {"helpers": 1, "helpers.a": 1, "helpers.b": 2, "helpers.c": 3,
+                             "helpers.plotting.curves": 4, "helpers.plotting": 5}
+    (package / "a.py").write_text("if False:\n    from helpers.plotting import f\n")
+    with pytest.raises(ValueError, match="import cycle among .*helpers.a"):
+        layers(import_graph(package))
+
+
+def test_no_hand_kept_used_in_lines():
+    """Which notebook uses a helper is read from the notebooks' imports, never written by hand (it drifts)."""
+    stale = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "helpers").rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if line.strip().startswith(("Used in ", "Used by "))]
+    assert stale == [], f"hand-kept 'Used in' lines: {stale}"
