@@ -26,6 +26,8 @@ from typing import Any, Protocol
 import numpy as np
 from scipy.optimize import curve_fit
 
+from helpers.validation import check_choice, check_type
+
 MIN_SIZES = 3  # three parameters need at least three sizes
 HOW = ("interpolated", "extrapolated", "beyond the limit", "outside the measured sizes")
 
@@ -91,8 +93,7 @@ class LearningCurve:
 
 
 def _check_curve(curve: object, name: str = "curve") -> None:
-    if not isinstance(curve, LearningCurve):
-        raise ValueError(f"{name} must be a LearningCurve (from learning_curve), got {type(curve).__name__}")
+    check_type(name, curve, LearningCurve, "a LearningCurve (from learning_curve)")
 
 
 # --- gain per doubling --------------------------------------------------------------------------------------
@@ -108,8 +109,7 @@ def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
         >>> round(gain_per_doubling(curve), 6)
         3.5
     """
-    if accuracy not in ("val", "train"):
-        raise ValueError(f"accuracy={accuracy!r} is unknown; allowed values: val, train")
+    check_choice("accuracy", accuracy, ("val", "train"))
     acc = (curve.val_acc if accuracy == "val" else curve.train_acc).mean(axis=1)
     return float((acc[-1] - acc[-2]) * 100 / math.log2(curve.sizes[-1] / curve.sizes[-2]))
 
@@ -255,8 +255,7 @@ def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | No
         raise ValueError(f"accuracy={accuracy!r} must lie in [0, 1]")
     if len(curve.sizes) < 2:
         raise ValueError(f"curve has {len(curve.sizes)} size; interpolating needs at least 2")
-    if fit is not None and not isinstance(fit, PowerLawFit):
-        raise ValueError(f"fit must be None or a PowerLawFit (from fit_power_law), got {type(fit).__name__}")
+    check_type("fit", fit, (PowerLawFit, type(None)), "None or a PowerLawFit (from fit_power_law)")
     means = np.maximum.accumulate(curve.val_acc.mean(axis=1))
     if means[0] <= accuracy <= means[-1]:
         rising = means + np.arange(len(means)) * 1e-12  # np.interp needs increasing x values
@@ -339,8 +338,10 @@ def worth_table(rows: list[Worth]) -> str:
         size with aug.  val acc %  worth (no aug.)  factor  how
                    100       85.0              240    2.4×  interpolated
     """
-    if not rows or not all(isinstance(r, Worth) for r in rows):
-        raise ValueError("rows must be a non-empty list of Worth (from augmentation_worth)")
+    if not rows:
+        raise ValueError("rows is empty; give the list of Worth from augmentation_worth")
+    for row in rows:
+        check_type("rows", row, Worth, "a list of Worth (from augmentation_worth)")
     lines = [f"{'size with aug.':>14}  {'val acc %':>9}  {'worth (no aug.)':>15}  {'factor':>6}  how"]
     for r in rows:
         worth = "never" if np.isinf(r.equivalent) else "?" if np.isnan(r.equivalent) else f"{r.equivalent:,.0f}"

@@ -43,7 +43,7 @@ from tqdm.auto import tqdm
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
-from helpers.validation import check_finite_images, check_uint8_or_float
+from helpers.validation import check_choice, check_finite_images, check_uint8_or_float
 
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
@@ -120,9 +120,7 @@ def _model_kind(model: str | Build) -> _ModelKind:
     """``model`` as a name and a builder: a key of ``NAMED_MODELS``, or a zero-argument function
     (reported under its name in ``NAMED_MODELS`` or its ``__name__``; a ``lambda`` as ``"custom"``)."""
     if isinstance(model, str):
-        if model not in NAMED_MODELS:
-            raise ValueError(f"model={model!r} is unknown; allowed values: {', '.join(NAMED_MODELS)} "
-                             "(or a zero-argument function that builds an nn.Module)")
+        check_choice("model", model, NAMED_MODELS, hint="(or a zero-argument function that builds an nn.Module)")
         return _ModelKind(model, NAMED_MODELS[model])
     if not callable(model):
         raise TypeError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "

@@ -73,17 +73,19 @@ def test_plots_draw_one_panel_per_model_and_one_line_per_setting():
     matplotlib.pyplot.close("all")
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: equivalent_size("curve", 0.5), "curve must be a LearningCurve"),
-    (lambda: equivalent_size(curve([0.7, 0.8]), 1.5), "accuracy=1.5 must lie in \\[0, 1\\]"),
-    (lambda: equivalent_size(curve([0.7]), 0.7), "curve has 1 size; interpolating needs at least 2"),
-    (lambda: equivalent_size(curve([0.7, 0.8]), 0.9, fit="power"), "fit must be None or a PowerLawFit"),
-    (lambda: augmentation_worth([0.9], curve([0.7, 0.8])), "augmented must be a LearningCurve"),
-    (lambda: worth_table([]), "rows must be a non-empty list of Worth"),
-    (lambda: plot_augmentation_curves({}), "pairs must map each model name"),
-    (lambda: plot_worth_examples([]), "rows is empty"),
-    (lambda: plot_accuracy_vs_angle([0, 30], {"a": np.ones((3, 2))}), "accuracies must map names to arrays of shape"),
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: equivalent_size("curve", 0.5), TypeError, "curve must be a LearningCurve"),
+    (lambda: equivalent_size(curve([0.7, 0.8]), 1.5), ValueError, "accuracy=1.5 must lie in \\[0, 1\\]"),
+    (lambda: equivalent_size(curve([0.7]), 0.7), ValueError, "curve has 1 size; interpolating needs at least 2"),
+    (lambda: equivalent_size(curve([0.7, 0.8]), 0.9, fit="power"), TypeError, "fit must be None or a PowerLawFit"),
+    (lambda: augmentation_worth([0.9], curve([0.7, 0.8])), TypeError, "augmented must be a LearningCurve"),
+    (lambda: worth_table([]), ValueError, "rows is empty"),
+    (lambda: worth_table([0.5]), TypeError, "rows must be a list of Worth"),
+    (lambda: plot_augmentation_curves({}), ValueError, "pairs must map each model name"),
+    (lambda: plot_worth_examples([]), ValueError, "rows is empty"),
+    (lambda: plot_accuracy_vs_angle([0, 30], {"a": np.ones((3, 2))}), ValueError,
+     "accuracies must map names to arrays of shape"),
 ])
-def test_bad_input_names_the_parameter(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_input_names_the_parameter(call, error, message):
+    with pytest.raises(error, match=message):
         call()
