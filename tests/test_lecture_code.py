@@ -34,7 +34,8 @@ def definition_in_notebook(notebook: str, name: str) -> ast.AST:
     """The top-level ``def``/``class`` called ``name`` in the notebook's code cells (exactly one)."""
     found = []
     for source in cell_sources(notebook):
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        lines = [line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+                 for line in source.splitlines()]  # IPython magics and shell lines become `pass`
         tree = ast.parse("\n".join(lines))
         found += [node for node in tree.body if getattr(node, "name", None) == name]
     assert len(found) == 1, f"{notebook} defines {name} {len(found)} times, expected once"
