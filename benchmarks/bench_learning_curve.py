@@ -31,11 +31,10 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from helpers.data import ImageDataset, load_mnist, stratified_split
+from helpers.loop import accuracy, train_plain
 from helpers.training import learning_curve, plan_learning_curve, softmax_model
 
 SIZES = [100, 250, 500, 1000, 2000, 3500]
@@ -47,32 +46,14 @@ ENGINE_RUNS = 3
 SEED = 0
 
 
-def accuracy(model: torch.nn.Module, loader: DataLoader) -> float:
-    correct = total = 0
-    with torch.no_grad():
-        for x, y in loader:
-            correct += int((model(x).argmax(1) == y).sum())
-            total += len(y)
-    return correct / total
-
-
 def course_loop(images, labels, subset, val_idx, seed: int, epochs: int) -> tuple[float, float]:
     """One model, trained the way the course notebooks do it; returns (train acc, val acc)."""
     torch.manual_seed(seed)
-    model = softmax_model()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     to_tensor = transforms.ToTensor()
     train_set = ImageDataset(images, labels, subset, transform=to_tensor)
-    train_loader = DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True,
-                              generator=torch.Generator().manual_seed(seed))
-    for _ in range(epochs):
-        for x, y in train_loader:
-            loss = F.cross_entropy(model(x), y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    val_loader = DataLoader(ImageDataset(images, labels, val_idx, transform=to_tensor), batch_size=BATCH_SIZE)
-    return accuracy(model, DataLoader(train_set, batch_size=BATCH_SIZE)), accuracy(model, val_loader)
+    model = train_plain(softmax_model(), train_set, epochs, BATCH_SIZE, LR, seed=seed)
+    val_set = ImageDataset(images, labels, val_idx, transform=to_tensor)
+    return accuracy(model, train_set, batch_size=BATCH_SIZE), accuracy(model, val_set, batch_size=BATCH_SIZE)
 
 
 def main() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, vmap
 from torch.utils.data import DataLoader, TensorDataset
 
 from helpers.data import stratified_split
+from helpers.loop import accuracy, train_plain
 from helpers.training import (
     NAMED_MODELS,
     TEXT_PROGRESS_ENV,
@@ -50,18 +50,9 @@ def course_loop(images, labels, subset, val_idx, seed, model, epochs, batch_size
     """The usual loop, one model at a time: returns (train accuracy, validation accuracy)."""
     x, y = images.float().div(255).unsqueeze(1), labels
     torch.manual_seed(seed)
-    net = _model_kind(model).build()
-    optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
-    loader = DataLoader(TensorDataset(x[subset], y[subset]), batch_size=batch_size, shuffle=True,
-                        generator=torch.Generator().manual_seed(seed))
-    for _ in range(epochs):
-        for xb, yb in loader:
-            loss = F.cross_entropy(net(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    with torch.no_grad():
-        return tuple(float((net(x[i]).argmax(1) == y[i]).float().mean()) for i in (subset, val_idx))
+    net = train_plain(_model_kind(model).build(), TensorDataset(x[subset], y[subset]), epochs, batch_size, lr,
+                      momentum, seed)
+    return tuple(accuracy(net, TensorDataset(x[i], y[i]), batch_size=len(i)) for i in (subset, val_idx))
 
 
 @pytest.mark.parametrize(("model", "momentum"), [("softmax", 0.0), ("mlp", 0.0), ("softmax", 0.9), (tiny_cnn, 0.0),

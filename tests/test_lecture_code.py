@@ -1,0 +1,111 @@
+"""The lecture's code written in notebook cells is the code the helpers export (d2l's "saved in the package").
+
+"The same code" means the same Python syntax tree once docstrings are removed: comments,
+blank lines and line breaks may differ (a notebook cell replaces the docstring by a
+one-line comment), names, arguments, defaults, type hints and every statement may not.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+import helpers.data
+import helpers.loop
+from helpers.transforms import lecture_transform
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def cell_sources(notebook: str) -> list[str]:
+    cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def definition_in_notebook(notebook: str, name: str) -> ast.AST:
+    """The top-level ``def``/``class`` called ``name`` in the notebook's code cells (exactly one)."""
+    found = []
+    for source in cell_sources(notebook):
+        lines = [line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+                 for line in source.splitlines()]  # IPython magics and shell lines become `pass`
+        tree = ast.parse("\n".join(lines))
+        found += [node for node in tree.body if getattr(node, "name", None) == name]
+    assert len(found) == 1, f"{notebook} defines {name} {len(found)} times, expected once"
+    return found[0]
+
+
+def without_docstrings(node: ast.AST) -> str:
+    """``ast.dump`` of ``node`` with the docstring of every function and class removed."""
+    node = ast.parse(ast.unparse(node)).body[0]  # a copy
+    for child in ast.walk(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and child.body:
+            first = child.body[0]
+            value = first.value if isinstance(first, ast.Expr) else None
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                child.body = child.body[1:] or [ast.Pass()]
+    return ast.dump(node, include_attributes=False)
+
+
+def helper_definition(obj: object) -> ast.AST:
+    return ast.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
+
+
+def test_docstrings_do_not_count_but_code_does():
+    with_doc = ast.parse('def f(x):\n    """Doc."""\n    return x  # a comment\n').body[0]
+    plain = ast.parse("def f(x):\n    return x\n").body[0]
+    changed = ast.parse("def f(x):\n    return x + 1\n").body[0]
+    assert without_docstrings(with_doc) == without_docstrings(plain)
+    assert without_docstrings(changed) != without_docstrings(plain)
+
+
+def test_notebook_00_dataset_is_helpers_image_dataset():
+    cell = definition_in_notebook("00_start_here.ipynb", "ImageDataset")
+    assert without_docstrings(cell) == without_docstrings(helper_definition(helpers.data.ImageDataset))
+
+
+@pytest.mark.parametrize("name", ["train_plain", "accuracy"])
+def test_notebook_01_plain_loop_is_helpers_loop(name):
+    cell = definition_in_notebook("01_learning_curves.ipynb", name)
+    assert without_docstrings(cell) == without_docstrings(helper_definition(getattr(helpers.loop, name)))
+
+
+def notebook_02_pipelines(resize: int, crop: int, degrees: float, mean, std) -> dict:
+    """Run 02's settings-dependent pipeline cell (the first code cell typing ``v2.Compose``) with given settings."""
+    source = next(s for s in cell_sources("02_augmentation_preview.ipynb") if "v2.Compose([" in s)
+    namespace = {"RESIZE": resize, "CROP": crop, "DEGREES": degrees, "MEAN": mean, "STD": std}
+    exec("import torch\nfrom torchvision.transforms import v2\n" + source, namespace)
+    return namespace
+
+
+@pytest.mark.parametrize(("resize", "crop", "degrees"), [(32, 28, 30), (36, 28, 10)])
+def test_notebook_02_typed_pipelines_equal_lecture_transform_pixel_for_pixel(mnist, resize, crop, degrees):
+    images, _ = mnist
+    mean, std = (0.5,), (0.5,)
+    typed = notebook_02_pipelines(resize, crop, degrees, mean, std)
+    for split in ("train", "test"):
+        ours = typed[f"{split}_tf"]
+        helper = lecture_transform(split, resize=resize, crop=crop, degrees=degrees, mean=mean, std=std)
+        for k in range(20):
+            digit = Image.fromarray(images[k].numpy())
+            torch.manual_seed(k)
+            a = ours(digit)
+            torch.manual_seed(k)
+            b = helper(digit)
+            assert torch.equal(a, b), (split, k)
+
+
+def test_notebook_02_train_pipeline_is_random_and_differs_from_test(mnist):
+    typed = notebook_02_pipelines(32, 28, 30, (0.5,), (0.5,))
+    digit = Image.fromarray(mnist[0][0].numpy())
+    torch.manual_seed(0)
+    first, second = typed["train_tf"](digit), typed["train_tf"](digit)
+    assert not torch.equal(first, second), "the training pipeline draws new parameters each call"
+    assert torch.equal(typed["test_tf"](digit), typed["test_tf"](digit)), "the test pipeline is deterministic"
