@@ -300,6 +300,10 @@ def _common_structure_hint(steps: list, which: str) -> str | None:
                 "instead of shifting it, and train and test digits differ in size")
     if list(np.atleast_1d(resize.size)) not in ([32], [32, 32]):
         return f"your {which} transform resizes to {resize.size}; the spec resizes to (32, 32)"
+    mode = getattr(resize.interpolation, "value", resize.interpolation)
+    if mode != InterpolationMode.BILINEAR.value:
+        return (f"your {which} Resize uses {mode} interpolation — the spec resizes with the default, bilinear "
+                "(with antialiasing)")
     normalize = next((s for s in steps if type(s).__name__ == "Normalize"), None)
     if normalize is not None and (list(normalize.mean), list(normalize.std)) != ([0.5], [0.5]):
         return (f"your {which} Normalize uses mean {list(normalize.mean)} and std {list(normalize.std)}; "
