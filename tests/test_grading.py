@@ -164,6 +164,8 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     assert "task2: 0/2 points" in feedback and "mean of per-batch stds" in feedback
     assert "did not finish within 150 s" in (tmp_path / "out" / "feedback" / "peggy_hang.txt").read_text()
     assert "momentum=0.9" in (tmp_path / "out" / "feedback" / "grace_no_momentum.txt").read_text()
+    assert "task1_answer raised ModuleNotFoundError" in (tmp_path / "out" / "feedback" /
+                                                         "olivia_import_error.txt").read_text()
 
 
 def test_autograde_notebook_keeps_the_source_outside_answer_cells(small_source):

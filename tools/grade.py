@@ -155,6 +155,9 @@ def score(executed: nbformat.NotebookNode) -> tuple[dict[str, float], list[str]]
     """Points per task column (nbgrader's ``determine_grade``) and the feedback lines of the executed notebook."""
     points, feedback = {}, []
     for cell in executed.cells:
+        if cell.cell_type == "code" and is_solution(cell):
+            feedback += [f"your answer cell {cell.metadata['nbgrader']['grade_id']} raised {o.ename}: {o.evalue}"
+                         for o in cell.outputs if o.output_type == "error"]
         if cell.cell_type != "code" or not is_grade(cell):
             continue
         column = _column(cell)
