@@ -24,6 +24,7 @@ import contextlib
 import functools
 import io
 import math
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -68,7 +69,9 @@ def _task(number: int) -> Callable:
 
         @functools.wraps(check)
         def printed_only(*args: object, **kwargs: object) -> None:
-            check(*args, **kwargs)
+            with warnings.catch_warnings():  # the answer runs many times: its warnings would only repeat
+                warnings.simplefilter("ignore")
+                check(*args, **kwargs)
         return printed_only
     return register
 
@@ -87,7 +90,8 @@ def grade_task(task: int, *args: object, **kwargs: object) -> None:
     """
     if task not in CHECKS:
         raise ValueError(f"task={task!r} is unknown; allowed values: {sorted(CHECKS)}")
-    with contextlib.redirect_stdout(io.StringIO()) as text:
+    with contextlib.redirect_stdout(io.StringIO()) as text, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader counts any output on stderr as a failed test
         passed = CHECKS[task](*args, **kwargs)
     if not passed:
         raise AssertionError(text.getvalue().strip())
@@ -207,6 +211,7 @@ def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Ten
     return top, left, angle, float(errors.min())
 
 
+RANGE_PROBLEM = "the spec's Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]"
 MAX_MISFIT = 0.03  # mean |Δ| per pixel: equivalent step orders stay below 0.02, nearest interpolation gives ~0.05
 PIXEL_TOLERANCE = 0.02  # max |Δ| for the test pipeline: rounding of equivalent step orders (1 grey level = 0.008)
 TRAIN_SEEDS = range(24)  # random seeds the train pipeline runs with
@@ -249,8 +254,7 @@ def _output_problem(out: object, which: str, crop: str) -> str | None:
         return (f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
                 "it maps them to [−1, 1] as in the lecture")
     if float(out.min()) < -1 - 1e-4 or float(out.max()) > 1 + 1e-4:
-        return (f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; the spec's "
-                "Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]")
+        return f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}"
     return None
 
 
@@ -311,6 +315,13 @@ def _common_structure_hint(steps: list, which: str) -> str | None:
     return None
 
 
+def _range_hint(problem: str, transform: object, which: str) -> str:
+    """For values outside [−1, 1], the Normalize step's own hint (e.g. MNIST's statistics) when there is one."""
+    if not problem.endswith(RANGE_PROBLEM):
+        return problem
+    return _safe_structure_hint(_common_structure_hint, transform, which) or problem
+
+
 def _safe_structure_hint(hint: Callable[[list, str], str | None], transform: object, which: str) -> str | None:
     try:
         return hint(_steps(transform), which)
@@ -324,7 +335,7 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[str]:
     outs, failure = _outputs(test_transform, which, image, TEST_SEEDS)
     problem = failure or _output_problem(outs[0], which, "CenterCrop")
     if problem:
-        return [problem]
+        return [_range_hint(problem, test_transform, which)]
     if _is_random(outs):
         random_steps = [n for n in _names(_steps(test_transform)) if n.startswith("Random")] or ["a random step"]
         return [f"your {which} transform is random ({', '.join(random_steps)}): the same image gives different "
@@ -369,7 +380,7 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[str]:
     outs, failure = _outputs(train_transform, which, image, TRAIN_SEEDS)
     problem = failure or _output_problem(outs[0], which, "RandomCrop")
     if problem:
-        return [problem]
+        return [_range_hint(problem, train_transform, which)]
     if not _is_random(outs):
         return [f"your {which} transform gives the same pixels every time — training data must be augmented at "
                 "random: RandomCrop((28, 28)) and RandomRotation(30) after the Resize"]
@@ -651,7 +662,7 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
     hint = _curve_hint(curve, "curve") or _settings_hint(curve, "curve", sizes, epochs, repeats)
     gain = _scalar(gain_pp)
     if hint is None and (gain is None or not math.isfinite(gain)):
-        hint = f"`gain_pp` must be one finite number (percentage points), got {gain_pp!r:.40}"
+        hint = f"`gain_pp` must be one number (finite, in percentage points), got {gain_pp!r:.40}"
     if hint is None and not math.isclose(gain, gain_per_doubling(curve), rel_tol=1e-3, abs_tol=1e-4):
         hint = _gain_hint(gain, curve)
     if hint is None and not isinstance(more_data_helps, (bool, np.bool_)):
@@ -740,7 +751,7 @@ def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Seque
     if aug_curve.repeats != curve.repeats:
         return (f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per size, `curve` "
                 f"{curve.repeats}")
-    settings = _settings_hint(aug_curve, "aug_curve", sizes, None, None)
+    settings = _settings_hint(aug_curve, "aug_curve", sizes, None, None) if sizes is not None else None
     if settings:
         return settings.replace("(the settings cell)", "(AUG_SIZES)")
     k = len(aug_curve.sizes)
