@@ -162,6 +162,8 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     assert len(results) == len(expected)
     feedback = (tmp_path / "out" / "feedback" / "erin_batch_stds.txt").read_text(encoding="utf-8")
     assert "task2: 0/2 points" in feedback and "mean of per-batch stds" in feedback
+    cheat = (tmp_path / "out" / "feedback" / "victor_redefines.txt").read_text(encoding="utf-8")
+    assert "mean of per-batch stds" in cheat and "✅" not in cheat, "a redefined check's output is not feedback"
     assert "did not finish within 150 s" in (tmp_path / "out" / "feedback" / "peggy_hang.txt").read_text()
     assert "momentum=0.9" in (tmp_path / "out" / "feedback" / "grace_no_momentum.txt").read_text()
     assert "task1_answer raised ModuleNotFoundError" in (tmp_path / "out" / "feedback" /

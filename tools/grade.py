@@ -173,7 +173,8 @@ def _failure_text(cell: nbformat.NotebookNode) -> str:
     """What a failed check cell says: its printed hint and the error of the hidden test."""
     printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
     errors = [o for o in cell.outputs if o.output_type == "error"]
-    lines = [printed.strip()] if printed.strip() else []
+    hidden_test_failed = any(error.ename == "AssertionError" for error in errors)
+    lines = [printed.strip()] if printed.strip() and not hidden_test_failed else []  # the hidden test has the say
     for error in errors:
         message = error.evalue.strip()
         if message and message not in lines:
