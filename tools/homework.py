@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m tools.homework [SOLUTION.ipynb ...] [--no-execute]``: release the student notebooks."""
     parser = argparse.ArgumentParser(prog="python -m tools.homework", description=__doc__.splitlines()[0])
     parser.add_argument("solutions", nargs="*", type=Path,
-                        help=f"solution notebooks (default: every *{SOLUTION_SUFFIX} in {HOMEWORK_DIR})")
+                        help=f"solution notebooks (default: notebooks/homework/*{SOLUTION_SUFFIX})")
     parser.add_argument("--no-execute", action="store_true", help="write the student notebook without running it")
     args = parser.parse_args(argv)
     solutions = args.solutions or sorted(HOMEWORK_DIR.glob(f"*{SOLUTION_SUFFIX}"))
