@@ -412,6 +412,15 @@ def test_task_4_remeasures_the_augmented_curve_in_the_hidden_test(capsys, small_
         assert_pass(text, 4) if passes else assert_hint(text, 4, "`aug_curve` differs from learning_curve(...)")
 
 
+def test_task_4_accepts_capped_nan_or_inf_beyond_the_measured_sizes(capsys):
+    beyond = make_curve([[.95, .95, .95], [.96, .96, .96]], train=AUG.train_acc)
+    for worth in ([2000, 2000], [np.nan, np.nan], [np.inf, np.inf]):
+        check_task_4(beyond, worth, CURVE)
+        assert_pass(printed(capsys), 4)
+    check_task_4(beyond, [np.nan, 125], CURVE)
+    assert_hint(printed(capsys), 4, "not what the un-augmented curve says")
+
+
 def test_task_4_checks_the_augmented_sizes(capsys):
     check_task_4(AUG, equivalent_examples(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
     assert_hint(printed(capsys), 4, "`aug_curve` was measured at sizes [125, 250]; the task asks for [125, 250, 500] "
