@@ -58,6 +58,7 @@ LINK_TEXT = r"(?:[^\[\]]|\[[^\[\]]*\](?:\([^()\s]*\))?)*"
 MARKDOWN_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>" + LINK_TEXT + r")\]\((?P<target><[^>]*>|[^()\s]+)"
                            r"(?P<title>\s+\"[^\"]*\")?\)")
 HTML_LINK = re.compile(r"(?P<attr>\b(?:href|src))=(?P<quote>[\"'])(?P<target>[^\"']*)(?P=quote)")
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
@@ -125,7 +126,9 @@ class LinkRewriter:
 
         def attribute(match: re.Match) -> str:
             target = self.target(match["target"], source)
-            return match[0] if target is None else f"{match['attr']}={match['quote']}{target}{match['quote']}"
+            if target is None:  # a solution notebook: the element stays, without its link
+                return ""
+            return f"{match['attr']}={match['quote']}{target}{match['quote']}"
 
         return HTML_LINK.sub(attribute, MARKDOWN_LINK.sub(link, text))
 
@@ -279,8 +282,10 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
                "--path-output", str(out), "--builder", "html", "--warningiserror", "--nitpick", "--keep-going", "--all"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=root)
     if result.returncode != 0:
-        raise RuntimeError(f"the site build failed (exit code {result.returncode}):\n{result.stdout[-6000:]}"
-                           f"\n{result.stderr[-6000:]}")
+        log = ANSI_CODE.sub("", result.stdout + "\n" + result.stderr)
+        problems = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Error", line)]
+        raise RuntimeError(f"the site build failed (exit code {result.returncode}); warnings are errors:\n"
+                           + "\n".join(problems or log.splitlines()[-40:]))
     return out / "_build" / "html"
 
 
