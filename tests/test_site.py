@@ -38,6 +38,7 @@ LOCAL_HOST = "127.0.0.1"
 # The offline browser refuses it like every other outside request; that refusal is the only error allowed.
 MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
 BUILD_LIMIT_S = 60
+TIMEOUT_MS = 120_000  # generous: the machines that run the tests are often busy
 SOLUTION_LINK = re.compile(r"_solution(\.ipynb|\.html|/|$|[?#])")
 
 
@@ -276,20 +277,35 @@ def visit(context, url: str) -> tuple[object, list[str]]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => [...document.images].every(img => img.complete)")
     return page, errors
 
 
 IMAGES_JS = "imgs => imgs.map(img => [img.getAttribute('src'), img.complete && img.naturalWidth])"
 
 
+def check_notebook_page(page, path: str) -> None:
+    """The page of notebook ``path``: one Colab launch link (to that notebook), a download and a repository button."""
+    colab = re.compile(r"^https://colab\.research\.google\.com/github/")
+    expected = f"https://colab.research.google.com/github/{site.GITHUB_REPO}/blob/{site.BRANCH}/{path}"
+    launch = page.eval_on_selector_all(".dropdown-launch-buttons a[href]", "as => as.map(a => a.href)")
+    assert [link for link in launch if colab.match(link)] == [expected], f"{path}: launch links {launch}"
+    links = page.eval_on_selector_all(".bd-article a[href]", "as => as.map(a => a.href)")
+    badges = [link for link in links if colab.match(link)]
+    assert all(badge == expected for badge in badges), f"{path}: Colab links {badges}, expected {expected}"
+    assert page.locator(".btn-download-source-button").count() == 1, f"{path}: no download button"
+    assert page.locator(f'a[href="https://github.com/{site.GITHUB_REPO}"]').count() >= 1, f"{path}: no repository link"
+
+
 @pytest.mark.browser
 def test_the_landing_page_and_every_lecture_page_in_a_real_browser(site_url):
     local_only_browser = browser_or_skip()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    lectures = site.site_notebooks()["Lecture notebooks"]
-    colab = re.compile(r"^https://colab\.research\.google\.com/github/")
+    groups = site.site_notebooks()
+    lectures = groups["Lecture notebooks"]
+    others = [path for caption, paths in groups.items() if caption != "Lecture notebooks" for path in paths]
     with local_only_browser() as (context, blocked):
         page, errors = visit(context, f"{site_url}/index.html")
         page.screenshot(path=ARTIFACTS / "landing.png")
@@ -297,27 +313,26 @@ def test_the_landing_page_and_every_lecture_page_in_a_real_browser(site_url):
         for link in page.eval_on_selector_all(".bd-article a[href]", "as => as.map(a => a.href)"):
             if link.startswith(site_url):  # every link of the README that stays on the site leads to a page
                 assert context.request.get(link).ok, f"the landing page links to {link}, which is missing"
+        page.close()
         figures_seen = 0
-        for path in lectures:
+        for path in [*lectures, *others, "instructors.md"]:
             page, errors = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
             name = Path(path).stem
-            page.screenshot(path=ARTIFACTS / f"{name}.png")
             assert not errors, f"{path}: {errors}"
             images = page.eval_on_selector_all(".bd-article img", IMAGES_JS)
             assert all(width for _, width in images), f"{path}: images not loaded: {[s for s, w in images if not w]}"
-            figures = page.locator(".bd-article .cell_output img")
-            if figures.count():
-                figures.first.scroll_into_view_if_needed()
-                page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
-            figures_seen += figures.count()
-            launch = page.eval_on_selector_all(".dropdown-launch-buttons a[href]", "as => as.map(a => a.href)")
-            expected = f"https://colab.research.google.com/github/{site.GITHUB_REPO}/blob/{site.BRANCH}/{path}"
-            assert [link for link in launch if colab.match(link)] == [expected], f"{path}: launch links {launch}"
-            badges = [a for a in page.eval_on_selector_all(".bd-article a[href]", "as => as.map(a => a.href)")
-                      if colab.match(a)]
-            assert all(badge == expected for badge in badges), f"{path}: Colab links {badges}, expected {expected}"
-            assert page.locator(".btn-download-source-button").count() == 1, f"{path}: no download button"
-            assert page.locator(f'a[href="https://github.com/{site.GITHUB_REPO}"]').count() >= 1
+            links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+            assert not [link for link in links if SOLUTION_LINK.search(link)], f"{path} links to a solution"
+            if path.endswith(".ipynb"):
+                check_notebook_page(page, path)
+            if path in lectures:
+                page.screenshot(path=ARTIFACTS / f"{name}.png")
+                figures = page.locator(".bd-article .cell_output img")
+                if figures.count():
+                    figures.first.scroll_into_view_if_needed()
+                    page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
+                figures_seen += figures.count()
+            page.close()
         assert figures_seen > 0, "no figure on any lecture page"
     assert {url for url in blocked if not url.startswith(MATHJAX_CDN)} == set(), blocked
 

@@ -51,7 +51,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_NOTE = ("*An interactive widget: open this notebook in Jupyter or Colab (launch button at the top of the page) "
                "to use it.*")
-SOLUTION_MARKER = "### BEGIN SOLUTION"
+SOLUTION_MARKERS = {"### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"}  # nbgrader's, gone from a student version
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 # A markdown link or image whose text may hold one nested link or image (the Colab badge: [![..](..)](..)).
 LINK_TEXT = r"(?:[^\[\]]|\[[^\[\]]*\](?:\([^()\s]*\))?)*"
@@ -65,11 +65,11 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 # ---------------------------------------------------------------- which notebooks the site shows
 def is_solution(path: Path) -> bool:
     """Whether ``path`` is an instructor's solution notebook: named ``*_solution.ipynb`` or holding
-    a ``### BEGIN SOLUTION`` line (the marker the student version no longer has)."""
+    a ``### BEGIN SOLUTION`` or ``### BEGIN HIDDEN TESTS`` line (markers the student version no longer has)."""
     if path.name.endswith("_solution.ipynb"):
         return True
     cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    return any(line.strip() == SOLUTION_MARKER for cell in cells for line in _source(cell).splitlines())
+    return any(line.strip() in SOLUTION_MARKERS for cell in cells for line in _source(cell).splitlines())
 
 
 def site_notebooks(root: Path = ROOT) -> dict[str, list[str]]:
