@@ -186,6 +186,8 @@ def test_a_link_to_a_missing_file_is_refused_with_the_page_and_the_target(tmp_pa
     links = site.LinkRewriter(tmp_path, set(), tmp_path / "staged", "o/r")
     with pytest.raises(ValueError, match=r"notebooks/00_a.ipynb: .*'gone.ipynb'.* not in the repository"):
         links.markdown("[x](gone.ipynb)", "notebooks/00_a.ipynb")
+    with pytest.raises(ValueError, match=r"notebooks/00_a.ipynb: .*'figures/missing.png'"):
+        links.markdown("![a figure](figures/missing.png)", "notebooks/00_a.ipynb")
     with pytest.raises(ValueError, match=r"'\.\./\.\./outside.md'"):
         links.markdown('<a href="../../outside.md">x</a>', "notebooks/00_a.ipynb")
 

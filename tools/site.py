@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import copy
 import html
+import importlib.util
 import json
 import posixpath
 import re
@@ -36,10 +37,13 @@ from pathlib import Path
 
 import yaml
 
-try:  # the slug moves to tools.course; until then it lives in helpers.course
-    from tools.course import BRANCH, GITHUB_REPO
+try:  # the one place that holds the GitHub slug: tools.course, or helpers.course where tools has none
+    from tools import course
 except ImportError:
-    from helpers.course import BRANCH, GITHUB_REPO
+    from helpers import course
+
+GITHUB_REPO: str = course.GITHUB_REPO
+BRANCH: str = getattr(course, "BRANCH", "main")
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SOURCES = ROOT / "site"
@@ -275,6 +279,9 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
 
     Raises ``RuntimeError`` with Jupyter Book's output when the build fails (any warning fails it).
     """
+    if importlib.util.find_spec("jupyter_book") is None:
+        raise RuntimeError("Jupyter Book 1.x is not installed: install the 'site' extra "
+                           "(pip install -e \".[site]\") to build the website")
     stage(root, out / "source", repo)
     if (out / "_build").exists():
         shutil.rmtree(out / "_build")
