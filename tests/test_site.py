@@ -19,6 +19,8 @@ import copy
 import functools
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -203,9 +205,15 @@ def test_the_readme_splits_after_its_notebook_table():
 def built_site(tmp_path_factory) -> tuple[Path, float]:
     """The whole site, built once per test session: (its HTML folder, build seconds)."""
     pytest.importorskip("jupyter_book", reason="Jupyter Book 1.x (the 'site' extra) is not installed")
+    out = tmp_path_factory.mktemp("site")
     started = time.perf_counter()
-    html_dir = site.build(tmp_path_factory.mktemp("site"))
-    return html_dir, time.perf_counter() - started
+    # The command that `python tasks.py site` and the Pages workflow run.
+    result = subprocess.run([sys.executable, "-m", "tools.site", "--out", str(out)], cwd=ROOT,
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"^site: built .*index\.html in [0-9.]+ s$", result.stdout, flags=re.M), result.stdout
+    return out / "_build" / "html", seconds
 
 
 def test_the_site_builds_offline_in_under_a_minute_with_a_page_per_notebook(built_site):

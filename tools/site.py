@@ -297,6 +297,7 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``python -m tools.site [--out DIR]``: build the site, print where its landing page is and how long it took."""
     parser = argparse.ArgumentParser(prog="python -m tools.site", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="build folder: sources staged in OUT/source, HTML in OUT/_build/html (default build/site)")
