@@ -184,6 +184,12 @@ def test_links_fit_the_site(tmp_path):
                           "notebooks/00_a.ipynb") == '<a >s</a> <img src="figure.png">'
 
 
+def test_links_in_code_are_left_as_they_are(tmp_path):
+    links = site.LinkRewriter(tmp_path, set(), tmp_path / "staged", "o/r")
+    text = "Write `[badge](nothing.png)` or\n\n```\n![x](missing.png)\n```\n\nthen [run](https://x.org)."
+    assert links.markdown(text, "notebooks/00_a.ipynb") == text
+
+
 def test_a_link_to_a_missing_file_is_refused_with_the_page_and_the_target(tmp_path):
     links = site.LinkRewriter(tmp_path, set(), tmp_path / "staged", "o/r")
     with pytest.raises(ValueError, match=r"notebooks/00_a.ipynb: .*'gone.ipynb'.* not in the repository"):

@@ -62,6 +62,7 @@ LINK_TEXT = r"(?:[^\[\]]|\[[^\[\]]*\](?:\([^()\s]*\))?)*"
 MARKDOWN_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>" + LINK_TEXT + r")\]\((?P<target><[^>]*>|[^()\s]+)"
                            r"(?P<title>\s+\"[^\"]*\")?\)")
 HTML_LINK = re.compile(r"(?P<attr>\b(?:href|src))=(?P<quote>[\"'])(?P<target>[^\"']*)(?P=quote)")
+CODE = re.compile(r"(^[ \t]*```.*?^[ \t]*```[ \t]*$|^[ \t]*~~~.*?^[ \t]*~~~[ \t]*$|`[^`\n]+`)", re.M | re.S)
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
@@ -120,9 +121,13 @@ class LinkRewriter:
         self.root, self.pages, self.staging, self.repo = root, pages, staging, repo
 
     def markdown(self, text: str, source: str) -> str:
-        """``text`` with every link and image target fitted to the site (see :meth:`target`)."""
+        """``text`` with every link and image target fitted to the site (see :meth:`target`); code is left as it is."""
+        parts = CODE.split(text)  # odd indices: fenced code blocks and inline code spans
+        return "".join(part if index % 2 else self._links(part, source) for index, part in enumerate(parts))
+
+    def _links(self, text: str, source: str) -> str:
         def link(match: re.Match) -> str:
-            inner = self.markdown(match["text"], source)
+            inner = self._links(match["text"], source)
             target = self.target(match["target"].strip("<>"), source)
             if target is None:  # a solution notebook: keep the words, drop the link
                 return inner
