@@ -315,8 +315,35 @@ def check_notebook_page(page, path: str) -> None:
     assert page.locator(f'a[href="https://github.com/{site.GITHUB_REPO}"]').count() >= 1, f"{path}: no repository link"
 
 
+def check_page(context, site_url: str, path: str, lecture: bool) -> int:
+    """Open the page of ``path`` and check it (screenshot ``FAILED-<name>.png`` when a check fails); return
+    how many figures (output images) it shows."""
+    page, errors = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
+    name = Path(path).stem
+    try:
+        assert not errors, f"{path}: {errors}"
+        images = page.eval_on_selector_all(".bd-article img", IMAGES_JS)
+        assert all(width for _, width in images), f"{path}: images not loaded: {[s for s, w in images if not w]}"
+        links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+        assert not [link for link in links if SOLUTION_LINK.search(link)], f"{path} links to a solution"
+        if path.endswith(".ipynb"):
+            check_notebook_page(page, path)
+        figures = page.locator(".bd-article .cell_output img").count()
+        if lecture or path == "instructors.md":
+            page.screenshot(path=ARTIFACTS / f"{name}.png")
+        if lecture and figures:
+            page.locator(".bd-article .cell_output img").first.scroll_into_view_if_needed()
+            page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
+        return figures
+    except AssertionError:
+        page.screenshot(path=ARTIFACTS / f"FAILED-{name}.png")
+        raise
+    finally:
+        page.close()
+
+
 @pytest.mark.browser
-def test_the_landing_page_and_every_lecture_page_in_a_real_browser(site_url):
+def test_the_landing_page_and_every_page_of_the_site_in_a_real_browser(site_url):
     local_only_browser = browser_or_skip()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     groups = site.site_notebooks()
@@ -330,26 +357,10 @@ def test_the_landing_page_and_every_lecture_page_in_a_real_browser(site_url):
             if link.startswith(site_url):  # every link of the README that stays on the site leads to a page
                 assert context.request.get(link).ok, f"the landing page links to {link}, which is missing"
         page.close()
-        figures_seen = 0
-        for path in [*lectures, *others, "instructors.md"]:
-            page, errors = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
-            name = Path(path).stem
-            assert not errors, f"{path}: {errors}"
-            images = page.eval_on_selector_all(".bd-article img", IMAGES_JS)
-            assert all(width for _, width in images), f"{path}: images not loaded: {[s for s, w in images if not w]}"
-            links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
-            assert not [link for link in links if SOLUTION_LINK.search(link)], f"{path} links to a solution"
-            if path.endswith(".ipynb"):
-                check_notebook_page(page, path)
-            if path in lectures:
-                page.screenshot(path=ARTIFACTS / f"{name}.png")
-                figures = page.locator(".bd-article .cell_output img")
-                if figures.count():
-                    figures.first.scroll_into_view_if_needed()
-                    page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
-                figures_seen += figures.count()
-            page.close()
-        assert figures_seen > 0, "no figure on any lecture page"
+        figures = [check_page(context, site_url, path, lecture=True) for path in lectures]
+        assert sum(figures) > 0, "no figure on any lecture page"
+        for path in [*others, "instructors.md"]:
+            check_page(context, site_url, path, lecture=False)
     assert {url for url in blocked if not url.startswith(MATHJAX_CDN)} == set(), blocked
 
 
