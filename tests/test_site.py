@@ -229,7 +229,8 @@ def test_the_site_builds_offline_in_under_a_minute_with_a_page_per_notebook(buil
     for paths in site.site_notebooks().values():
         for path in paths:
             assert (html_dir / path).with_suffix(".html").is_file(), f"no page for {path}"
-            assert (html_dir / "_sources" / path).is_file(), f"no download of {path}"
+            download = html_dir / "_sources" / path
+            assert download.read_bytes() == (ROOT / path).read_bytes(), f"the download of {path} is not the notebook"
     assert (html_dir / "index.html").is_file() and (html_dir / "instructors.html").is_file()
     assert not [p for p in html_dir.rglob("*") if "_solution" in p.name]
 

@@ -16,6 +16,8 @@ folders at every build. Nothing in ``notebooks/`` is written to: staged copies g
 - links to repository files that are not pages turned into GitHub links, links to a solution
   notebook turned into plain text, and the Colab badge image served from the site itself.
 
+A page's download button gives the notebook as committed, not its staged copy.
+
 The repository button and every page's Colab link come from ``GITHUB_REPO`` in ``tools.course``
 (``helpers.course`` where that module does not exist), so ``tasks.py set-repo`` re-points the site.
 """
@@ -282,12 +284,14 @@ def stage(root: Path, staging: Path, repo: str = GITHUB_REPO) -> dict[str, list[
 def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -> Path:
     """Stage the sources in ``out/source`` and build the site into ``out/_build/html``; return that folder.
 
+    A page's download button gives its notebook exactly as committed (not the staged copy).
+
     Raises ``RuntimeError`` with Jupyter Book's output when the build fails (any warning fails it).
     """
     if importlib.util.find_spec("jupyter_book") is None:
         raise RuntimeError("Jupyter Book 1.x is not installed: install the 'site' extra "
                            "(pip install -e \".[site]\") to build the website")
-    stage(root, out / "source", repo)
+    groups = stage(root, out / "source", repo)
     if (out / "_build").exists():
         shutil.rmtree(out / "_build")
     command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(out / "source"),
@@ -298,7 +302,10 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
         problems = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Error", line)]
         raise RuntimeError(f"the site build failed (exit code {result.returncode}); warnings are errors:\n"
                            + "\n".join(problems or log.splitlines()[-40:]))
-    return out / "_build" / "html"
+    html_dir = out / "_build" / "html"
+    for path in (path for paths in groups.values() for path in paths):  # downloads: the notebooks as committed
+        shutil.copyfile(root / path, html_dir / "_sources" / path)
+    return html_dir
 
 
 def main(argv: list[str] | None = None) -> None:
