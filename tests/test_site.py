@@ -304,7 +304,8 @@ IMAGES_JS = "imgs => imgs.map(img => [img.getAttribute('src'), img.complete && i
 
 
 def check_notebook_page(page, path: str) -> None:
-    """The page of notebook ``path``: one Colab launch link (to that notebook), a download and a repository button."""
+    """The page of notebook ``path``: one Colab launch link (to that notebook), a download and a repository button,
+    and the page's own table of contents."""
     colab = re.compile(r"^https://colab\.research\.google\.com/github/")
     expected = f"https://colab.research.google.com/github/{site.GITHUB_REPO}/blob/{site.BRANCH}/{path}"
     launch = page.eval_on_selector_all(".dropdown-launch-buttons a[href]", "as => as.map(a => a.href)")
@@ -314,6 +315,7 @@ def check_notebook_page(page, path: str) -> None:
     assert all(badge == expected for badge in badges), f"{path}: Colab links {badges}, expected {expected}"
     assert page.locator(".btn-download-source-button").count() == 1, f"{path}: no download button"
     assert page.locator(f'a[href="https://github.com/{site.GITHUB_REPO}"]').count() >= 1, f"{path}: no repository link"
+    assert page.locator(".page-toc .toc-entry a").count() > 0, f"{path}: no table of contents of the page"
 
 
 def check_page(context, site_url: str, path: str, lecture: bool) -> int:
