@@ -5,12 +5,15 @@ looks in a real browser.
   solutions is in the site, and no solution notebook is (staging only: fast, no Jupyter Book needed).
 - Staged copies: progress bars show their final text, other widgets a note, links to repository files
   become GitHub links, links to a solution notebook plain text; the notebooks themselves are not changed.
-- The site is built once per test session (Jupyter Book 1.x, warnings as errors, offline) in under a
-  minute, and a broken cross-reference fails the build.
-- In headless Chromium, on the built site served from 127.0.0.1 with every other request refused: the
-  landing page and every lecture page load with no console error, every image on a lecture page has
-  loaded, each page's Colab link opens that page's notebook, the search page finds "Normalize", and no
-  link anywhere points at a solution notebook. Screenshots go to ``artifacts/site/`` (git-ignored).
+- The site is built once per test session with ``python -m tools.site`` (Jupyter Book 1.x, warnings as
+  errors, offline) in under a minute; a broken cross-reference fails the build; downloads are the notebooks
+  as committed.
+- In headless Chromium, on the built site served from 127.0.0.1 with every other request refused (MathJax's
+  CDN is the one outside request the site makes): the landing page and every other page load with no
+  console error, every image on them has loaded, each notebook page's Colab link opens that page's
+  notebook and it has a download and a repository button and its own table of contents, the search page
+  finds "Normalize", and no link anywhere points at a solution notebook. Screenshots go to
+  ``artifacts/site/`` (git-ignored; ``FAILED-<page>.png`` when a page fails a check).
 """
 
 from __future__ import annotations
