@@ -17,7 +17,7 @@ from helpers.standardization import denormalize
 
 TITLE_HEIGHT = 0.3
 """Inches above an image for one line of 12-pt title."""
-CHAR_WIDTH = 0.095
+CHAR_WIDTH = 0.1
 """Inches per character of 12-pt text: how wide an image must be for its title to fit."""
 
 
@@ -74,11 +74,37 @@ def _shared_labels(titles: Sequence[str], nrows: int, ncols: int) -> tuple[list[
     return None, None
 
 
-def _panel_size(size: float | None, nrows: int, ncols: int, text_lines: float, longest: int) -> float:
-    """Inches per image: ``size`` (or as large as a slide allows), wide enough for the longest title."""
+def _balanced(text: str, width: int) -> str:
+    """``text`` on one line if it fits ``width`` characters, else split at the space that balances two lines."""
+    if len(text) <= width or "\n" in text or " " not in text:
+        return text
+    splits = [text[:i] + "\n" + text[i + 1:] for i, char in enumerate(text) if char == " "]
+    return min(splits, key=lambda t: max(len(line) for line in t.split("\n")))
+
+
+def _wrapped(texts: Sequence[str] | None, side: float) -> tuple[list[str] | None, int]:
+    """``texts`` broken to fit ``side`` inches of 12-pt text, and the most lines any of them takes."""
+    if not texts:
+        return None if texts is None else list(texts), 0
+    wrapped = [_balanced(str(t), int(side / CHAR_WIDTH)) for t in texts]
+    return wrapped, max(t.count("\n") + 1 for t in wrapped)
+
+
+def _fitted_titles(texts: Sequence[str] | None, size: float | None, nrows: int, ncols: int,
+                   extra_lines: float) -> tuple[float, list[str] | None, int]:
+    """Inches per image and the titles wrapped to fit it (titles of two lines take room from the images)."""
+    side = _panel_size(size, nrows, ncols, bool(texts) + extra_lines)
+    wrapped, lines = _wrapped(texts, side)
+    if lines > 1:
+        side = _panel_size(size, nrows, ncols, lines + extra_lines)
+        wrapped, lines = _wrapped(texts, side)
+    return side, wrapped, lines
+
+
+def _panel_size(size: float | None, nrows: int, ncols: int, text_lines: float) -> float:
+    """Inches per image: ``size`` (default 2.5) or less, so that the grid and its text lines fit a slide."""
     fill = min(MAX_FIGURE_SIZE[0] / ncols, (MAX_FIGURE_SIZE[1] - 0.1) / nrows - TITLE_HEIGHT * text_lines)
-    chosen = min(fill, 2.5) if size is None else size
-    return max(chosen, CHAR_WIDTH * longest)
+    return max(0.3, min(fill, 2.5 if size is None else size))
 
 
 @course_figure
@@ -93,6 +119,8 @@ def show_images(
     row_labels: Sequence[str] | None = None,
     col_labels: Sequence[str] | None = None,
     colorbar: str | None = None,
+    value_range: tuple[float, float] | None = None,
+    reference_x: float | None = None,
 ) -> plt.Figure:
     """Show images in a grid; returns the figure (at most 10 × 5.6 in: large grids get smaller images).
 
@@ -104,7 +132,9 @@ def show_images(
 
     ``colorbar="|difference| (pixel value)"`` draws grey images as *values* instead of
     pictures: one colour scale for all, with that colour-bar label — diverging and centred at 0
-    when there are negative values (normalized pixels, signed differences), else from 0 up.
+    when there are negative values (normalized pixels, signed differences), else from 0 up;
+    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical reference line at
+    that pixel column on every image (e.g. the centre, to see a shift of one pixel).
 
     Example:
         >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
@@ -126,27 +156,30 @@ def show_images(
     if titles is not None and row_labels is None and col_labels is None:
         row_labels, col_labels = _shared_labels(titles, nrows, ncols)
         titles = None if row_labels is not None or col_labels is not None else titles
-    longest = max([len(t) for t in titles or []] + [len(t) for t in col_labels or []] + [0])
-    text_lines = bool(titles) * nrows / max(nrows, 1) + bool(col_labels) / max(nrows, 1) + bool(suptitle) / nrows
-    side = _panel_size(size, nrows, ncols, text_lines, longest)
-    label_width = 0.1 * max([len(t) for t in row_labels or []] + [0])
+    label_width = CHAR_WIDTH * max([len(t) for t in row_labels or []] + [0]) + 1.2 * bool(colorbar)
+    side, titles, lines = _fitted_titles(titles, size, nrows, ncols, (bool(col_labels) + bool(suptitle)) / nrows)
+    side = min(side, (MAX_FIGURE_SIZE[0] - label_width) / ncols)
+    col_labels, col_lines = _wrapped(col_labels, side)
     fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(
-        side * ncols + label_width + 1.2 * bool(colorbar),
-        nrows * (side + TITLE_HEIGHT * bool(titles)) + TITLE_HEIGHT * (bool(col_labels) + bool(suptitle))))
+        side * ncols + label_width,
+        nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))))
     drawn = [_draw_value(ax, images[k]) if colorbar else _draw_picture(ax, images[k], mean, std)
              for k, ax in zip(range(len(images)), axes.flat, strict=False)]
     for k, ax in enumerate(axes.flat):
         _blank(ax)
         if k >= len(images):
             ax.set_visible(False)
-        elif titles is not None:
+            continue
+        if titles is not None:
             ax.set_title(titles[k])
+        if reference_x is not None:
+            ax.axvline(reference_x, color=COLORS["highlight"], linewidth=1.5)
     for r, label in enumerate(row_labels or []):
-        axes[r, 0].set_ylabel(label)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
     for c, label in enumerate(col_labels or []):
         axes[0, c].set_title(label, fontweight="bold" if label == "original" else "normal")
     if colorbar:
-        _shared_colour_scale(fig, axes, drawn, colorbar)
+        _shared_colour_scale(fig, axes, drawn, colorbar, value_range)
     if suptitle:
         fig.suptitle(suptitle)
     return fig
@@ -165,10 +198,16 @@ def _draw_value(ax: plt.Axes, image: object):
     return ax.imshow(values)
 
 
-def _shared_colour_scale(fig: plt.Figure, axes: np.ndarray, drawn: list, label: str) -> None:
-    """One colour scale for all value images: diverging around 0 if any value is negative."""
-    low = min(float(im.get_array().min()) for im in drawn)
-    high = max(float(im.get_array().max()) for im in drawn)
+def _shared_colour_scale(fig: plt.Figure, axes: np.ndarray, drawn: list, label: str,
+                         value_range: tuple[float, float] | None) -> None:
+    """One colour scale for all value images: diverging around 0 if any value (or the range) is negative."""
+    if value_range is not None:
+        low, high = (float(v) for v in value_range)
+        if not low < high:
+            raise ValueError(f"value_range={tuple(value_range)} must be (low, high) with low < high")
+    else:
+        low = min(float(im.get_array().min()) for im in drawn)
+        high = max(float(im.get_array().max()) for im in drawn)
     if low < 0:
         reach = max(-low, high, 1e-12)
         cmap, limits = "RdBu_r", (-reach, reach)
@@ -184,7 +223,7 @@ def _pipeline_view(value: object) -> tuple[np.ndarray, str, float, float, str]:
     """What ``show_pipeline_steps`` draws for one intermediate value: array, colour map, range, text."""
     if isinstance(value, Image.Image):
         array = image_array(value)
-        return array, "gray", 0, 255, f"PIL {value.width}×{value.height}\nuint8 {array.min()}…{array.max()}"
+        return array, "gray", 0, 255, f"PIL {value.width}×{value.height}\nuint8\n{array.min()}…{array.max()}"
     if not torch.is_tensor(value) or value.ndim not in (2, 3):
         raise ValueError(f"a pipeline step returned {type(value).__name__}; show_pipeline_steps shows PIL images "
                          "and image tensors C×H×W only")
@@ -202,7 +241,7 @@ def _pipeline_view(value: object) -> tuple[np.ndarray, str, float, float, str]:
         cmap, vmin, vmax, text = "gray", 0.0, max(1.0, high), f"{low:.2f}…{high:.2f}"
     if array.ndim == 3:  # colour: imshow needs values in 0…1
         array, cmap, vmin, vmax = np.clip((array - vmin) / (vmax - vmin), 0, 1), None, 0, 1
-    return array, cmap, vmin, vmax, f"{type(value).__name__} {shape}\n{dtype} {text}"
+    return array, cmap, vmin, vmax, f"{type(value).__name__} {shape}\n{dtype}\n{text}"
 
 
 @course_figure
@@ -232,17 +271,19 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
             values.append((type(step).__name__, step(values[-1][1])))
     nrows = 1 if len(values) <= 4 else 2
     ncols = -(-len(values) // nrows)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 1.0) * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, (size + 1.1) * nrows), squeeze=False)
     for ax in axes.flat[len(values):]:
         ax.set_visible(False)
+    diverging = None
     for ax, (name, value) in zip(axes.flat, values, strict=False):
         array, cmap, vmin, vmax, text = _pipeline_view(value)
         shown = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax)
         ax.set_title(name)
         ax.set_xlabel(text)
         _blank(ax)
-        if cmap == "RdBu_r":
-            fig.colorbar(shown, ax=ax, label="value", shrink=0.8)
+        diverging = shown if cmap == "RdBu_r" else diverging
+    if diverging is not None:
+        fig.colorbar(diverging, ax=axes.ravel().tolist(), label="normalized value (blue < 0 < red)", shrink=0.7)
     return fig
 
 
@@ -278,10 +319,12 @@ def show_augmented_pairs(
     if titles is not None and (len(titles) != len(originals) or any(len(row) != ncopies for row in titles)):
         raise ValueError(f"titles must have {len(originals)} rows of {ncopies} titles, like augmented")
     nrows, ncols = len(originals), ncopies + 1
-    longest = max([len(t) for row in titles or [] for t in row] + [8])
-    side = _panel_size(size, nrows, ncols, 1.0, longest)
+    flat = [t for row in titles for t in row] if titles is not None else None
+    side, flat, lines = _fitted_titles(flat, size, nrows, ncols, 1 / nrows)
+    if flat is not None:
+        titles = [flat[k * ncopies:(k + 1) * ncopies] for k in range(nrows)]
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
-                             figsize=(side * ncols, nrows * (side + TITLE_HEIGHT * bool(titles)) + TITLE_HEIGHT))
+                             figsize=(side * ncols, nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT))
     for k, row in enumerate(axes):
         _draw_picture(row[0], originals[k], None, None)
         for j in range(ncopies):

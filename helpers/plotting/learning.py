@@ -218,5 +218,5 @@ def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.
     ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)",
            title="robustness to rotation")
     ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
-    ax.legend(loc="lower center")
+    fig.legend(loc="outside lower center", ncols=min(3, len(accuracies) + (trained_range is not None)))
     return fig

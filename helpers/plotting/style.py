@@ -215,5 +215,11 @@ def _thin_tick_labels(axis: mpl.axis.Axis, renderer: object) -> None:
             last = box.expanded(1.15, 1.0 if axis.axis_name == "x" else 1.3)
     if len(kept) == len(shown):
         return
-    axis.set_ticks([loc for loc, _ in kept], labels=[label.get_text() for _, label in kept])
-    axis.set_minor_formatter(NullFormatter())
+    locations, labels = [loc for loc, _ in kept], [label.get_text() for _, label in kept]
+    colorbar = getattr(axis.axes, "_colorbar", None)
+    if colorbar is not None:
+        colorbar.set_ticks(locations, labels=labels)
+        colorbar.minorticks_off()
+    else:
+        axis.set_ticks(locations, labels=labels)
+        axis.set_minor_formatter(NullFormatter())

@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from helpers.plotting.style import COLORS, course_figure, fitted_size
+from helpers.plotting.style import COLORS, course_figure, fitted_size, log_axis
 from helpers.standardization import LossLandscape, TrainingRun
 
 
@@ -109,13 +109,11 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
         (line,) = ax_loss.plot(np.arange(window, len(losses) + 1), averaged, label=name)
         ax_acc.plot(run.eval_steps, np.asarray(run.val_accuracies) * 100, marker="o", color=line.get_color())
     if target is not None:
-        ax_acc.axhline(target * 100, color=COLORS["reference"], linestyle="--")
-        ax_acc.annotate(f"target {target:.0%}", (0, target * 100), xycoords=("axes fraction", "data"),
-                        xytext=(4, 4), textcoords="offset points", color=COLORS["reference"])
-    ax_loss.set(yscale="log", xlabel="training step", ylabel="training loss",
-                title=f"training loss (mean of {smooth} steps)")
+        ax_acc.axhline(target * 100, color=COLORS["reference"], linestyle="--", label=f"target {target:.0%}")
+    ax_loss.set(xlabel="training step", ylabel="training loss", title=f"training loss (mean of {smooth} steps)")
+    log_axis(ax_loss, "y")
     ax_acc.set(xlabel="training step", ylabel="validation accuracy (%)", ylim=(0, 100), title="validation accuracy")
-    fig.legend(loc="outside lower center", ncols=min(len(runs), 3))
+    fig.legend(loc="outside lower center", ncols=min(len(runs) + (target is not None), 4))
     return fig
 
 
