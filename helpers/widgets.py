@@ -143,7 +143,7 @@ class AugmentationExplorer:
         if values["normalize"]:
             original = (original - self.mean) / self.std
         shown = [original] + [self.image(**{**values, "angle": angle}) for angle in angles]
-        titles = ["original"] + [f"{angle:+.0f}°" for angle in angles]
+        titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
         return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar="pixel value (−1…+1)",
                            value_range=(-1, 1), suptitle="the explorer at a few angles (interactive in the lab view)")
 

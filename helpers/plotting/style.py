@@ -200,8 +200,8 @@ def finish(fig: plt.Figure) -> None:
 
 def _thin_tick_labels(axis: mpl.axis.Axis, renderer: object) -> None:
     """Keep the tick labels of ``axis`` that do not overlap the label kept before them (the first stays)."""
-    shown = [(tick.get_loc(), tick.label1) for tick in axis.get_major_ticks()
-             if tick.label1.get_visible() and tick.label1.get_text()]
+    shown = [(tick.get_loc(), label) for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)
+             if label.get_visible() and label.get_text()]
     view = sorted(axis.get_view_interval())
     shown = [(loc, label) for loc, label in shown if view[0] - 1e-9 <= loc <= view[1] + 1e-9]
     if len(shown) < 2:
