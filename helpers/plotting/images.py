@@ -213,9 +213,11 @@ def _shared_colour_scale(fig: plt.Figure, axes: np.ndarray, drawn: list, label: 
         cmap, limits = "RdBu_r", (-reach, reach)
     else:
         cmap, limits = "magma", (0.0, max(high, 1e-12))
-    for im in drawn:
+    drawn[0].set_cmap(cmap)
+    drawn[0].set_clim(*limits)
+    for im in drawn[1:]:  # one scale: the same colour map and norm as the image the colour bar belongs to
         im.set_cmap(cmap)
-        im.set_clim(*limits)
+        im.set_norm(drawn[0].norm)
     fig.colorbar(drawn[0], ax=axes.ravel().tolist(), label=label, shrink=0.9)
 
 

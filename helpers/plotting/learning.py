@@ -175,7 +175,7 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
         chosen = [r for r in finite if r.how == how]
         if chosen:
             ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], "o", color=color, mfc=fill, ms=9,
-                    label="interpolated on the curve without augmentation" if how == "interpolated"
+                    label="interpolated between measured sizes" if how == "interpolated"
                     else "extrapolated with the power law")
     never = [r for r in rows if np.isinf(r.equivalent)]
     if never:

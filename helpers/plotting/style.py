@@ -37,6 +37,8 @@ COLORS = {
     "measured": OKABE_ITO["black"],
     "fit": OKABE_ITO["blue"],
     "prediction": OKABE_ITO["vermillion"],
+    "mean": OKABE_ITO["vermillion"],
+    "spread": OKABE_ITO["orange"],
     "reference": "#7F7F7F",
     "highlight": OKABE_ITO["orange"],
 }
