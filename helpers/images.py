@@ -64,8 +64,12 @@ def as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") 
     """
     if isinstance(image, Image.Image):
         return image
-    array = image_array(image, name)
-    if array.dtype != np.uint8:
+    try:
+        array = image_array(image, name)
+    except ValueError:
+        array = None
+    if array is None or array.dtype != np.uint8:
+        dtype = str(getattr(image, "dtype", type(image).__name__)).replace("torch.", "")
         raise ValueError(f"{name} must be a uint8 image H×W, 1×H×W, 3×H×W or H×W×3 (or a PIL image), "
-                         f"got {array.dtype} with shape {tuple(np.shape(image))}")
+                         f"got {dtype} with shape {tuple(np.shape(image))}")
     return Image.fromarray(np.ascontiguousarray(array))

@@ -34,8 +34,8 @@ def plot_value_histograms(
     Example:
         >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
         >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
-        >>> fig.axes[1].get_legend_handles_labels()[1][0].startswith("mean μ = 0.")
-        True
+        >>> [t.get_text()[:8] for t in fig.axes[1].get_legend().texts]
+        ['mean μ =', 'μ ± σ, σ']
     """
     if not stages:
         raise ValueError("stages is empty; give at least one {name: values}")
