@@ -267,3 +267,13 @@ def test_loss_contours_only_draw_landscapes():
 
     with pytest.raises(TypeError, match="landscapes must map names to helpers.standardization.loss_landscape"):
         plot_loss_contours({"raw": (torch.zeros(3, 2), torch.zeros(3))})
+
+
+def test_course_style_leaves_settings_it_does_not_own_as_the_block_left_them():
+    from helpers.plotting import course_style
+
+    with matplotlib.rc_context():
+        matplotlib.interactive(False)
+        with course_style():
+            matplotlib.interactive(True)  # what Jupyter's inline backend does when the first figure is drawn
+        assert matplotlib.is_interactive()  # else later figures of the notebook are never shown

@@ -79,10 +79,13 @@ COURSE_RC = {
     "figure.figsize": (8.0, 4.5),
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "figure.constrained_layout.use": True,
     "legend.framealpha": 0.9,
 }
 """The rcParams of the course style (matplotlib's defaults for everything else)."""
+
+HELPER_RC = {"figure.constrained_layout.use": True}
+"""What the plotting helpers add to ``COURSE_RC``: constrained layout (a notebook's own figures keep
+``tight_layout``, which would warn under it)."""
 
 F = TypeVar("F", bound=Callable)
 
@@ -101,7 +104,7 @@ def use_course_style() -> None:
 
 @contextmanager
 def course_style() -> Iterator[None]:
-    """The course style inside a ``with`` block only; rcParams are restored after it.
+    """The course style (and constrained layout) inside a ``with`` block only; its rcParams are restored after it.
 
     Example:
         >>> with course_style():
@@ -110,8 +113,13 @@ def course_style() -> Iterator[None]:
         12.0
         >>> plt.close(fig)
     """
-    with mpl.rc_context(COURSE_RC):
+    settings = {**COURSE_RC, **HELPER_RC}
+    before = {key: mpl.rcParams[key] for key in settings}
+    mpl.rcParams.update(settings)
+    try:
         yield
+    finally:  # only these keys: a backend set up inside the block (Jupyter's inline one) stays as it is
+        mpl.rcParams.update(before)
 
 
 def course_figure(draw: F) -> F:
