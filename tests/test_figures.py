@@ -161,6 +161,10 @@ def figure_problems(fig: plt.Figure) -> list[str]:
         for first, second in itertools.combinations(labels, 2):
             if _overlaps(first, second, renderer):
                 problems.append(f"tick labels {first.get_text()!r} and {second.get_text()!r} overlap")
+    titles = [ax.title for ax in fig.axes if ax.get_visible() and ax.get_title().strip()]
+    for first, second in itertools.combinations(titles, 2):
+        if _overlaps(first, second, renderer):
+            problems.append(f"titles {first.get_text()!r} and {second.get_text()!r} overlap")
     annotations = [t for t in fig.findobj(Annotation) if _shown(t) and t.get_text().strip()]
     for note, label in itertools.product(annotations, all_ticks):
         if _overlaps(note, label, renderer):
@@ -223,6 +227,10 @@ def _bad_figure(fault: str) -> plt.Figure:
             ax.set_xticks([1, 2, 3], labels=["one", "two", "three"])
             ax.annotate("×2.4", (2, 0), xycoords=("data", "axes fraction"), xytext=(0, -12),
                         textcoords="offset points", ha="center", va="top", annotation_clip=False)
+        if fault == "overlapping titles":
+            fig, axes = plt.subplots(1, 4, figsize=(4, 2))
+            for ax in axes:
+                ax.set_title("immunohistochemistry")
         if fault == "no colour bar":
             fig, ax = plt.subplots(figsize=(6, 4))
             ax.imshow(np.random.default_rng(0).random((5, 5)), cmap="viridis")
@@ -237,6 +245,7 @@ def _bad_figure(fault: str) -> plt.Figure:
     ("small font", "'measured accuracy' is 8 pt"),
     ("overlapping ticks", "tick labels '1000' and '1001' overlap"),
     ("annotation on a tick label", "annotation '×2.4' overlaps tick label 'two'"),
+    ("overlapping titles", "titles 'immunohistochemistry' and 'immunohistochemistry' overlap"),
     ("no colour bar", "encodes values in colour without a colour bar"),
     ("stretched image", "has aspect 'auto', not equal"),
     ("wrong colour", "is #ff0000, not the course colour"),

@@ -6,12 +6,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 from fake_cuda import FakeCuda
 
 from helpers.plotting import show_images, to_display  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    matplotlib.pyplot.close("all")
 
 
 def test_uint8_and_float_images_show_the_same_pixels(mnist):

@@ -12,12 +12,12 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 
 from helpers.images import image_array
-from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, course_figure
+from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, course_figure
 from helpers.standardization import denormalize
 
-TITLE_HEIGHT = 0.3
-"""Inches above an image for one line of 12-pt title."""
-CHAR_WIDTH = 0.1
+TITLE_HEIGHT = 0.25
+"""Inches above an image per line of its 12-pt title (line and padding)."""
+CHAR_WIDTH = 0.11
 """Inches per character of 12-pt text: how wide an image must be for its title to fit."""
 
 
@@ -171,13 +171,13 @@ def show_images(
             ax.set_visible(False)
             continue
         if titles is not None:
-            ax.set_title(titles[k])
+            ax.set_title(titles[k], fontsize=MIN_FONT_SIZE)
         if reference_x is not None:
             ax.axvline(reference_x, color=COLORS["highlight"], linewidth=1.5)
     for r, label in enumerate(row_labels or []):
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
     for c, label in enumerate(col_labels or []):
-        axes[0, c].set_title(label, fontweight="bold" if label == "original" else "normal")
+        axes[0, c].set_title(label, fontsize=MIN_FONT_SIZE, fontweight="bold" if label == "original" else "normal")
     if colorbar:
         _shared_colour_scale(fig, axes, drawn, colorbar, value_range)
     if suptitle:
@@ -332,13 +332,13 @@ def show_augmented_pairs(
         for j in range(ncopies):
             _draw_picture(row[j + 1], augmented[k][j], mean, std)
             if titles is not None:
-                row[j + 1].set_title(titles[k][j])
+                row[j + 1].set_title(titles[k][j], fontsize=MIN_FONT_SIZE)
         for ax in row:
             _blank(ax)
-    axes[0, 0].set_title("original", fontweight="bold")
+    axes[0, 0].set_title("original", fontsize=MIN_FONT_SIZE, fontweight="bold")
     if titles is None:
         for j in range(ncopies):
-            axes[0, j + 1].set_title(f"copy {j + 1}")
+            axes[0, j + 1].set_title(f"copy {j + 1}", fontsize=MIN_FONT_SIZE)
     return fig
 
 
