@@ -36,12 +36,12 @@ class AugmentationExplorer:
     toggle. Its output is one PNG image (original | augmented, on a fixed −1…+1 colour scale)
     and one caption line. The augmentation is ``FusedAugment.apply`` with fixed parameters.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-        >>> explorer.controls["angle"].value = 20   # what moving the slider does
-        >>> explorer.caption.startswith("angle +20°")
-        True
+    Example (in a notebook, where the widget is displayed)::
+
+        images, labels = load_mnist()
+        explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+        explorer.controls["angle"].value = 20   # what moving the slider does
+        explorer.caption.startswith("angle +20°")   # True
     """
 
     def __init__(

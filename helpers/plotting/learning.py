@@ -29,7 +29,7 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
     an MLP): one course colour per model kind, train dashed, validation solid.
 
     Example:
-        >>>         >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
         >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
         >>> fig = plot_learning_curves(curve)
         >>> [t.get_text() for t in fig.legends[0].texts]
@@ -70,7 +70,7 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 
     Example:
         >>> from helpers.extrapolation import fit_power_law
-        >>>         >>> sizes = np.array([100, 200, 400, 800, 1600])
+        >>> sizes = np.array([100, 200, 400, 800, 1600])
         >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
         >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
         >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
@@ -117,7 +117,7 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     matching test pipeline.
 
     Example:
-        >>>         >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
         >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
         >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
         >>> [t.get_text() for t in fig.legends[0].texts]
