@@ -31,6 +31,7 @@ from IPython import get_ipython
 from IPython.display import Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
 from scipy.optimize import OptimizeWarning
 
 from helpers.extrapolation import MIN_SIZES, PowerLawFit, fit_power_law
@@ -52,6 +53,7 @@ PALETTE = {
 
 FONT_SIZE = 12  # points, for every text in the explorers' figures
 FIGSIZE = (10.0, 4.8)  # inches: 16:9-friendly and within 10 × 5.6
+CACHED_VIEWS = 64  # rendered views each explorer keeps (about 30 kB each)
 DPI = 80  # of the PNG the widget shows: 800 × 384 pixels
 
 _STYLE = {"font.size": FONT_SIZE, "axes.titlesize": FONT_SIZE, "axes.labelsize": FONT_SIZE,
@@ -69,16 +71,30 @@ class _Explorer:
     controls: dict[str, widgets.ValueWidget]
 
     def _start(self) -> None:
-        """Build the live figure, lay it out once, and create the widget (which draws the first view)."""
+        """Build the live figure, lay it out once, draw its static backgrounds, and create the widget.
+
+        Only the artists ``_dynamic`` names change on a control move: the rest of each view (axes,
+        ticks, legend, contours…) is drawn once per ``_background_key`` and copied back on every
+        update, so an update draws a few artists and encodes one PNG (matplotlib's "blitting").
+        """
         self.png, self.caption, self.numbers = b"", "", {}
+        self._views: dict[tuple, tuple[bytes, str]] = {}
         with plt.rc_context(_STYLE):
-            self._figure = Figure(figsize=FIGSIZE, layout="constrained")
-            FigureCanvasAgg(self._figure)
+            self._figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+            self._canvas = FigureCanvasAgg(self._figure)
             self._artists = self._build(self._figure)
             values = self.values()
             self._draw(self._artists, values, self._numbers(values))
             self._figure.get_layout_engine().execute(self._figure)
-        self._figure.set_layout_engine("none")  # the layout is fixed: no layout pass on every update
+            self._figure.set_layout_engine("none")  # the layout is fixed: no layout pass on every update
+            self._dynamic_artists = sorted(self._dynamic(self._artists), key=lambda artist: artist.get_zorder())
+            for artist in self._dynamic_artists:
+                artist.set_animated(True)  # left out of a full draw: the backgrounds are without them
+            self._backgrounds = {}
+            for key, key_values in self._background_values().items():
+                self._draw(self._artists, key_values, self._numbers(key_values))
+                self._canvas.draw()
+                self._backgrounds[key] = self._canvas.copy_from_bbox(self._figure.bbox)
         # clear_output outside IPython would print terminal escape codes (into doctests, say)
         self.widget = widgets.interactive(self.show, clear_output=get_ipython() is not None, **self.controls)
 
@@ -95,13 +111,26 @@ class _Explorer:
             self.controls[name].value = value
 
     def render(self, **values: object) -> tuple[bytes, str]:
-        """PNG bytes and the caption of the view for these control values (also sets ``numbers``)."""
+        """PNG bytes and the caption of the view for these control values (also sets ``numbers``).
+
+        The last ``CACHED_VIEWS`` views are kept: going back to one of them costs nothing.
+        """
         self.numbers = self._numbers(values)
+        key = tuple(sorted(values.items()))
+        if key in self._views:
+            return self._views[key]
         with plt.rc_context(_STYLE):
             caption = self._draw(self._artists, values, self.numbers)
-            buffer = io.BytesIO()
-            self._figure.savefig(buffer, format="png", dpi=DPI)
-        return buffer.getvalue(), caption
+            self._canvas.restore_region(self._backgrounds[self._background_key(values)])
+            for artist in self._dynamic_artists:
+                self._figure.draw_artist(artist)
+        rgb = np.asarray(self._canvas.buffer_rgba())[:, :, :3]
+        buffer = io.BytesIO()
+        PILImage.fromarray(rgb).save(buffer, format="png", compress_level=1)
+        if len(self._views) >= CACHED_VIEWS:
+            self._views.pop(next(iter(self._views)))  # the oldest
+        self._views[key] = (buffer.getvalue(), caption)
+        return self._views[key]
 
     def show(self, **values: object) -> None:
         """The ``interactive`` callback: render, then display the PNG and print the caption."""
@@ -143,7 +172,18 @@ class _Explorer:
         control.value = before
         return times
 
+    def _background_values(self) -> dict[object, dict[str, object]]:
+        """Control values that draw each static background (one, unless a control changes the axes)."""
+        return {None: self.values()}
+
+    def _background_key(self, values: Mapping[str, object]) -> object:
+        """Which background the view for ``values`` is drawn on."""
+        return None
+
     # to be defined by each explorer
+    def _dynamic(self, artists: dict[str, object]) -> list:
+        raise NotImplementedError
+
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         raise NotImplementedError
 
@@ -209,6 +249,10 @@ class ExtrapolationExplorer(_Explorer):
             "reveal": widgets.Checkbox(value=False, description="reveal the points measured beyond N"),
         }
         self._start()
+
+    def _dynamic(self, artists: dict[str, object]) -> list:
+        names = ("fit", "used", "used_repeats", "beyond", "beyond_repeats", "cut")
+        return [*artists["bands"].values(), *(artists[name] for name in names), artists["ax"].title]
 
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         n, largest = int(values["measured_up_to"]), self.sizes[-1]
@@ -341,7 +385,9 @@ class ScalingExplorer(_Explorer):
 
     Left: the loss contours over ``(w1, w2)`` (the bias held at its best value) and the path of
     ``steps`` gradient-descent steps from ``w = 0`` (``gradient_descent_path``); the caption says
-    after how many steps the loss is within ``tolerance`` of its minimum, or that it diverged.
+    after how many steps the weights are within ``tolerance`` (relative) of the best weights, or
+    that it diverged (the loss grew). The loss alone would hide a slow direction: from ``w = 0``
+    most of the loss goes in a few steps along the steep direction of a stretched valley.
     Right: histograms of the two scaled features with their mean (solid) and mean ± std (dashed).
     Controls: the scaling (``SCALINGS``) and the learning rate (a log slider).
 
@@ -374,6 +420,7 @@ class ScalingExplorer(_Explorer):
         if len(feature_names) != 2:
             raise ValueError(f"feature_names={list(feature_names)} must hold two names")
         self.y, self.steps, self.tolerance, self.bins = y, steps, tolerance, bins
+        self._paths: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
         self.feature_names = [str(name) for name in feature_names]
         self.problems = {name: self._problem(scale_features(x, name), y) for name in SCALINGS}
         low, high = math.log10(lr_range[0]), math.log10(lr_range[1])
@@ -402,17 +449,32 @@ class ScalingExplorer(_Explorer):
 
     def path_losses(self, scaling: str, lr: float) -> tuple[np.ndarray, np.ndarray]:
         """The weights ``(steps + 1)×2`` gradient descent visits and the loss at each (may overflow to inf)."""
-        problem = self.problems[scaling]
-        with np.errstate(over="ignore", invalid="ignore"):
+        key = (scaling, float(lr))
+        if key not in self._paths:
+            problem = self.problems[scaling]
             path = gradient_descent_path(problem.x, self.y, self.steps, lr=float(lr), bias=problem.bias)
             losses = ((problem.x @ path.T + problem.bias - self.y[:, None]) ** 2).mean(0)
-        return path.numpy(), losses.numpy()
+            if len(self._paths) > 100:
+                self._paths.clear()
+            self._paths[key] = (path.numpy(), losses.numpy())
+        return self._paths[key]
+
+    def _background_values(self) -> dict[object, dict[str, object]]:
+        return {scaling: {**self.values(), "scaling": scaling} for scaling in SCALINGS}
+
+    def _background_key(self, values: Mapping[str, object]) -> object:
+        return values["scaling"]
+
+    def _dynamic(self, artists: dict[str, object]) -> list:
+        return [artists["path"], artists["start"], artists["best"]]
 
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         scaling, lr = str(values["scaling"]), float(values["lr"])
         problem = self.problems[scaling]
-        _, losses = self.path_losses(scaling, lr)
-        reached = np.flatnonzero(losses <= problem.best_loss * (1 + self.tolerance) + 1e-12)
+        path, losses = self.path_losses(scaling, lr)
+        with np.errstate(invalid="ignore", over="ignore"):  # a diverging path overflows to inf
+            distance = np.linalg.norm(path - problem.best_w, axis=1) / np.linalg.norm(problem.best_w)
+        reached = np.flatnonzero(distance <= self.tolerance)
         final = float(losses[-1])
         return {"scaling": scaling, "lr": lr, "lr_limit": problem.lr_limit,
                 "steps": int(reached[0]) if len(reached) else None,
@@ -486,8 +548,9 @@ class ScalingExplorer(_Explorer):
             return text + f": DIVERGES — the loss grows at every step ({self.steps} steps)"
         if numbers["steps"] is None:
             ratio = numbers["final_loss"] / numbers["best_loss"]
-            return text + f": not within {self.tolerance:.0%} of the lowest loss after {self.steps} steps ({ratio:.3g}×)"
-        return text + f": within {self.tolerance:.0%} of the lowest loss after {numbers['steps']} steps"
+            return text + (f": not within {self.tolerance:.0%} of the best weights after {self.steps} steps "
+                           f"(loss {ratio:.4f}× the lowest)")
+        return text + f": within {self.tolerance:.0%} of the best weights after {numbers['steps']} steps"
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,7 +568,7 @@ class AngleExplorer(_Explorer):
 
     Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
     highest repeat), the current angle marked. Right: ``len(digits)`` rotated digits with each
-    model's prediction (repeat 0), ✓ when right.
+    model's prediction (repeat 0) below it in the model's colour, ✓ when right.
 
     In 04, with its kept models and validation digits::
 
@@ -565,6 +628,10 @@ class AngleExplorer(_Explorer):
         }
         self._start()
 
+    def _dynamic(self, artists: dict[str, object]) -> list:
+        texts = [text for row in artists["texts"] for text in row]
+        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts, artists["ax"].title]
+
     def _index(self, angle: float) -> int:
         return int(np.argmin(np.abs(np.asarray(self.angles) - float(angle))))
 
@@ -597,8 +664,8 @@ class AngleExplorer(_Explorer):
         for i in range(len(self.digits)):
             sub = fig.add_subplot(grid[i // cols, 1 + i % cols])
             pictures.append(sub.imshow(self.shown[0, i], cmap="gray_r", vmin=0, vmax=1))
-            sub.set(xticks=[], yticks=[])
-            texts.append([sub.text(0.5, -0.04 - 0.17 * j, "", transform=sub.transAxes, ha="center", va="top",
+            sub.axis("off")
+            texts.append([sub.text(0.5, -0.03 - 0.17 * j, "", transform=sub.transAxes, ha="center", va="top",
                                    color=_colour(name, j)) for j, name in enumerate(self.names)])
         return {"ax": ax, "markers": markers, "cursor": cursor, "pictures": pictures, "texts": texts}
 
@@ -611,7 +678,7 @@ class AngleExplorer(_Explorer):
             picture.set_data(self.shown[k, i])
             for name, text in zip(self.names, texts, strict=True):
                 guess = int(self.predictions[name][k, i])
-                text.set_text(f"{name.split()[0]}: {guess} {'✓' if guess == self.labels[i] else '✗'}")
+                text.set_text(f"{guess} {'✓' if guess == self.labels[i] else '✗'}")
         artists["ax"].set_title(f"rotated by {angle:+.0f}°")
         return f"rotated by {angle:+.0f}°: validation accuracy " + " · ".join(
             f"{name} {acc:.1f}%" for name, acc in numbers["accuracy"].items())
