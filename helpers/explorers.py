@@ -113,14 +113,14 @@ class _Explorer:
     def render(self, **values: object) -> tuple[bytes, str]:
         """PNG bytes and the caption of the view for these control values (also sets ``numbers``).
 
-        The last ``CACHED_VIEWS`` views are kept: going back to one of them costs nothing.
+        The pictures of the last ``CACHED_VIEWS`` views are kept: going back to one is not drawn again.
         """
         self.numbers = self._numbers(values)
         key = tuple(sorted(values.items()))
-        if key in self._views:
-            return self._views[key]
         with plt.rc_context(_STYLE):
-            caption = self._draw(self._artists, values, self.numbers)
+            caption = self._draw(self._artists, values, self.numbers)  # cheap: the artists follow the view
+            if key in self._views:
+                return self._views[key]
             self._canvas.restore_region(self._backgrounds[self._background_key(values)])
             for artist in self._dynamic_artists:
                 self._figure.draw_artist(artist)
@@ -402,7 +402,7 @@ class ScalingExplorer(_Explorer):
     """
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor, steps: int = 300, tolerance: float = 0.01,
-                 lr: float = 0.01, lr_range: tuple[float, float] = (1e-5, 1.0),
+                 lr: float = 0.01, lr_range: tuple[float, float] = (1e-5, 10.0),
                  feature_names: Sequence[str] = ("feature 1", "feature 2"), bins: int = 30) -> None:
         x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
         if x.ndim != 2 or x.shape[1] != 2 or y.shape != (len(x),) or len(x) < 3:
@@ -478,7 +478,7 @@ class ScalingExplorer(_Explorer):
         final = float(losses[-1])
         return {"scaling": scaling, "lr": lr, "lr_limit": problem.lr_limit,
                 "steps": int(reached[0]) if len(reached) else None,
-                "diverged": not math.isfinite(final) or final > losses[0],
+                "diverged": bool(not math.isfinite(final) or final > losses[0]),
                 "final_loss": final, "best_loss": problem.best_loss}
 
     def _build(self, fig: Figure) -> dict[str, object]:
@@ -513,7 +513,7 @@ class ScalingExplorer(_Explorer):
                        alpha=0.55, label=name)
         right.plot([], [], color="k", linewidth=2.5, label="mean")
         right.plot([], [], color="k", linewidth=1.5, linestyle="--", label="mean ± std")
-        right.legend(loc="upper right", framealpha=0.9)
+        right.legend(loc="best", framealpha=0.9)
         return artists
 
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
@@ -543,7 +543,8 @@ class ScalingExplorer(_Explorer):
         return self._caption(numbers)
 
     def _caption(self, numbers: dict[str, object]) -> str:
-        text = f"{numbers['scaling']} inputs, learning rate {numbers['lr']:.1e} (diverges above {numbers['lr_limit']:.1e})"
+        text = (f"{numbers['scaling']} inputs, learning rate {numbers['lr']:.1e} "
+                f"(diverges above {numbers['lr_limit']:.1e})")
         if numbers["diverged"]:
             return text + f": DIVERGES — the loss grows at every step ({self.steps} steps)"
         if numbers["steps"] is None:
@@ -590,7 +591,8 @@ class AngleExplorer(_Explorer):
                                 f".models), got {type(kept).__name__}")
         pipelines = {name: FusedAugment(resize=28) for name in models} if pipelines is None else dict(pipelines)
         if set(pipelines) != set(models):
-            raise ValueError(f"pipelines has names {sorted(pipelines)} but models has {sorted(models)}; allowed: the same")
+            raise ValueError(f"pipelines has names {sorted(pipelines)} but models has {sorted(models)}; "
+                             "allowed: the same names")
         images = torch.as_tensor(images).detach().cpu()
         images = images.unsqueeze(1) if images.ndim == 3 else images
         images = images.float().div(255) if images.dtype == torch.uint8 else images.float()
@@ -637,7 +639,8 @@ class AngleExplorer(_Explorer):
 
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         k = self._index(values["angle"])
-        return {"angle": self.angles[k], "accuracy": {name: float(acc[k].mean()) for name, acc in self.accuracy.items()},
+        return {"angle": self.angles[k],
+                "accuracy": {name: float(acc[k].mean()) for name, acc in self.accuracy.items()},
                 "predictions": {name: pred[k].tolist() for name, pred in self.predictions.items()},
                 "labels": self.labels.tolist()}
 
