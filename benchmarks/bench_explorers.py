@@ -46,6 +46,7 @@ def extrapolation_explorer() -> tuple[ExtrapolationExplorer, str, list]:
 
 
 def scaling_explorer() -> tuple[ScalingExplorer, str, list]:
+    """03, moving the learning rate (a change of scaling costs the same: one path, on another background)."""
     x, y = (torch.as_tensor(a) for a in wine_data())
     train = stratified_split(y, sizes={"train": 128, "test": 50}, seed=0)["train"]
     explorer = ScalingExplorer(x[train][:, [0, 3]], x[train][:, 9])

@@ -228,7 +228,7 @@ class ExtrapolationExplorer(_Explorer):
         self.grid = np.geomspace(self.sizes[0] / 1.2, self.sizes[-1] * 1.2, 150)
         self.fits: dict[int, PowerLawFit | None] = {}
         self._bands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for n in self.sizes[MIN_SIZES - 1:]:
+        for n in self.sizes[MIN_SIZES - 1:-1]:  # the slider positions (the largest leaves nothing to check)
             try:
                 with warnings.catch_warnings():  # 3 sizes for 3 parameters: no covariance, as expected
                     warnings.simplefilter("ignore", OptimizeWarning)
@@ -246,7 +246,8 @@ class ExtrapolationExplorer(_Explorer):
             "measured_up_to": widgets.SelectionSlider(options=options, value=options[len(options) // 2][1],
                                                       description="measured up to N =", continuous_update=False,
                                                       style={"description_width": "initial"}),
-            "reveal": widgets.Checkbox(value=False, description="reveal the points measured beyond N"),
+            "reveal": widgets.Checkbox(value=False, description="reveal the points measured beyond N", indent=False,
+                                      layout=widgets.Layout(width="auto")),
         }
         self._start()
 
@@ -479,7 +480,7 @@ class ScalingExplorer(_Explorer):
         return {"scaling": scaling, "lr": lr, "lr_limit": problem.lr_limit,
                 "steps": int(reached[0]) if len(reached) else None,
                 "diverged": bool(not math.isfinite(final) or final > losses[0]),
-                "final_loss": final, "best_loss": problem.best_loss}
+                "start_loss": float(losses[0]), "final_loss": final, "best_loss": problem.best_loss}
 
     def _build(self, fig: Figure) -> dict[str, object]:
         left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
@@ -546,7 +547,8 @@ class ScalingExplorer(_Explorer):
         text = (f"{numbers['scaling']} inputs, learning rate {numbers['lr']:.1e} "
                 f"(diverges above {numbers['lr_limit']:.1e})")
         if numbers["diverged"]:
-            return text + f": DIVERGES — the loss grows at every step ({self.steps} steps)"
+            return text + (f": DIVERGES — the loss grew from {numbers['start_loss']:.3g} to "
+                           f"{numbers['final_loss']:.3g} in {self.steps} steps")
         if numbers["steps"] is None:
             ratio = numbers["final_loss"] / numbers["best_loss"]
             return text + (f": not within {self.tolerance:.0%} of the best weights after {self.steps} steps "
