@@ -628,7 +628,8 @@ class AngleExplorer(_Explorer):
         step = min(b - a for a, b in zip(self.angles, self.angles[1:], strict=False))
         self.controls = {
             "angle": widgets.FloatSlider(value=float(angle), min=self.angles[0], max=self.angles[-1], step=step,
-                                         description="rotation (°)", continuous_update=False),
+                                         description="rotation (°)", readout_format=".0f",
+                                         continuous_update=False),
         }
         self._start()
 
