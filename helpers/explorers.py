@@ -34,22 +34,22 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 from scipy.optimize import OptimizeWarning
 
-from helpers.extrapolation import MIN_SIZES, PowerLawFit, fit_power_law
+from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
+from helpers.plotting.style import COLORS
 from helpers.standardization import gradient_descent_path, least_squares, mse_surface
-from helpers.training import LearningCurve, TrainedModels
+from helpers.training import TrainedModels  # the 04 explorer evaluates kept models on rotated digits
 from helpers.transforms import FusedAugment
 
 PALETTE = {
-    "train": "#0072B2",  # Okabe–Ito blue
-    "validation": "#D55E00",  # vermillion
-    "without augmentation": "#E69F00",  # orange
-    "with augmentation": "#009E73",  # bluish green
+    # the course's one colour per meaning (helpers.plotting.COLORS) …
+    **{meaning: COLORS[meaning] for meaning in ("train", "validation", "without augmentation", "with augmentation")},
+    # … and the explorers' own
     "first feature": "#56B4E9",  # sky blue
     "second feature": "#CC79A7",  # reddish purple
     "gradient descent": "#000000",  # black
     "not yet revealed": "#999999",  # grey
 }
-"""One Okabe–Ito colour per meaning (colour-blind safe); the course palette will replace it."""
+"""One Okabe–Ito colour per meaning (colour-blind safe); shared meanings take the course colours."""
 
 FONT_SIZE = 12  # points, for every text in the explorers' figures
 FIGSIZE = (10.0, 4.8)  # inches: 16:9-friendly and within 10 × 5.6
@@ -207,7 +207,7 @@ class ExtrapolationExplorer(_Explorer):
 
     Example:
         >>> import numpy as np
-        >>> from helpers.training import LearningCurve
+        >>> from helpers.curves import LearningCurve
         >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
         ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
         ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
