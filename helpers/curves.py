@@ -317,6 +317,69 @@ def _fit(sizes: np.ndarray, errors: np.ndarray) -> tuple[float, float, float] | 
     return tuple(float(p) for p in params)
 
 
+@dataclass(frozen=True)
+class Difference:
+    """Mean validation accuracy of curve ``a`` minus that of curve ``b`` at one size, with a bootstrap interval.
+
+    Example:
+        >>> d = Difference(0.034, 0.012, 0.055, 0.9, "repeats and validation examples")
+        >>> print(d)
+        +3.4 pp (90% interval +1.2 … +5.5 pp)
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    noise: str
+
+    def __str__(self) -> str:
+        return (f"{self.estimate * 100:+.1f} pp ({self.level:.0%} interval "
+                f"{self.low * 100:+.1f} … {self.high * 100:+.1f} pp)")
+
+
+def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot: int = 1000, level: float = 0.9,
+                        seed: int = 0, validation_noise: bool | None = None) -> Difference:
+    """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
+
+    The bootstrap resamples the repeats of both curves and — when both record ``val_correct``
+    for the same validation examples — one shared draw of those examples (the comparison is
+    paired: both models were scored on the same digits, so an easy draw helps both).
+
+    Example:
+        >>> correct = np.zeros((1, 2, 200), dtype=bool)
+        >>> correct[..., :180] = True  # 90 %
+        >>> a = LearningCurve("a", np.array([1000]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
+        ...                   val_correct=correct)
+        >>> b = replace(a, model="b", val_acc=np.full((1, 2), 0.85), val_correct=correct & (np.arange(200) < 170))
+        >>> d = accuracy_difference(a, b, n_boot=200)
+        >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
+        (0.05, True)
+    """
+    _check_curve(a, "a")
+    _check_curve(b, "b")
+    if not isinstance(n_boot, int) or n_boot < 10:
+        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    noise = _noise(a, validation_noise, "a")
+    if noise == NOISE[1]:
+        _noise(b, True, "b")
+        if a.n_val != b.n_val:
+            raise ValueError(f"a was scored on {a.n_val} validation examples and b on {b.n_val}; a paired "
+                             "comparison needs the same examples (or validation_noise=False)")
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        weights = rng.multinomial(a.n_val, np.full(a.n_val, 1 / a.n_val)) if noise == NOISE[1] else None
+        a_acc, b_acc = bootstrap_val_acc(a, rng, noise, weights), bootstrap_val_acc(b, rng, noise, weights)
+        draws.append(a_acc[at].mean() - b_acc[at].mean())
+    tail = (1 - level) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail])
+    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())
+    return Difference(estimate, float(low), float(high), level, noise)
+
+
 # --- worth N examples: the size a curve needs for an accuracy -----------------------------------------------
 def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | None = None) -> tuple[float, str]:
     """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.

@@ -9,6 +9,7 @@ import pytest
 
 from helpers.curves import (
     LearningCurve,
+    accuracy_difference,
     bootstrap_val_acc,
     fit_power_law,
     power_law,
@@ -146,3 +147,19 @@ def test_the_engine_records_per_example_correctness():
     assert curve.val_correct.shape == (2, 2, len(parts["val"])) and curve.val_correct.dtype == bool
     np.testing.assert_array_equal(curve.val_correct,
                                   curve.models.correct(images[parts["val"]], labels[parts["val"]]))
+
+
+def test_a_difference_between_two_curves_is_paired_over_the_same_validation_examples():
+    a = curve_from(np.full((2, 3), 0.9), sizes=SIZES[:2])
+    same = accuracy_difference(a, replace(a, model="copy"), n_boot=200)
+    assert same.estimate == same.low == same.high == 0, "the same answers on the same draw: no difference at all"
+    b = curve_from(np.full((2, 3), 0.86), sizes=SIZES[:2])  # right on a subset of a's examples
+    paired = accuracy_difference(a, b, n_boot=400)
+    unpaired = accuracy_difference(a, b, n_boot=400, validation_noise=False)
+    assert paired.estimate == pytest.approx(0.04) and 0 < paired.low < 0.04 < paired.high
+    assert unpaired.low == unpaired.high == pytest.approx(0.04), "identical repeats: no noise without the examples"
+    assert str(paired).startswith("+4.0 pp (90% interval +")
+    other = curve_from(np.full((2, 3), 0.86), sizes=SIZES[:2])
+    with pytest.raises(ValueError, match="a paired comparison needs the same examples"):
+        accuracy_difference(a, replace(other, val_correct=other.val_correct[..., :100],
+                                       val_acc=other.val_correct[..., :100].mean(2)))
