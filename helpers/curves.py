@@ -41,6 +41,9 @@ class KeptModels(Protocol):
     def correct(self, images: Any, labels: Any) -> np.ndarray:
         """Whether each model classifies each image correctly: ``bool`` ``sizes × repeats × N``."""
 
+    def train_accuracy(self, images: Any, labels: Any) -> np.ndarray:
+        """Accuracy of every model on its own training subset of ``images`` (the whole dataset), ``sizes × repeats``."""
+
 
 @dataclass(frozen=True)
 class LearningCurve:
@@ -94,19 +97,26 @@ class LearningCurve:
         """Validation examples every model was scored on (``None`` if the curve does not record them)."""
         return None if self.val_correct is None else int(np.shape(self.val_correct)[2])
 
-    def evaluated_on(self, images: Any, labels: Any) -> LearningCurve:
+    def evaluated_on(self, images: Any, labels: Any, train_images: Any = None,
+                     train_labels: Any = None) -> LearningCurve:
         """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
 
         For a model trained with augmentation, pass the validation digits through its matching
-        *test* pipeline; everything else (training accuracy, fit time, the models) is kept.
+        *test* pipeline. With ``train_images``/``train_labels`` (the **whole** dataset, indexed as
+        in ``learning_curve``, through the same pipeline) the training accuracy is measured again
+        too, each model on its own subset; otherwise it is kept, as are fit time and the models.
         A typical call (``zoomed``: the validation digits through Resize 32 → CenterCrop 28)::
 
             curve = curve.evaluated_on(zoomed, labels[val])
+            curve = curve.evaluated_on(zoomed, labels[val], train_images=zoomed_all, train_labels=labels)
         """
         if self.models is None:
             raise ValueError("this curve has no models; train it with learning_curve(..., keep_models=True)")
+        if (train_images is None) != (train_labels is None):
+            raise ValueError("give train_images and train_labels together (the whole dataset through the pipeline)")
         correct = np.asarray(self.models.correct(images, labels), dtype=bool)
-        return replace(self, val_acc=correct.mean(axis=2), val_correct=correct)
+        train_acc = self.train_acc if train_images is None else self.models.train_accuracy(train_images, train_labels)
+        return replace(self, val_acc=correct.mean(axis=2), val_correct=correct, train_acc=train_acc)
 
     def summary(self) -> str:
         """A small table: size, mean ± std train and validation accuracy (%)."""

@@ -163,6 +163,7 @@ class TrainedModels:
     template: nn.Module
     params: dict[str, torch.Tensor]
     shape: tuple[int, int]
+    subsets: tuple[tuple[torch.Tensor, ...], ...] | None = None
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> torch.Tensor:
@@ -193,6 +194,28 @@ class TrainedModels:
             curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
         """
         return self.correct(images, labels).mean(-1, dtype=float)
+
+    def train_accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+        """Accuracy of every model on **its own** training subset, ``sizes × repeats``, with the images given.
+
+        ``images``/``labels`` are the whole dataset, indexed as in ``learning_curve`` — e.g. all
+        digits through the test pipeline of models trained with augmentation, so their training
+        accuracy is measured the way they see digits at test time::
+
+            zoomed_all = FusedAugment(resize=32, crop=28).apply(images[:, None] / 255, angle=0.0)
+            curve.models.train_accuracy(zoomed_all, labels)
+        """
+        if self.subsets is None:
+            raise ValueError("these models do not know their training subsets; train them with learning_curve")
+        labels = torch.as_tensor(labels).cpu()
+        if len(labels) != len(images):
+            raise ValueError(f"labels must hold one class per image: got {len(labels)} labels for {len(images)} images")
+        used = torch.cat([s for row in self.subsets for s in row]).unique()
+        position = torch.full((len(labels),), -1, dtype=torch.long)
+        position[used] = torch.arange(len(used))
+        predicted = self.predict(torch.as_tensor(images)[used])  # sizes × repeats × used
+        return np.array([[float((predicted[i, r, position[s]] == labels[s]).double().mean()) for r, s in enumerate(row)]
+                         for i, row in enumerate(self.subsets)])
 
     def correct(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
         """Whether every model classifies each labelled image correctly: ``bool`` ``sizes × repeats × N``
@@ -346,7 +369,7 @@ def learning_curve(
         fit_time = run.train(settings)
         train_acc, val_correct = run.evaluate()
     shape = (len(plan.sizes), repeats)
-    models = run.trained_models() if keep_models else None
+    models = run.trained_models(plan) if keep_models else None
     val_correct = val_correct.reshape(*shape, -1)
     return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_correct.mean(-1, dtype=float),
                          fit_time.reshape(shape), epochs, models, val_correct)
@@ -492,11 +515,11 @@ class _BatchedRun:
             val_correct.insert(0, self._correct(params, self.val.expand(self.repeats, -1)))
         return torch.cat(train_acc).numpy(), torch.cat(val_correct).numpy()
 
-    def trained_models(self) -> TrainedModels:
-        """The stacked trained parameters, reordered from largest-size-first to plan order."""
+    def trained_models(self, plan: CurvePlan) -> TrainedModels:
+        """The stacked trained parameters, reordered from largest-size-first to plan order, with their subsets."""
         order = torch.arange(len(self.groups) * self.repeats).view(len(self.groups), self.repeats).flip(0).flatten()
         params = {name: p.index_select(0, order.to(p.device)) for name, p in self.params.items()}
-        return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats))
+        return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats), plan.subsets)
 
     def _correct(self, params: dict, index: torch.Tensor) -> torch.Tensor:
         """``bool`` ``models × examples``: model ``m`` classifies example ``index[m, j]`` correctly."""

@@ -163,3 +163,23 @@ def test_a_difference_between_two_curves_is_paired_over_the_same_validation_exam
     with pytest.raises(ValueError, match="a paired comparison needs the same examples"):
         accuracy_difference(a, replace(other, val_correct=other.val_correct[..., :100],
                                        val_acc=other.val_correct[..., :100].mean(2)))
+
+
+def test_training_accuracy_can_be_measured_again_through_a_test_pipeline():
+    from helpers.data import load_mnist, stratified_split
+    from helpers.training import learning_curve
+
+    images, labels = load_mnist()
+    parts = stratified_split(labels, seed=0)
+    curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=3,
+                           progress=False, device="cpu", keep_models=True)
+    np.testing.assert_allclose(curve.models.train_accuracy(images, labels), curve.train_acc)
+    val = parts["val"]
+    inverted = 255 - images  # a "pipeline" that changes every digit: the accuracies must change with it
+    moved = curve.evaluated_on(inverted[val], labels[val], train_images=inverted, train_labels=labels)
+    np.testing.assert_allclose(moved.train_acc, curve.models.train_accuracy(inverted, labels))
+    assert (moved.train_acc < curve.train_acc).all(), "inverted digits: the models fit them worse"
+    kept = curve.evaluated_on(inverted[val], labels[val])
+    np.testing.assert_array_equal(kept.train_acc, curve.train_acc)
+    with pytest.raises(ValueError, match="give train_images and train_labels together"):
+        curve.evaluated_on(inverted[val], labels[val], train_images=inverted)
