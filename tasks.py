@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-EXTRAS = "test,lab"
+EXTRAS = "test,lab,grade,site"
 NOTEBOOKS = ROOT / "notebooks"
 # command → the module under tools/ that does it; slides and set-repo need only the standard library.
 TOOLS = {"execute": "execute", "slides": "slides", "set-repo": "set_repo", "homework": "homework",

@@ -17,7 +17,6 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.widgets``: the augmentation explorer (ipywidgets sliders)
 - ``helpers.env``: device choice and an environment report
 - ``helpers.checks``: the homework self-checks ``check_task_N`` (a pass, or a hint that names the mistake)
-- ``helpers.homework``: makes a student homework notebook from its solution notebook
 
 Importing ``helpers`` never downloads, trains or prints anything. Maintainer tools (executing
 notebooks, slides, the GitHub address, releasing homework) live in ``tools/``, outside this package.

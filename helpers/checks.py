@@ -1,22 +1,30 @@
 """Self-checks for the homework: ``check_task_N(answer, …)`` says whether an answer is right — and if not, why.
 
-Each check computes the right answer itself from the task's inputs (the same data the
-student used), compares, and when the answer is wrong compares it with the *typical*
-wrong answers of that task, so the hint names the mistake, e.g. "your std equals the
-mean of per-batch stds — compute it over all pixels at once". A check prints one of
+Each check verifies the properties the task asks for (for a pipeline: output shape,
+dtype, value range, determinism, the spec's pixels and random draws; for a learning
+curve: its sizes, model, settings and split; for datasets: which split each uses), so
+every correct way of writing an answer passes. When an answer is wrong, the check
+compares it with the *typical* wrong answers of that task, so the hint names the
+mistake, e.g. "your std equals the mean of per-batch stds — compute it over all pixels
+at once". A check prints one of
 
 - ``✅ Task N passed: …`` (and what the answer means),
 - ``❌ Task N — not yet: …`` with a specific hint,
-- ``⏳ Task N: not done yet …`` while an answer is still ``...`` (the student stub).
+- ``⏳ Task N: not done yet …`` while an answer is still ``...`` or ``None`` (the student stub).
 
 A check never raises because of the answer (a wrong type or a transform that fails
 is a hint, too); it raises ``ValueError`` only when the task's own inputs are unusable.
-Checks do not touch the notebook's random state.
+``grade_task(N, …)`` runs the same check for the autograder and raises ``AssertionError``
+with the hint unless the task passed. Checks do not touch the notebook's random state.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import math
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -24,33 +32,70 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
-from helpers.curves import LearningCurve
+from helpers.curves import LearningCurve, equivalent_sizes, gain_per_doubling
 from helpers.standardization import mean_of_batch_stds
-from helpers.transforms import lecture_transform
+from helpers.training import learning_curve  # the grader re-measures a curve with the task's settings
 
 PASS, HINT, TODO = "✅", "❌", "⏳"
-SEEDS = range(4)  # random seeds a transform is run with
 SPEC_TRAIN = ("Resize((32, 32)) → RandomCrop((28, 28)) → RandomRotation(30, bilinear) → "
               "ToImage() + ToDtype(torch.float32, scale=True) → Normalize((0.5,), (0.5,))")
 SPEC_TEST = "Resize((32, 32)) → CenterCrop((28, 28)) → ToImage() + ToDtype(torch.float32, scale=True) → Normalize"
+CHECKS: dict[int, Callable[..., bool]] = {}  # task number → the check, returning whether it passed
 
 
 # --------------------------------------------------------------------------------------------
 # reporting
 # --------------------------------------------------------------------------------------------
 def _unfinished(*answers: object) -> bool:
-    return any(answer is Ellipsis for answer in answers)
+    return any(answer is Ellipsis or answer is None for answer in answers)
 
 
-def _report(task: int, hints: Sequence[str], success: str) -> None:
+def _report(task: int, hints: Sequence[str], success: str) -> bool:
     if hints:
         print(f"{HINT} Task {task} — not yet: " + "\n   ".join(hints))
     else:
         print(f"{PASS} Task {task} passed: {success}")
+    return not hints
 
 
-def _not_done(task: int, what: str = "replace each `...` with your answer, then run the cell again") -> None:
+def _not_done(task: int, what: str = "replace each `...` with your answer, then run the cell again") -> bool:
     print(f"{TODO} Task {task}: not done yet — {what}.")
+    return False
+
+
+def _task(number: int) -> Callable:
+    """Register a check as task ``number``'s; the public function prints and returns ``None``."""
+    def register(check: Callable[..., bool]) -> Callable[..., None]:
+        CHECKS[number] = check
+
+        @functools.wraps(check)
+        def printed_only(*args: object, **kwargs: object) -> None:
+            with warnings.catch_warnings():  # the answer runs many times: its warnings would only repeat
+                warnings.simplefilter("ignore")
+                check(*args, **kwargs)
+        return printed_only
+    return register
+
+
+def grade_task(task: int, *args: object, **kwargs: object) -> None:
+    """Run task ``task``'s check silently; raise ``AssertionError`` with its message unless it passed.
+
+    The hidden tests of the graded homework call this (after re-importing this module,
+    so a check redefined in an answer cell does not count).
+
+    Example:
+        >>> grade_task(1, ..., ...)
+        Traceback (most recent call last):
+        ...
+        AssertionError: ⏳ Task 1: not done yet — replace each `...` with your answer, then run the cell again.
+    """
+    if task not in CHECKS:
+        raise ValueError(f"task={task!r} is unknown; allowed values: {sorted(CHECKS)}")
+    with contextlib.redirect_stdout(io.StringIO()) as text, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader counts any output on stderr as a failed test
+        passed = CHECKS[task](*args, **kwargs)
+    if not passed:
+        raise AssertionError(text.getvalue().strip())
 
 
 def _close(a: torch.Tensor, b: torch.Tensor, rtol: float = 1e-4) -> bool:
@@ -62,7 +107,7 @@ def _fmt(values: torch.Tensor) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# task 1 — the lecture's train/test pipelines
+# task 1 — the lecture's train/test pipelines, checked by their properties
 # --------------------------------------------------------------------------------------------
 def sample_image(seed: int = 0) -> Image.Image:
     """A 28×28 grey test image of random pixels (every pixel tells where it came from).
@@ -75,11 +120,34 @@ def sample_image(seed: int = 0) -> Image.Image:
     return Image.fromarray(pixels.numpy())
 
 
+def smooth_image(seed: int = 0) -> Image.Image:
+    """A 28×28 grey test image of smooth, asymmetric blobs: a rotation and a shift of it are easy to measure.
+
+    Example:
+        >>> smooth_image().size
+        (28, 28)
+    """
+    low = torch.rand(1, 1, 6, 6, generator=torch.Generator().manual_seed(seed))
+    pixels = torch.nn.functional.interpolate(low, size=(28, 28), mode="bicubic", align_corners=False)[0, 0]
+    return Image.fromarray((pixels.clamp(0, 1) * 255).round().to(torch.uint8).numpy())
+
+
+def spec_test_transform() -> v2.Compose:
+    """The spec's deterministic test pipeline: Resize((32, 32)) → CenterCrop((28, 28)) → float → Normalize(0.5, 0.5).
+
+    Example:
+        >>> spec_test_transform()(sample_image()).shape
+        torch.Size([1, 28, 28])
+    """
+    return v2.Compose([v2.Resize((32, 32)), v2.CenterCrop((28, 28)), v2.ToImage(),
+                       v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+
+
 def run_seeded(transform: Callable, image: Image.Image, seed: int) -> object:
     """``transform(image)`` with torch's global random generator set to ``seed`` — and restored afterwards.
 
     Example:
-        >>> run_seeded(lecture_transform("test"), sample_image(), seed=0).shape
+        >>> run_seeded(spec_test_transform(), sample_image(), seed=0).shape
         torch.Size([1, 28, 28])
     """
     with torch.random.fork_rng(devices=[]):
@@ -87,13 +155,78 @@ def run_seeded(transform: Callable, image: Image.Image, seed: int) -> object:
         return transform(image.copy())
 
 
-def _outputs(transform: Callable, which: str, image: Image.Image) -> tuple[list, str | None]:
-    """The transform's outputs for ``SEEDS`` — or a hint when calling it fails."""
+def _resized(image: Image.Image) -> torch.Tensor:
+    """The image as floats in [0, 1], resized to 32×32 (the spec's first step)."""
+    return v2.functional.resize(v2.functional.to_dtype(v2.functional.to_image(image), torch.float32, scale=True),
+                                [32, 32])
+
+
+def _render(crops: torch.Tensor, angle: float, interpolation: InterpolationMode = InterpolationMode.BILINEAR
+            ) -> torch.Tensor:
+    """The spec's last steps for given draws: rotate the 28×28 crops by ``angle``, then Normalize(0.5, 0.5)."""
+    return v2.functional.rotate(crops, float(angle), interpolation=interpolation) * 2 - 1
+
+
+CROP_OFFSETS = [(top, left) for top in range(5) for left in range(5)]  # RandomCrop((28, 28)) of 32×32
+
+
+def infer_draws(output: torch.Tensor, image: Image.Image) -> tuple[int, int, float, float]:
+    """The crop offset and rotation angle that make the spec's train pipeline give ``output``, and the misfit.
+
+    Searches every crop position of the 32×32 image and angles in ±45° (1° steps, then
+    0.02°); the misfit is the mean absolute pixel difference (values in [−1, 1]) between
+    ``output`` and the spec rendered with the best draws — a few thousandths for the spec
+    in any order of equivalent steps, more for another pipeline.
+
+    Example:
+        >>> spec = v2.Compose([v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
+        ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
+        ...                    v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+        >>> top, left, angle, misfit = infer_draws(run_seeded(spec, smooth_image(), 0), smooth_image())
+        >>> (top, left, round(angle), misfit < MAX_MISFIT)
+        (4, 4, -25, True)
+    """
+    return _infer_draws(output, _candidates(image), _resized(image))
+
+
+def _candidates(image: Image.Image) -> torch.Tensor:
+    """The spec rendered for every crop offset and every whole angle in ±45°: 25 × 91 × 1 × 28 × 28."""
+    base = _resized(image)
+    crops = torch.stack([base[:, top:top + 28, left:left + 28] for top, left in CROP_OFFSETS])
+    return torch.stack([_render(crops, angle) for angle in COARSE_ANGLES], dim=1)
+
+
+COARSE_ANGLES = torch.arange(-45.0, 45.5, 1.0)
+
+
+def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Tensor) -> tuple[int, int, float, float]:
+    misfit = (candidates - output).abs().mean(dim=(2, 3, 4))
+    offset, coarse = divmod(int(misfit.argmin()), len(COARSE_ANGLES))
+    top, left = CROP_OFFSETS[offset]
+    crop = base[:, top:top + 28, left:left + 28]
+    angle = float(COARSE_ANGLES[coarse])
+    for step in (0.1, 0.02):
+        angles = angle + step * torch.arange(-10, 11)
+        errors = torch.stack([(_render(crop, float(a)) - output).abs().mean() for a in angles])
+        angle = float(angles[int(errors.argmin())])
+    return top, left, angle, float(errors.min())
+
+
+RANGE_PROBLEM = "the spec's Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]"
+MAX_MISFIT = 0.03  # mean |Δ| per pixel: equivalent step orders stay below 0.02, nearest interpolation gives ~0.05
+PIXEL_TOLERANCE = 0.02  # max |Δ| for the test pipeline: rounding of equivalent step orders (1 grey level = 0.008)
+TRAIN_SEEDS = range(24)  # random seeds the train pipeline runs with
+TEST_SEEDS = range(4)  # … and the test pipeline (it must not change)
+MIN_MAX_ANGLE = 22.0  # of 24 uniform draws in ±30°, the largest |angle| is below 22° with probability 6e-4
+
+
+def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, str | None]:
+    """The transform's outputs for ``seeds`` — or a hint when calling it fails."""
     if not callable(transform):
         return [], (f"your {which} transform is a {type(transform).__name__}, not a transform — "
                     "build it with v2.Compose([...])")
     try:
-        return [run_seeded(transform, image, seed) for seed in SEEDS], None
+        return [run_seeded(transform, image, seed) for seed in seeds], None
     except Exception as error:  # the student's code may fail in any way: that is a hint, too
         return [], f"calling your {which} transform on a PIL image failed: {type(error).__name__}: {error}"
 
@@ -111,12 +244,18 @@ def _output_problem(out: object, which: str, crop: str) -> str | None:
         return f"your {which} images are 32×32 — after Resize((32, 32)) crop back to 28×28 with {crop}((28, 28))"
     if tuple(out.shape) != (1, 28, 28):
         return f"your {which} transform returns shape {tuple(out.shape)}; the spec gives (1, 28, 28)"
+    if out.dtype != torch.float32:
+        return f"your {which} transform returns {out.dtype} values; the spec gives torch.float32"
+    if not bool(torch.isfinite(out).all()):
+        return f"your {which} transform returns NaN or infinite values"
     if float(out.max()) > 5:  # Normalize(0.5, 0.5) of [0, 1] ends at 1; of 0…255 at 509
         return (f"your {which} values reach {float(out.max()):.0f}: the pixels were not scaled to [0, 1] before "
                 "Normalize — use ToDtype(torch.float32, scale=True) (scale=True divides by 255)")
     if float(out.min()) >= 0:
         return (f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
                 "it maps them to [−1, 1] as in the lecture")
+    if float(out.min()) < -1 - 1e-4 or float(out.max()) > 1 + 1e-4:
+        return f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}"
     return None
 
 
@@ -132,29 +271,16 @@ def _names(steps: list) -> list[str]:
     return [type(step).__name__ for step in steps]
 
 
-def _matches_reference(outs: list, split: str, image: Image.Image) -> bool:
-    """Whether ``outs`` equal the lecture pipeline's (v2 or v1 API) for the same seeds."""
-    for api in ("v2", "v1"):
-        reference = lecture_transform(split, api=api)
-        if all(torch.allclose(out, run_seeded(reference, image, seed), atol=1e-5)
-               for out, seed in zip(outs, SEEDS, strict=True)):
-            return True
-    return False
-
-
 def _is_random(outs: list) -> bool:
     return any(not torch.equal(outs[0], out) for out in outs[1:])
 
 
 def _train_structure_hint(steps: list) -> str:
-    """A hint from the steps of a train pipeline whose pixels differ from the spec's."""
+    """A hint from the steps of a train pipeline whose pixels are not the spec's for any random draw."""
     names = _names(steps)
     rotation = next((s for s in steps if "RandomRotation" in type(s).__name__), None)
     if rotation is None:
         return "your train transform has no RandomRotation — the spec rotates by a random angle in ±30°"
-    low, high = (float(d) for d in rotation.degrees)
-    if (low, high) != (-30.0, 30.0):
-        return f"your rotation draws angles in [{low:g}°, {high:g}°] — the spec says ±30°: RandomRotation(30)"
     mode = getattr(rotation.interpolation, "value", rotation.interpolation)
     if mode != InterpolationMode.BILINEAR.value:
         return (f"your rotation uses {mode} interpolation (nearest is the default) — the spec asks for bilinear: "
@@ -163,8 +289,11 @@ def _train_structure_hint(steps: list) -> str:
         return "your train transform has no RandomCrop((28, 28)) after the Resize — the lecture's random shift"
     if names.index("RandomCrop") > names.index(type(rotation).__name__):
         return f"you rotate before you crop — the spec's order is {SPEC_TRAIN}"
+    if "Normalize" in names and names.index("Normalize") < names.index(type(rotation).__name__):
+        return ("you normalize before you rotate: the corners the rotation fills with 0 become grey instead of "
+                f"black (−1) — Normalize comes last: {SPEC_TRAIN}")
     return _common_structure_hint(steps, "train") or (
-        f"your train transform gives other pixels than the spec for the same random seed. "
+        f"your train transform gives other pixels than the spec for every crop and angle tried. "
         f"Your steps: {' → '.join(names)}; the spec: {SPEC_TRAIN}")
 
 
@@ -176,6 +305,10 @@ def _common_structure_hint(steps: list, which: str) -> str | None:
                 "instead of shifting it, and train and test digits differ in size")
     if list(np.atleast_1d(resize.size)) not in ([32], [32, 32]):
         return f"your {which} transform resizes to {resize.size}; the spec resizes to (32, 32)"
+    mode = getattr(resize.interpolation, "value", resize.interpolation)
+    if mode != InterpolationMode.BILINEAR.value:
+        return (f"your {which} Resize uses {mode} interpolation — the spec resizes with the default, bilinear "
+                "(with antialiasing)")
     normalize = next((s for s in steps if type(s).__name__ == "Normalize"), None)
     if normalize is not None and (list(normalize.mean), list(normalize.std)) != ([0.5], [0.5]):
         return (f"your {which} Normalize uses mean {list(normalize.mean)} and std {list(normalize.std)}; "
@@ -183,68 +316,112 @@ def _common_structure_hint(steps: list, which: str) -> str | None:
     return None
 
 
-def _test_hints(test_transform: Callable, image: Image.Image, which: str = "test") -> list[str]:
-    """Hints for a pipeline that should equal the lecture's deterministic test pipeline ([] when it does)."""
-    outs, failure = _outputs(test_transform, which, image)
+def _range_hint(problem: str, transform: object, which: str) -> str:
+    """For values outside [−1, 1], the Normalize step's own hint (e.g. MNIST's statistics) when there is one."""
+    if not problem.endswith(RANGE_PROBLEM):
+        return problem
+    return _safe_structure_hint(_common_structure_hint, transform, which) or problem
+
+
+def _safe_structure_hint(hint: Callable[[list, str], str | None], transform: object, which: str) -> str | None:
+    try:
+        return hint(_steps(transform), which)
+    except Exception:  # an unusual custom step: fall back to the general hint
+        return None
+
+
+def _test_hints(test_transform: Callable, which: str = "test") -> list[str]:
+    """Hints for a pipeline that should equal the spec's deterministic test pipeline ([] when it does)."""
+    image = sample_image()
+    outs, failure = _outputs(test_transform, which, image, TEST_SEEDS)
     problem = failure or _output_problem(outs[0], which, "CenterCrop")
     if problem:
-        return [problem]
+        return [_range_hint(problem, test_transform, which)]
     if _is_random(outs):
         random_steps = [n for n in _names(_steps(test_transform)) if n.startswith("Random")] or ["a random step"]
         return [f"your {which} transform is random ({', '.join(random_steps)}): the same image gives different "
                 f"pixels on every pass — use CenterCrop((28, 28)) and no rotation: {SPEC_TEST}"]
-    if _matches_reference(outs, "test", image):
+    references = [spec_test_transform()(image.copy()),  # PIL steps first, as in the lecture
+                  _resized(image)[:, 2:30, 2:30] * 2 - 1]  # ToImage + ToDtype first: resized as floats
+    if any(float((outs[0] - ref).abs().max()) <= PIXEL_TOLERANCE for ref in references):
         return []
-    no_resize = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
-    if torch.allclose(outs[0], no_resize(image.copy()), atol=1e-5):
+    no_resize = v2.functional.to_dtype(v2.functional.to_image(image), torch.float32, scale=True) * 2 - 1
+    if float((outs[0] - no_resize).abs().max()) <= PIXEL_TOLERANCE:
         return [f"your {which} images are not resized: Resize((32, 32)) then CenterCrop((28, 28)) — otherwise "
                 "the digits look smaller than in training (the lecture's reason to resize the test data too)"]
-    steps = _steps(test_transform)
-    try:
-        structure = _common_structure_hint(steps, which)
-    except Exception:  # an unusual custom step: fall back to the general hint
-        structure = None
+    structure = _safe_structure_hint(_common_structure_hint, test_transform, which)
     return [structure or f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
-                         f"{' → '.join(_names(steps)) or type(test_transform).__name__}"]
+                         f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}"]
 
 
-def _train_hints(train_transform: Callable, image: Image.Image) -> list[str]:
-    """Hints for the train pipeline ([] when it equals the lecture's for every seed)."""
-    outs, failure = _outputs(train_transform, "train", image)
-    problem = failure or _output_problem(outs[0], "train", "RandomCrop")
+def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> str | None:
+    """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are."""
+    angles = np.array([angle for _, _, angle, _ in draws])
+    offsets = {(top, left) for top, left, _, _ in draws}
+    largest = float(np.abs(angles).max())
+    if largest < 0.5:
+        return (f"your {which} transform does not rotate — the spec rotates by a random angle in ±30°: "
+                "RandomRotation(30)")
+    if largest > 31:
+        return (f"your {which} rotation reaches {largest:.0f}° — the spec draws angles in ±30°: RandomRotation(30) "
+                "(a number d means the range [−d, d])")
+    if largest < MIN_MAX_ANGLE:
+        return (f"your {which} rotation angles stay within ±{math.ceil(largest)}° in {len(draws)} draws — "
+                "the spec draws them uniformly in ±30°: RandomRotation(30)")
+    if len(offsets) == 1:
+        top, left = offsets.pop()
+        return (f"your {which} crop always starts at row {top}, column {left} — the spec shifts the digit at random: "
+                "RandomCrop((28, 28)) after Resize((32, 32))")
+    return None
+
+
+def _train_hints(train_transform: Callable, which: str = "train") -> list[str]:
+    """Hints for a pipeline that should follow the spec's random train pipeline ([] when it does)."""
+    image = smooth_image()
+    outs, failure = _outputs(train_transform, which, image, TRAIN_SEEDS)
+    problem = failure or _output_problem(outs[0], which, "RandomCrop")
     if problem:
-        return [problem]
+        return [_range_hint(problem, train_transform, which)]
     if not _is_random(outs):
-        return ["your train transform gives the same pixels every time — training data must be augmented at random: "
-                "RandomCrop((28, 28)) and RandomRotation(30) after the Resize"]
-    if _matches_reference(outs, "train", image):
-        return []
-    try:
-        return [_train_structure_hint(_steps(train_transform))]
-    except Exception:  # an unusual custom step: fall back to the general hint
-        return [f"your train transform gives other pixels than the spec for the same seed; the spec: {SPEC_TRAIN}"]
+        return [f"your {which} transform gives the same pixels every time — training data must be augmented at "
+                "random: RandomCrop((28, 28)) and RandomRotation(30) after the Resize"]
+    candidates, base = _candidates(image), _resized(image)
+    draws = [_infer_draws(out, candidates, base) for out in outs]
+    if max(misfit for *_, misfit in draws) > MAX_MISFIT:
+        return [_safe_structure_hint(lambda steps, _: _train_structure_hint(steps), train_transform, which)
+                or f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
+                   f"the spec: {SPEC_TRAIN}"]
+    hint = _draws_hint(draws, which)
+    return [hint] if hint else []
 
 
-def check_task_1(train_transform: Callable, test_transform: Callable) -> None:
+@_task(1)
+def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
     """Task 1: the lecture's train and test pipelines for MNIST, built to the spec.
 
-    Pass: for the same random seeds, ``train_transform`` gives the pixels of
-    ``lecture_transform("train")`` (v2 or v1 API), and ``test_transform`` is deterministic
-    and gives those of ``lecture_transform("test")``. Recognised mistakes: no tensor / uint8
-    output, no crop (32×32), pixels not scaled (``scale=False``), no ``Normalize``, a train
-    pipeline without randomness, rotation range or interpolation (nearest, the default) off
-    the spec, rotate-before-crop, a random test pipeline, a test pipeline without ``Resize``.
+    Checks properties, not one way of writing it: both pipelines turn a PIL image into a
+    ``float32`` tensor 1×28×28 with values in [−1, 1]; the test pipeline is deterministic
+    and gives the spec's pixels (up to rounding: ``ToImage()`` first, v1 or v2 all pass);
+    every output of the train pipeline is the spec's Resize → crop → bilinear rotation →
+    Normalize for *some* crop offset and angle, and over 24 draws those offsets vary and
+    the angles fill ±30°. Recognised mistakes: no tensor / uint8 output, no crop (32×32),
+    pixels not scaled, no or another ``Normalize``, Normalize before the rotation, a train
+    pipeline without randomness, rotation range or interpolation (nearest, the default)
+    off the spec, rotate-before-crop, a fixed crop, a random test pipeline, a test pipeline
+    without ``Resize``. Returns whether the task passed.
 
     Example:
-        >>> check_task_1(lecture_transform("train"), lecture_transform("test"))  # doctest: +ELLIPSIS
-        ✅ Task 1 passed: ...
+        >>> spec = v2.Compose([v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
+        ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
+        ...                    v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+        >>> check_task_1(spec, spec_test_transform())  # doctest: +ELLIPSIS
+        ✅ Task 1 passed: your train pipeline is the spec's for every random draw ...
     """
     if _unfinished(train_transform, test_transform):
         return _not_done(1)
-    image = sample_image()
-    hints = _train_hints(train_transform, image) + _test_hints(test_transform, image)
-    _report(1, hints, "your train pipeline gives the lecture's pixels for every random seed tried, and your test "
-                      "pipeline is deterministic — the same Resize → CenterCrop → Normalize every time.")
+    hints = _train_hints(train_transform) + _test_hints(test_transform)
+    return _report(1, hints, "your train pipeline is the spec's for every random draw (crop offsets vary, angles "
+                             "fill ±30°), and your test pipeline is deterministic and gives the spec's pixels.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,7 +509,9 @@ def _mean_hint(mean: torch.Tensor, ref_mean: torch.Tensor, train_loader: Iterabl
             "divide by their count")
 
 
-def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: torch.Tensor | None = None) -> None:
+@_task(2)
+def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: torch.Tensor | None = None
+                 ) -> bool:
     """Task 2: exact per-channel mean and std of all pixels of the training split.
 
     ``train_loader`` yields the training images in batches (``N×C×H×W`` floats, or
@@ -342,10 +521,9 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
     per pixel, the mean of per-batch stds, the mean of per-image stds, the variance, the
     0…255 scale, unweighted batch means, statistics over all splits.
 
-    Example (illustrative, not run)::
+    Example (in the homework)::
 
-            check_task_2(mean, std, train_loader, all_images=patch_x)
-            # ✅ Task 2 passed: …
+        check_task_2(mean, std, train_loader, all_images=patch_x)
     """
     if _unfinished(mean, std):
         return _not_done(2)
@@ -361,36 +539,61 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
         hints = _stats_hints(mean.flatten(), std.flatten(), x, train_loader, all_images)
     if hints:
         return _report(2, hints, "")
-    _report(2, [], f"mean {_fmt(mean.flatten())} and std {_fmt(std.flatten())} are the exact per-channel statistics "
-                   f"of the {len(x)} training images ({x[:, 0].numel():,} pixels per channel).")
+    return _report(2, [], f"mean {_fmt(mean.flatten())} and std {_fmt(std.flatten())} are the exact per-channel "
+                          f"statistics of the {len(x)} training images ({x[:, 0].numel():,} pixels per channel).")
 
 
 # --------------------------------------------------------------------------------------------
 # task 3 — a learning curve for an MLP, and a decision with a number
 # --------------------------------------------------------------------------------------------
-def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
-    """Percentage points of mean accuracy gained per doubling of the data between the two largest sizes.
-
-    ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``: with sizes 1000 and 2000 simply the
-    difference. ``accuracy="train"`` reads the training accuracy instead.
-
-    Example (illustrative, not run)::
-
-            gain_per_doubling(curve)  # e.g. 84.0 % at 1000, 87.5 % at 2000
-            # 3.5
-    """
-    if accuracy not in ("val", "train"):
-        raise ValueError(f"accuracy={accuracy!r} is unknown; allowed values: val, train")
-    acc = (curve.val_acc if accuracy == "val" else curve.train_acc).mean(axis=1)
-    return float((acc[-1] - acc[-2]) * 100 / math.log2(curve.sizes[-1] / curve.sizes[-2]))
-
-
 def _curve_hint(curve: object, name: str, model: str = "mlp") -> str | None:
     if not isinstance(curve, LearningCurve):
         return f"`{name}` must be the LearningCurve that learning_curve(...) returns, got a {type(curve).__name__}"
     if curve.model != model:
         return f"`{name}` is a learning curve of model={curve.model!r} — the task asks for model={model!r}"
     return None
+
+
+def _settings_hint(curve: LearningCurve, name: str, sizes: Sequence[int] | None, epochs: int | None,
+                   repeats: int | None) -> str | None:
+    """A hint when the curve's recorded sizes, repeats or epochs are not the ones the task asks for."""
+    if sizes is not None and list(np.asarray(curve.sizes).tolist()) != [int(n) for n in sizes]:
+        return (f"`{name}` was measured at sizes {np.asarray(curve.sizes).tolist()}; the task asks for "
+                f"{[int(n) for n in sizes]} (the settings cell)")
+    if epochs is not None and curve.epochs != epochs:
+        return f"the models of `{name}` trained {curve.epochs} epochs; the task asks for {epochs} (EPOCHS)"
+    if repeats is not None and curve.repeats != repeats:
+        return f"`{name}` has {curve.repeats} repeats per size; the task asks for {repeats} (REPEATS)"
+    if sizes is None and (len(curve.sizes) < 3 or curve.repeats < 2):
+        return (f"`{name}` has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure at least 3 sizes "
+                "with at least 2 repeats each, or the last step is mostly noise")
+    return None
+
+
+def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) -> str | None:
+    """Re-measure ``curve`` with the task's settings (``reproduce``: ``learning_curve`` arguments); hint if it differs.
+
+    This catches what the curve does not record: the learning rate, momentum, batch size,
+    seed, augmentation and the split it was trained and evaluated on.
+    """
+    if reproduce is None:
+        return None
+    settings = {**reproduce, "sizes": curve.sizes.tolist(), "model": curve.model, "repeats": curve.repeats,
+                "epochs": curve.epochs, "progress": False}
+    with torch.random.fork_rng(devices=[]):
+        expected = learning_curve(**settings)
+    if expected.val_acc.shape == curve.val_acc.shape and np.allclose(curve.val_acc, expected.val_acc, atol=1e-3) \
+            and np.allclose(curve.train_acc, expected.train_acc, atol=1e-3):
+        return None
+    n_val = len(reproduce["val_idx"])
+    counts = np.asarray(curve.val_acc, dtype=float) * n_val
+    if not np.allclose(counts, np.round(counts), atol=1e-3):
+        return (f"`{name}` was not evaluated on the validation split (its accuracies are not counts out of its "
+                f"{n_val} digits) — pass splits[\"train\"] and splits[\"val\"]")
+    shown = {k: v for k, v in reproduce.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
+    return (f"`{name}` differs from learning_curve(...) with the task's settings "
+            f"({', '.join(f'{k}={v!r}' for k, v in shown.items())}, the train pool splits[\"train\"], evaluated on "
+            "splits[\"val\"]) — check each argument of your call against the task")
 
 
 def _gain_hint(gain: float, curve: LearningCurve) -> str:
@@ -402,7 +605,7 @@ def _gain_hint(gain: float, curve: LearningCurve) -> str:
         "your number comes from the training accuracy — the question is about new data: use val_acc": gain_per_doubling(
             curve, "train"),
         "your number has the wrong sign — largest size minus second largest": -ref,
-        "your number is the gain over the whole curve — the question is about the last doubling "
+        "your number is the gain over the whole curve — the question is about the last step "
         "(the two largest sizes)": (val[-1] - val[0]) * 100,
         "your number comes from one repeat — average over the repeats first (val_acc.mean(axis=1))":
             (curve.val_acc[-1, 0] - curve.val_acc[-2, 0]) * 100 / doublings,
@@ -413,34 +616,41 @@ def _gain_hint(gain: float, curve: LearningCurve) -> str:
                 f"your gain {gain:.2f} pp is not the validation-accuracy gain per doubling of the two largest sizes")
 
 
-def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_gain_pp: float = 1.0) -> None:
+@_task(3)
+def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_gain_pp: float = 1.0,
+                 sizes: Sequence[int] | None = None, epochs: int | None = None, repeats: int | None = None,
+                 reproduce: dict | None = None) -> bool:
     """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), and a decision.
 
-    ``more_data_helps`` must be ``gain_pp >= min_gain_pp``. Recognised mistakes: not a
-    ``LearningCurve``, a softmax curve, fewer than 3 sizes or 1 repeat, the gain as a
-    fraction, from training accuracy, with the wrong sign, over the whole curve, from one
-    repeat, not per doubling; a decision that is not a bool or contradicts the number.
+    ``more_data_helps`` must be ``gain_pp >= min_gain_pp``. ``sizes``, ``epochs`` and
+    ``repeats`` are the task's settings, compared with what the curve records; without
+    ``sizes`` at least 3 sizes and 2 repeats are needed. ``reproduce`` (the grader's hidden
+    test) holds the other ``learning_curve`` arguments (``images``, ``labels``,
+    ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``, ``seed``, ``device``):
+    the curve is measured again and must agree. Recognised mistakes: not a
+    ``LearningCurve``, a softmax curve, other sizes, epochs or repeats than asked, another
+    split or other training settings, the gain as a fraction, from training accuracy, with
+    the wrong sign, over the whole curve, from one repeat, not per doubling; a decision that
+    is not a bool or contradicts the number.
 
-    Example (illustrative, not run)::
+    Example (in the homework)::
 
-            check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0)
-            # ✅ Task 3 passed: …
+        check_task_3(curve, gain_pp, more_data_helps, min_gain_pp=MIN_GAIN_PP, sizes=SIZES, epochs=EPOCHS,
+                     repeats=REPEATS)
     """
     if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
     if _unfinished(curve, gain_pp, more_data_helps):
         return _not_done(3)
-    hint = _curve_hint(curve, "curve")
-    if hint is None and (len(curve.sizes) < 3 or curve.repeats < 2):
-        hint = (f"your curve has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure at least 3 sizes "
-                "with at least 2 repeats each, or the last step is mostly noise")
+    hint = _curve_hint(curve, "curve") or _settings_hint(curve, "curve", sizes, epochs, repeats)
     gain = _scalar(gain_pp)
-    if hint is None and gain is None:
-        hint = f"`gain_pp` must be one number (percentage points), got a {type(gain_pp).__name__}"
+    if hint is None and (gain is None or not math.isfinite(gain)):
+        hint = f"`gain_pp` must be one number (finite, in percentage points), got {gain_pp!r:.40}"
     if hint is None and not math.isclose(gain, gain_per_doubling(curve), rel_tol=1e-3, abs_tol=1e-4):
         hint = _gain_hint(gain, curve)
     if hint is None and not isinstance(more_data_helps, (bool, np.bool_)):
         hint = f"`more_data_helps` must be True or False, got {more_data_helps!r}"
+    hint = hint or _reproduction_hint(curve, "curve", reproduce)
     if hint:
         return _report(3, [hint], "")
     helps = gain >= min_gain_pp
@@ -449,8 +659,8 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
                            f"{'at least' if helps else 'below'} the {min_gain_pp:g} pp that make more data worth "
                            f"collecting, so more_data_helps should be {helps}"], "")
     verdict = "more data would help" if helps else "more data would hardly help"
-    _report(3, [], "your number is the validation-accuracy gain per doubling between the two largest sizes, and "
-                   f"your decision follows from it: {verdict} (threshold {min_gain_pp:g} pp).")
+    return _report(3, [], "your number is the validation-accuracy gain per doubling between the two largest sizes, "
+                          f"and your decision follows from it: {verdict} (threshold {min_gain_pp:g} pp).")
 
 
 def _scalar(value: object) -> float | None:
@@ -470,19 +680,26 @@ def _scalar(value: object) -> float | None:
 def equivalent_examples(curve: LearningCurve, accuracy: float | Sequence[float], log_size: bool = True) -> np.ndarray:
     """How many un-augmented examples reach ``accuracy`` on ``curve`` (its mean validation accuracy).
 
-    Interpolates linearly in log size (``log_size=False``: in size) between the measured
-    sizes; outside them it gives the smallest or largest size. Where noise makes the
-    curve dip, its running maximum is used (``np.interp`` needs rising values).
+    Inside the measured sizes this is ``helpers.curves.equivalent_sizes`` — the one rule notebook 04
+    uses too: linear in log size on the running maximum of the curve. Outside them it gives the
+    smallest or largest size (a capped answer; the check accepts that, ``nan`` and ``inf`` there).
+    ``log_size=False`` interpolates in the size itself (a typical mistake the check recognises).
 
-    Example (illustrative, not run)::
-
-            equivalent_examples(curve, [0.80, 0.85]).round(1)  # curve: 78.9 % at 125, 83.6 % at 250, 86.5 % at 500
-            # array([147. , 349.4])
+    Example:
+        >>> curve = LearningCurve("mlp", np.array([125, 250, 500]), np.ones((3, 1)),
+        ...                       np.array([[0.789], [0.836], [0.865]]), np.zeros((3, 1)), epochs=30)
+        >>> equivalent_examples(curve, [0.80, 0.85]).round(1)
+        array([147. , 349.4])
     """
     accuracy = np.asarray(accuracy, dtype=float)
     if not ((accuracy >= 0) & (accuracy <= 1)).all():
         raise ValueError(f"accuracy={accuracy.tolist()} must lie in [0, 1]")
-    return _interpolate(accuracy, np.maximum.accumulate(curve.val_acc.mean(axis=1)), curve.sizes, log_size)
+    running = np.maximum.accumulate(curve.val_acc.mean(axis=1))
+    if not log_size:
+        return _interpolate(accuracy, running, curve.sizes, log_size)
+    inside = equivalent_sizes(curve, accuracy.reshape(-1)).reshape(accuracy.shape)  # the course's one rule
+    capped = np.where(accuracy < running[0], curve.sizes[0], curve.sizes[-1]).astype(float)
+    return np.where(np.isnan(inside), capped, inside)
 
 
 def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray, log_size: bool = True) -> np.ndarray:
@@ -495,7 +712,10 @@ def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurv
     acc, n = aug_curve.val_acc.mean(axis=1), aug_curve.sizes.astype(float)
     plain = curve.val_acc.mean(axis=1)
     refs = [equivalent_examples(curve, acc), _interpolate(acc, plain, curve.sizes)]
-    if any(np.allclose(worth, ref, rtol=5e-3, atol=1.0) for ref in refs):
+    running = np.maximum.accumulate(plain)
+    outside = (acc < running[0]) | (acc > running[-1])  # beyond the measured sizes: capped, nan or inf all pass
+    unknown = outside & ~np.isfinite(worth)
+    if any(np.allclose(np.where(unknown, ref, worth), ref, rtol=5e-3, atol=1.0) for ref in refs):
         return None
     ref = refs[0]
     guesses = {
@@ -516,51 +736,62 @@ def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurv
                 "examples (interpolate its mean val_acc in log size)")
 
 
-def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve) -> str | None:
+def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Sequence[int] | None) -> str | None:
     if aug_curve.epochs != curve.epochs:
         return (f"compare like with like: the augmented models trained {aug_curve.epochs} epochs, the un-augmented "
                 f"ones {curve.epochs}")
+    if aug_curve.repeats != curve.repeats:
+        return (f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per size, `curve` "
+                f"{curve.repeats}")
+    settings = _settings_hint(aug_curve, "aug_curve", sizes, None, None) if sizes is not None else None
+    if settings:
+        return settings.replace("(the settings cell)", "(AUG_SIZES)")
     k = len(aug_curve.sizes)
-    same_plan = np.array_equal(aug_curve.sizes, curve.sizes[:k]) and aug_curve.repeats == curve.repeats
+    same_plan = np.array_equal(aug_curve.sizes, curve.sizes[:k])
     if same_plan and np.array_equal(aug_curve.val_acc, curve.val_acc[:k]):
         return ("your augmented curve is identical to the un-augmented one — pass augment=FusedAugment(...) to "
                 "learning_curve")
     return None
 
 
-def check_task_4(aug_curve: object, worth: object, curve: object) -> None:
+@_task(4)
+def check_task_4(aug_curve: object, worth: object, curve: object, sizes: Sequence[int] | None = None,
+                 reproduce: dict | None = None) -> bool:
     """Task 4: an augmented MLP curve at small sizes, and how many un-augmented examples each size is worth.
 
     ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of
     ``aug_curve``, the size at which ``curve`` reaches the augmented models' mean validation
     accuracy (interpolated in log size; beyond the measured range: the largest or smallest
-    size). Recognised mistakes: not a ``LearningCurve``, other epochs than ``curve``, no
-    augmentation (identical to ``curve`` for the same sizes and seed), interpolation in
-    linear size, the extra examples instead of the total, factors, training accuracy,
-    accuracy differences.
+    size, or ``nan``/``inf`` there). ``sizes`` are the task's ``AUG_SIZES``; ``reproduce``
+    (the grader's hidden test) holds the other ``learning_curve`` arguments, ``augment`` included: ``aug_curve`` is
+    measured again and must agree. Recognised mistakes: not a ``LearningCurve``, other
+    epochs or repeats than ``curve``, other sizes, no augmentation (identical to ``curve``
+    for the same sizes and seed), another augmentation or split, interpolation in linear
+    size, the extra examples instead of the total, factors, training accuracy, accuracy
+    differences.
 
-    Example (illustrative, not run)::
+    Example (in the homework)::
 
-            check_task_4(aug_curve, equivalent_examples(curve, aug_curve.val_acc.mean(axis=1)), curve)
-            # ✅ Task 4 passed: …
+        check_task_4(aug_curve, worth, curve, sizes=AUG_SIZES)
     """
     if _unfinished(curve):
         return _not_done(4, "it needs `curve`, the un-augmented MLP learning curve of task 3, first")
     if _unfinished(aug_curve, worth):
         return _not_done(4)
     hint = _curve_hint(curve, "curve") or _curve_hint(aug_curve, "aug_curve")
-    hint = hint or _aug_curve_hint(aug_curve, curve)
+    hint = hint or _aug_curve_hint(aug_curve, curve, sizes)
     values, error = _as_values(worth, "worth") if hint is None else (None, None)
     if hint is None and (error or values.numel() != len(aug_curve.sizes)):
         hint = error or (f"`worth` needs one number per size of aug_curve ({aug_curve.sizes.tolist()}), "
                          f"got {values.numel()}")
     hint = hint or _worth_hint(values.flatten().numpy(), aug_curve, curve)
+    hint = hint or _reproduction_hint(aug_curve, "aug_curve", reproduce)
     if hint:
         return _report(4, [hint], "")
     beyond = aug_curve.val_acc.mean(axis=1).max() > curve.val_acc.mean(axis=1).max()
     capped = " (capped at the largest measured size — add larger SIZES)" if beyond else ""
-    _report(4, [], "`worth` holds, per augmented size, how many un-augmented examples reach the same validation "
-                   f"accuracy (interpolated in log size){capped}.")
+    return _report(4, [], "`worth` holds, per augmented size, how many un-augmented examples reach the same "
+                          f"validation accuracy (interpolated in log size){capped}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -575,48 +806,73 @@ def _dataset_hint(dataset: object, name: str) -> str | None:
     return None
 
 
-def _raw_image(dataset: object, i: int = 0) -> Image.Image:
-    return Image.fromarray(torch.as_tensor(dataset.images[int(dataset.indices[i])]).numpy())
+def _index_set(indices: object) -> set[int]:
+    return {int(i) for i in np.asarray(torch.as_tensor(indices).cpu()).ravel()}
 
 
-def _val_set_hints(val_set: object) -> list[str]:
-    transform = val_set.transform
-    if transform is None:
-        return ["`val_set` has no transform: the model would see raw uint8 pixels 0…255, not the normalized "
-                "28×28 floats it was trained on — give it the lecture's test pipeline"]
-    hints = _test_hints(transform, _raw_image(val_set), which="validation")
-    if hints and "is random" in hints[0]:
-        return ["`val_set` still changes from one pass to the next: its transform is the random training pipeline "
-                "(RandomCrop, RandomRotation), so every evaluation sees other images and the accuracy jumps — "
-                "give it the deterministic test pipeline, lecture_transform(\"test\")"]
+def _split_hints(train_set: object, val_set: object, splits: dict | None) -> list[str]:
+    """Which split each dataset uses: train_set exactly splits['train'], val_set exactly splits['val']."""
+    train, val = _index_set(train_set.indices), _index_set(val_set.indices)
+    shared = train & val
+    if shared:
+        return [f"`train_set` and `val_set` share {len(shared)} examples — build them from splits['train'] and "
+                "splits['val']"]
+    if splits is None:
+        return []
+    parts = {name: _index_set(index) for name, index in splits.items()}
+    hints = []
+    for name, used, wanted in (("train_set", train, "train"), ("val_set", val, "val")):
+        if used == parts.get(wanted):
+            continue
+        same = next((part for part, index in parts.items() if index == used), None)
+        hints.append(f"`{name}` uses splits[{same!r}] — it must use splits[{wanted!r}]" if same else
+                     f"`{name}` holds {len(used)} examples, {len(used & parts.get(wanted, set()))} of them from "
+                     f"splits[{wanted!r}] ({len(parts.get(wanted, set()))} examples) — use exactly that split")
     return hints
 
 
-def check_task_5(train_set: object, val_set: object) -> None:
-    """Task 5: the fixed pipeline — random augmentation for training, the deterministic test pipeline for validation.
+def _val_set_hints(val_set: object) -> list[str]:
+    if val_set.transform is None:
+        return ["`val_set` has no transform: the model would see raw uint8 pixels 0…255, not the normalized "
+                "28×28 floats it was trained on — give it the test pipeline of task 1"]
+    hints = _test_hints(val_set.transform, which="validation")
+    if hints and "is random" in hints[0]:
+        return ["`val_set` still changes from one pass to the next: its transform is random (RandomCrop, "
+                "RandomRotation), so every evaluation sees other images and the accuracy jumps — give it the "
+                "deterministic test pipeline of task 1"]
+    return hints
 
-    Recognised mistakes: ``val_set`` still random (the bug), without a transform, on
-    another scale (no ``Normalize``), not resized (digits smaller than in training);
-    ``train_set`` made deterministic too (augmentation lost); the two sets sharing examples.
 
-    Example (illustrative, not run)::
+def _train_set_hints(train_set: object) -> list[str]:
+    if train_set.transform is None:
+        return ["`train_set` has no transform — keep the random train pipeline of task 1 there"]
+    hints = _train_hints(train_set.transform, which="training")
+    if hints and "the same pixels every time" in hints[0]:
+        return ["you removed the augmentation from `train_set` too — keep the random train pipeline of task 1 "
+                "there; only the evaluation data must be deterministic"]
+    return hints
 
-            check_task_5(ImageDataset(images, labels, splits["train"], transform=lecture_transform("train")),
-                         ImageDataset(images, labels, splits["val"], transform=lecture_transform("test")))
-            # ✅ Task 5 passed: …
+
+@_task(5)
+def check_task_5(train_set: object, val_set: object, splits: dict | None = None) -> bool:
+    """Task 5: the fixed datasets — the spec's random train pipeline for training, its test pipeline for validation.
+
+    ``splits`` (the task's split indices): ``train_set`` must hold exactly ``splits["train"]``
+    and ``val_set`` exactly ``splits["val"]``. Both transforms are checked as in task 1.
+    Recognised mistakes: ``val_set`` still random (the bug), without a transform, on another
+    scale (no ``Normalize``), not resized (digits smaller than in training); ``train_set``
+    made deterministic too (augmentation lost) or with a transform off the spec (e.g. random
+    noise); the two sets sharing examples; a set built from another split.
+
+    Example (in the homework)::
+
+        check_task_5(train_set, val_set, splits)
     """
     if _unfinished(train_set, val_set):
         return _not_done(5)
     hint = _dataset_hint(train_set, "train_set") or _dataset_hint(val_set, "val_set")
     if hint:
         return _report(5, [hint], "")
-    shared = np.intersect1d(np.asarray(train_set.indices), np.asarray(val_set.indices))
-    hints = [f"`train_set` and `val_set` share {len(shared)} examples — build them from splits['train'] and "
-             "splits['val']"] if len(shared) else []
-    hints += _val_set_hints(val_set)
-    train_outs, failure = _outputs(train_set.transform or (lambda image: image), "training", _raw_image(train_set))
-    if failure or not torch.is_tensor(train_outs[0]) or not _is_random(train_outs):
-        hints.append(failure or "you removed the augmentation from `train_set` too — keep lecture_transform(\"train\") "
-                                "there; only the evaluation data must be deterministic")
-    _report(5, hints, "the validation images are now the same on every pass (Resize → CenterCrop → Normalize), and "
-                      "the training set still augments at random.")
+    hints = _split_hints(train_set, val_set, splits) + _val_set_hints(val_set) + _train_set_hints(train_set)
+    return _report(5, hints, "the validation images are now the same on every pass (Resize → CenterCrop → "
+                             "Normalize), and the training set still augments at random, as the spec says.")

@@ -617,3 +617,55 @@ def photo_patches(
         patches.append(grid[torch.randperm(rows * cols, generator=generator)[:per_photo]])
         labels.append(torch.full((per_photo,), label, dtype=torch.int64))
     return torch.cat(patches), torch.cat(labels)
+
+
+# --------------------------------------------------------------------------------------------
+# the loss landscape that plotting.plot_loss_contours draws
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LossLandscape:
+    """The MSE of ``y ≈ w1·x1 + w2·x2 + b`` on a ``(w1, w2)`` grid, with gradient descent on it.
+
+    ``loss[i, j]`` is the loss at ``(w1[i], w2[j])`` with the bias at its best value;
+    ``path`` holds the weights of gradient descent from ``w = 0`` (largest stable step),
+    ``minimum`` the best weights and ``best_loss`` the loss there.
+    """
+
+    w1: torch.Tensor
+    w2: torch.Tensor
+    loss: torch.Tensor
+    path: torch.Tensor
+    minimum: torch.Tensor
+    best_loss: float
+    condition_number: float
+
+    @property
+    def steps(self) -> int:
+        return len(self.path) - 1
+
+
+def loss_landscape(x: torch.Tensor, y: torch.Tensor, steps: int = 30, grid: int = 120) -> LossLandscape:
+    """The loss surface around the minimum and the ``steps`` of gradient descent that cross it.
+
+    The grid (``grid × grid`` points) spans the path and the minimum with a 25 % margin; the
+    bias is held at its best value, so the surface is a slice through the minimum.
+
+    Example:
+        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+        >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=5, grid=20)
+        >>> landscape.loss.shape, landscape.steps, landscape.condition_number
+        (torch.Size([20, 20]), 5, 4.0)
+    """
+    if steps < 1 or grid < 2:
+        raise ValueError(f"steps={steps} must be >= 1 and grid={grid} >= 2")
+    x, y = _two_features(x, y)
+    w, b = least_squares(x, y)
+    path = gradient_descent_path(x, y, steps=steps, bias=b)
+    corners = torch.cat([path, w[None]])
+    low, high = corners.min(0).values, corners.max(0).values
+    pad = 0.25 * (high - low).max().clamp_min(1e-3)
+    w1 = torch.linspace(float(low[0] - pad), float(high[0] + pad), grid, dtype=torch.float64)
+    w2 = torch.linspace(float(low[1] - pad), float(high[1] + pad), grid, dtype=torch.float64)
+    best = float(mse_surface(x, y, w[:1], w[1:], bias=b)[0, 0])
+    return LossLandscape(w1=w1, w2=w2, loss=mse_surface(x, y, w1, w2, bias=b), path=path, minimum=w,
+                         best_loss=best, condition_number=condition_number(x))

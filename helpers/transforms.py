@@ -24,6 +24,7 @@ from torchvision import transforms as v1
 from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as TF
 
+from helpers.images import as_pil
 from helpers.validation import check_choice, check_generator, check_type
 
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
@@ -161,17 +162,7 @@ def colour_transform(
 
 
 def _as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") -> Image.Image:
-    if isinstance(image, Image.Image):
-        return image
-    array = image.detach().cpu().numpy() if torch.is_tensor(image) else np.asarray(image)
-    if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
-        array = np.moveaxis(array, 0, -1)
-    if array.ndim == 3 and array.shape[-1] == 1:
-        array = array[..., 0]
-    if array.dtype != np.uint8 or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] != 3):
-        raise ValueError(f"{name} must be a uint8 image H×W, 1×H×W, 3×H×W or H×W×3 (or a PIL image), "
-                         f"got {array.dtype} with shape {array.shape}")
-    return Image.fromarray(array)
+    return as_pil(image, name)
 
 
 def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Tensor:

@@ -18,11 +18,13 @@ import torch
 from IPython.display import Image, display
 from PIL import Image as PILImage
 
-from helpers.plotting import show_images
+from helpers.plotting.images import show_images
 from helpers.transforms import INTERPOLATION_NAMES, FusedAugment
 
 COLOUR_MAP = "RdBu_r"
 """Values −1 … 0 … +1 are drawn blue … white … red: Normalize's shift of the background shows."""
+COLOUR_SCALE = "pixel value: −1 blue · 0 white · +1 red"
+"""The explorer's colour scale in words: its colour-bar label and the end of its caption."""
 
 
 class AugmentationExplorer:
@@ -34,13 +36,12 @@ class AugmentationExplorer:
     toggle. Its output is one PNG image (original | augmented, on a fixed −1…+1 colour scale)
     and one caption line. The augmentation is ``FusedAugment.apply`` with fixed parameters.
 
-    Example (illustrative, not run)::
+    Example (in a notebook, where the widget is displayed)::
 
-            images, labels = load_mnist()
-            explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-            explorer.controls["angle"].value = 20   # what moving the slider does
-            explorer.caption.startswith("angle +20°")
-            # True
+        images, labels = load_mnist()
+        explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+        explorer.controls["angle"].value = 20   # what moving the slider does
+        explorer.caption.startswith("angle +20°")   # True
     """
 
     def __init__(
@@ -102,7 +103,7 @@ class AugmentationExplorer:
                    f"{values.get('shift_y', 0):+.1f}) px, scale {values.get('scale', 1):.2f} × "
                    f"{self.augment.resize}/{self.augment.crop}, {values.get('interpolation', 'bilinear')}"
                    f" · values {float(augmented.min()):+.2f}…{float(augmented.max()):+.2f}"
-                   f"{' (normalized)' if values.get('normalize') else ''}")
+                   f"{' (normalized)' if values.get('normalize') else ''} · {COLOUR_SCALE}")
         return png, caption
 
     def show(self, **values: object) -> None:
@@ -131,15 +132,20 @@ class AugmentationExplorer:
         slider.value = before
         return times
 
-    def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float = 1.3):
-        """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run."""
+    def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float | None = None):
+        """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run.
+
+        Drawn as the live explorer draws: the current slider values (``Normalize`` included) on
+        the fixed −1…+1 scale of ``COLOUR_MAP``, with its colour bar.
+        """
         values = {name: control.value for name, control in self.controls.items()}
-        shown = [self.images[values["digit"], :, :, :].float().div(255)]
-        # bicubic resampling overshoots [0, 1] a little (about -0.16…1.16): clamp for display only
-        shown += [self.image(**{**values, "angle": angle, "normalize": False}).clamp(0, 1) for angle in angles]
+        original = self.images[values["digit"], :, :, :].float().div(255)
+        if values["normalize"]:
+            original = (original - self.mean) / self.std
+        shown = [original] + [self.image(**{**values, "angle": angle}) for angle in angles]
         titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
-        return show_images(shown, titles=titles, ncols=len(shown), size=size,
-                           suptitle="the explorer's image at a few angles (interactive in the lab view)")
+        return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar="pixel value (−1…+1)",
+                           value_range=(-1, 1), suptitle="the explorer at a few angles (interactive in the lab view)")
 
 
 def _png(panels: Sequence[np.ndarray], pixel_size: int) -> bytes:

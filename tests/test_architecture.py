@@ -75,7 +75,9 @@ def test_helpers_have_at_most_four_layers_and_no_cycles():
 def test_only_the_engine_imports_the_engine():
     graph = import_graph(ROOT / "helpers")
     importers = sorted(m for m, deps in graph.items() if "helpers.training" in deps)
-    assert importers == [], f"{importers} import helpers.training; the LearningCurve record is in helpers.curves"
+    # Only the homework checks use the engine, to re-measure a student's curve with the task's settings;
+    # the LearningCurve record itself comes from helpers.curves.
+    assert importers in ([], ["helpers.checks"]), f"{importers} import helpers.training"
 
 
 def test_students_package_never_imports_the_maintainer_tools():

@@ -20,8 +20,11 @@ from helpers.checks import (
     check_task_5,
     equivalent_examples,
     gain_per_doubling,
+    grade_task,
+    infer_draws,
     run_seeded,
     sample_image,
+    smooth_image,
 )
 from helpers.data import ImageDataset, rgb_photos, stratified_split
 from helpers.standardization import dataset_mean_std, mean_of_batch_stds, photo_patches
@@ -68,12 +71,58 @@ def test_task_1_passes_a_pipeline_written_by_hand(capsys):
     assert_pass(printed(capsys), 1)
 
 
+RIGHT_TASK_1 = {
+    "ToImage first (torchvision's docs)": (
+        pipeline(v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)), BILINEAR,
+                 v2.ToDtype(torch.float32, scale=True), HALF),
+        pipeline(v2.ToImage(), v2.Resize((32, 32)), v2.CenterCrop((28, 28)), v2.ToDtype(torch.float32, scale=True),
+                 HALF)),
+    "floats first, angles as a range": (
+        pipeline(*TO_FLOAT, v2.Resize(32), v2.RandomCrop(28),
+                 v2.RandomRotation((-30, 30), interpolation=InterpolationMode.BILINEAR), HALF),
+        pipeline(*TO_FLOAT, v2.Resize(32), v2.CenterCrop(28), HALF)),
+    "RandomAffine rotation only, nested Compose": (
+        pipeline(pipeline(v2.Resize(32), v2.RandomCrop(28)),
+                 v2.RandomAffine(degrees=30, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
+        pipeline(pipeline(v2.Resize(32), v2.CenterCrop(28)), *TO_FLOAT, v2.Normalize([0.5], [0.5]))),
+}
+
+
+@pytest.mark.parametrize("train, test", RIGHT_TASK_1.values(), ids=RIGHT_TASK_1.keys())
+def test_task_1_passes_every_order_of_equivalent_steps(capsys, train, test):
+    check_task_1(train, test)
+    assert_pass(printed(capsys), 1)
+
+
+def test_infer_draws_finds_the_crop_and_angle_of_the_spec():
+    top, left, angle, misfit = infer_draws(run_seeded(lecture_transform("train"), smooth_image(), 1), smooth_image())
+    assert misfit < 0.03
+    crop = v2.functional.crop(v2.functional.resize(smooth_image(), [32, 32]), top, left, 28, 28)
+    expected = v2.functional.rotate(crop, angle, interpolation=InterpolationMode.BILINEAR)
+    assert torch.allclose(run_seeded(lecture_transform("train"), smooth_image(), 1),
+                          v2.Compose(TO_FLOAT + [HALF])(expected), atol=0.5)
+
+
 WRONG_TASK_1 = {
     "nearest interpolation": (pipeline(v2.Resize(32), v2.RandomCrop(28), v2.RandomRotation(30), *TO_FLOAT, HALF),
                               TEST, "uses nearest interpolation"),
     "±15°": (pipeline(v2.Resize(32), v2.RandomCrop(28),
                       v2.RandomRotation(15, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
-             TEST, "draws angles in [-15°, 15°]"),
+             TEST, "angles stay within ±15°"),
+    "±45°": (pipeline(v2.Resize(32), v2.RandomCrop(28),
+                      v2.RandomRotation(45, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
+             TEST, "the spec draws angles in ±30°"),
+    "Normalize before the rotation": (pipeline(*TO_FLOAT, HALF, v2.Resize(32), v2.RandomCrop(28), BILINEAR), TEST,
+                                      "you normalize before you rotate"),
+    "a fixed crop in training": (pipeline(v2.Resize(32), v2.CenterCrop(28), BILINEAR, *TO_FLOAT, HALF), TEST,
+                                 "crop always starts at row 2, column 2"),
+    "random noise": (lambda image: torch.rand(3, 5, 5), TEST, "returns shape (3, 5, 5)"),
+    "test resized with nearest": (lecture_transform("train"), pipeline(
+        v2.Resize(32, interpolation=InterpolationMode.NEAREST), v2.CenterCrop(28), *TO_FLOAT, HALF),
+        "Resize uses nearest interpolation"),
+    "float64 output": (lecture_transform("train"), pipeline(v2.Resize(32), v2.CenterCrop(28), v2.ToImage(),
+                                                            v2.ToDtype(torch.float64, scale=True), HALF),
+                       "returns torch.float64 values"),
     "rotate before crop": (pipeline(v2.Resize(32), BILINEAR, v2.RandomCrop(28), *TO_FLOAT, HALF), TEST,
                            "you rotate before you crop"),
     "no resize in train": (pipeline(v2.RandomCrop(28), BILINEAR, *TO_FLOAT, HALF), TEST, "has no Resize((32, 32))"),
@@ -109,7 +158,8 @@ class RandomRotationByHand:
 
 def test_task_1_falls_back_to_the_spec_for_an_unusual_step(capsys):
     check_task_1(pipeline(v2.Resize(32), v2.RandomCrop(28), RandomRotationByHand(), *TO_FLOAT, HALF), TEST)
-    assert_hint(printed(capsys), 1, "gives other pixels than the spec for the same seed; the spec: Resize((32, 32))")
+    assert_hint(printed(capsys), 1, "gives other pixels than the spec for every crop and angle tried; the spec: "
+                                    "Resize((32, 32))")
 
 
 def test_task_1_reports_both_pipelines_when_both_are_wrong(capsys):
@@ -125,6 +175,28 @@ def test_unfinished_tasks_print_not_done_yet_and_do_not_raise(capsys):
         check(*answers)
     lines = printed(capsys).splitlines()
     assert [line[:24] for line in lines] == [f"⏳ Task {k}: not done yet —" for k in range(1, 6)], lines
+
+
+def test_none_is_not_done_yet_never_a_number(capsys):
+    check_task_1(None, TEST)
+    check_task_2(None, None, [torch.zeros(1, 3, 2, 2)])
+    check_task_3(CURVE, None, True)
+    check_task_4(AUG, None, CURVE)
+    check_task_5(None, None)
+    lines = printed(capsys).splitlines()
+    assert [line[:24] for line in lines] == [f"⏳ Task {k}: not done yet —" for k in range(1, 6)], lines
+    assert "nan" not in " ".join(lines).lower()
+
+
+def test_grade_task_raises_with_the_hint_unless_the_task_passed(capsys):
+    grade_task(3, CURVE, GAIN, True)
+    with pytest.raises(AssertionError, match="your number is a fraction"):
+        grade_task(3, CURVE, GAIN / 100, True)
+    with pytest.raises(AssertionError, match="not done yet"):
+        grade_task(3, CURVE, ..., True)
+    assert printed(capsys) == "", "the autograder's checks print nothing"
+    with pytest.raises(ValueError, match="task=6 is unknown; allowed values: \\[1, 2, 3, 4, 5\\]"):
+        grade_task(6)
 
 
 def test_checks_leave_the_global_random_state_alone():
@@ -266,6 +338,95 @@ def test_task_3_names_the_mistake(capsys, curve, gain, decision, fragment):
     assert_hint(printed(capsys), 3, fragment)
 
 
+SETTINGS = dict(sizes=[125, 250, 500, 1000, 2000], epochs=30, repeats=3)
+TINY = make_curve([[.5, .5, .5], [.6, .6, .6], [.7, .7, .7]], sizes=[10, 20, 40], epochs=1)
+WRONG_SETTINGS_TASK_3 = {
+    "sizes 10/20/40 and 1 epoch": (TINY, "was measured at sizes [10, 20, 40]; the task asks for [125, 250, 500"),
+    "1 epoch": (make_curve(CURVE.val_acc, epochs=1, train=CURVE.train_acc), "trained 1 epochs; the task asks for 30"),
+    "2 repeats": (make_curve(CURVE.val_acc[:, :2], train=CURVE.train_acc[:, :2]), "2 repeats per size; the task asks "
+                                                                                   "for 3"),
+}
+
+
+@pytest.mark.parametrize("curve, fragment", WRONG_SETTINGS_TASK_3.values(), ids=WRONG_SETTINGS_TASK_3.keys())
+def test_task_3_checks_the_settings_the_curve_records(capsys, curve, fragment):
+    check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0, **SETTINGS)
+    assert_hint(printed(capsys), 3, fragment)
+
+
+def test_task_3_passes_with_the_settings_asked_for(capsys):
+    check_task_3(CURVE, GAIN, True, **SETTINGS)
+    assert_pass(printed(capsys), 3)
+
+
+def test_task_3_per_doubling_hint_fires_when_the_last_step_is_not_a_doubling(capsys):
+    curve = make_curve(CURVE.val_acc, sizes=[125, 250, 500, 1000, 1500], train=CURVE.train_acc)
+    check_task_3(curve, (curve.val_acc[-1].mean() - curve.val_acc[-2].mean()) * 100, True)
+    assert_hint(printed(capsys), 3, "not per doubling — divide by log2(n_largest / n_second)")
+
+
+@pytest.fixture(scope="module")
+def small_curves(mnist) -> dict:
+    """Real small MLP curves: the task's settings, and the same call with one argument wrong."""
+    images, labels = mnist
+    splits = stratified_split(labels, seed=0)
+    common = dict(images=images, labels=labels, train_pool=splits["train"], val_idx=splits["val"], batch_size=32,
+                  lr=0.1, momentum=0.9, seed=0, device="cpu")
+    curve = dict(sizes=[20, 40, 80], model="mlp", repeats=2, epochs=2, progress=False)
+    augment = FusedAugment(degrees=15, resize=28, crop=28)
+    return {
+        "common": common, "augment": augment,
+        "right": learning_curve(**common, **curve),
+        "no momentum": learning_curve(**{**common, "momentum": 0.0}, **curve),
+        "other seed": learning_curve(**{**common, "seed": 1}, **curve),
+        "test split": learning_curve(**{**common, "val_idx": splits["test"]}, **curve),
+        "aug": learning_curve(**common, **{**curve, "sizes": [20, 40]}, augment=augment),
+        "aug 30°": learning_curve(**common, **{**curve, "sizes": [20, 40]},
+                                  augment=FusedAugment(degrees=30, resize=28, crop=28)),
+    }
+
+
+def test_task_3_remeasures_the_curve_in_the_hidden_test(capsys, small_curves):
+    right = small_curves["right"]
+    check_task_3(right, gain_per_doubling(right), gain_per_doubling(right) >= 1, sizes=[20, 40, 80], epochs=2,
+                 repeats=2, reproduce=small_curves["common"])
+    assert_pass(printed(capsys), 3)
+
+
+@pytest.mark.parametrize("case, fragment", [("no momentum", "momentum=0.9"), ("other seed", "seed=0"),
+                                            ("test split", "not evaluated on the validation split")])
+def test_task_3_hidden_test_catches_what_the_curve_does_not_record(capsys, small_curves, case, fragment):
+    curve = small_curves[case]
+    check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1, sizes=[20, 40, 80], epochs=2,
+                 repeats=2, reproduce=small_curves["common"])
+    assert_hint(printed(capsys), 3, fragment)
+
+
+def test_task_4_remeasures_the_augmented_curve_in_the_hidden_test(capsys, small_curves):
+    right, reproduce = small_curves["right"], {**small_curves["common"], "augment": small_curves["augment"]}
+    for case, passes in (("aug", True), ("aug 30°", False)):
+        aug = small_curves[case]
+        check_task_4(aug, equivalent_examples(right, aug.val_acc.mean(axis=1)), right, sizes=[20, 40],
+                     reproduce=reproduce)
+        text = printed(capsys)
+        assert_pass(text, 4) if passes else assert_hint(text, 4, "`aug_curve` differs from learning_curve(...)")
+
+
+def test_task_4_accepts_capped_nan_or_inf_beyond_the_measured_sizes(capsys):
+    beyond = make_curve([[.95, .95, .95], [.96, .96, .96]], train=AUG.train_acc)
+    for worth in ([2000, 2000], [np.nan, np.nan], [np.inf, np.inf]):
+        check_task_4(beyond, worth, CURVE)
+        assert_pass(printed(capsys), 4)
+    check_task_4(beyond, [np.nan, 125], CURVE)
+    assert_hint(printed(capsys), 4, "not what the un-augmented curve says")
+
+
+def test_task_4_checks_the_augmented_sizes(capsys):
+    check_task_4(AUG, equivalent_examples(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
+    assert_hint(printed(capsys), 4, "`aug_curve` was measured at sizes [125, 250]; the task asks for [125, 250, 500] "
+                                    "(AUG_SIZES)")
+
+
 def test_task_3_rejects_a_threshold_that_is_not_a_number():
     with pytest.raises(ValueError, match="min_gain_pp=nan must be a finite number"):
         check_task_3(CURVE, GAIN, True, min_gain_pp=float("nan"))
@@ -378,6 +539,46 @@ WRONG_TASK_5 = {
 @pytest.mark.parametrize("train, val, part, fragment", WRONG_TASK_5.values(), ids=WRONG_TASK_5.keys())
 def test_task_5_names_the_mistake(capsys, mnist_splits, train, val, part, fragment):
     check_task_5(*datasets(mnist_splits, train, val, part))
+    assert_hint(printed(capsys), 5, fragment)
+
+
+RIGHT_TASK_5 = {
+    "ToImage first": (RIGHT_TASK_1["ToImage first (torchvision's docs)"]),
+    "floats first": (RIGHT_TASK_1["floats first, angles as a range"]),
+    "v1": (lecture_transform("train", api="v1"), lecture_transform("test", api="v1")),
+}
+
+
+@pytest.mark.parametrize("train, val", RIGHT_TASK_5.values(), ids=RIGHT_TASK_5.keys())
+def test_task_5_passes_the_spec_pipelines_on_exactly_the_right_splits(capsys, mnist_splits, train, val):
+    images, labels, splits = mnist_splits
+    check_task_5(ImageDataset(images, labels, splits["train"], transform=train),
+                 ImageDataset(images, labels, splits["val"].flip(0), transform=val), splits)
+    assert_pass(printed(capsys), 5)
+
+
+WRONG_SPLITS_TASK_5 = {
+    "random noise for training": (lambda image: torch.rand(3, 5, 5), TEST, "train", "val",
+                                  "training transform returns shape (3, 5, 5)"),
+    "disjoint but not the validation split": (lecture_transform("train"), TEST, "train", "val[:100]",
+                                              "`val_set` holds 100 examples, 100 of them from splits['val']"),
+    "the test split": (lecture_transform("train"), TEST, "train", "test", "`val_set` uses splits['test']"),
+    "training on the validation split": (lecture_transform("train"), TEST, "test", "val",
+                                         "`train_set` uses splits['test']"),
+    "a training pipeline off the spec": (pipeline(v2.Resize(32), v2.RandomCrop(28), v2.RandomRotation(30), *TO_FLOAT,
+                                                  HALF), TEST, "train", "val", "uses nearest interpolation"),
+    "no transform for training": (None, TEST, "train", "val", "`train_set` has no transform"),
+}
+
+
+@pytest.mark.parametrize("train, val, train_part, val_part, fragment", WRONG_SPLITS_TASK_5.values(),
+                         ids=WRONG_SPLITS_TASK_5.keys())
+def test_task_5_checks_which_split_each_set_uses_and_the_training_pipeline(capsys, mnist_splits, train, val,
+                                                                            train_part, val_part, fragment):
+    images, labels, splits = mnist_splits
+    index = {"train": splits["train"], "val": splits["val"], "test": splits["test"], "val[:100]": splits["val"][:100]}
+    check_task_5(ImageDataset(images, labels, index[train_part], transform=train),
+                 ImageDataset(images, labels, index[val_part], transform=val), splits)
     assert_hint(printed(capsys), 5, fragment)
 
 

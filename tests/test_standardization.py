@@ -34,6 +34,7 @@ from helpers.standardization import (  # noqa: E402
     gradient_descent_path,
     gradient_descent_steps,
     least_squares,
+    loss_landscape,
     mean_of_batch_stds,
     mse_surface,
     normalize,
@@ -366,7 +367,8 @@ def test_the_plots_draw_one_panel_per_stage_run_and_scaling(wine_problem):
     fig = plot_training_runs(runs, target=0.8, smooth=2)
     assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].lines) == 3
     features, standardized, target = wine_problem
-    fig = plot_loss_contours({"raw": (features, target), "standardized": (standardized, target)}, steps=5)
+    fig = plot_loss_contours({"raw": loss_landscape(features, target, steps=5),
+                              "standardized": loss_landscape(standardized, target, steps=5)})
     assert ["condition number" in ax.get_title() for ax in fig.axes[:2]] == [True, True]
     with pytest.raises(ValueError, match="stages is empty"):
         plot_value_histograms({})

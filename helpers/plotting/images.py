@@ -1,0 +1,387 @@
+"""Pictures of images: grids with row and column labels, the pipeline inspector, original/augmented
+pairs and nearest vs bilinear interpolation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from helpers.images import image_array
+from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, course_figure
+from helpers.standardization import denormalize
+
+TITLE_HEIGHT = 0.25
+"""Inches above an image per line of its 12-pt title (line and padding)."""
+CHAR_WIDTH = 0.11
+"""Inches per character of 12-pt text: how wide an image must be for its title to fit."""
+
+
+def to_display(
+    image: torch.Tensor | np.ndarray | Image.Image,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Turn one image into an ``H×W`` or ``H×W×3`` float array in ``[0, 1]`` for ``imshow``.
+
+    Accepts ``uint8`` (0…255) or float (0…1) images, channels first (tensor ``C×H×W``)
+    or last (array ``H×W×C``), or plain ``H×W`` (see ``helpers.images.image_array``). A
+    normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not
+    min–max rescaling, which would hide what normalization did.
+
+    Example:
+        >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
+        (28, 28)
+    """
+    array = image_array(image)
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255
+    x = np.asarray(array, dtype=np.float32)
+    if mean is not None or std is not None:
+        if mean is None or std is None:
+            raise ValueError("mean and std must be given together to undo Normalize")
+        channels_first = torch.from_numpy(np.ascontiguousarray(np.moveaxis(np.atleast_3d(x), -1, 0)))
+        restored = denormalize(channels_first, mean, std).float().numpy()
+        x = restored[0] if x.ndim == 2 else np.moveaxis(restored, 0, -1)
+    elif x.min() < -1e-6 or x.max() > 1 + 1e-6:
+        raise ValueError(
+            f"float image values lie in [{x.min():.2f}, {x.max():.2f}], outside [0, 1]; "
+            "pass the mean and std of its Normalize to show it"
+        )
+    return np.clip(x, 0, 1)
+
+
+def _blank(ax: plt.Axes) -> None:
+    """No ticks, no frame: an image panel that can still carry a y label (its row label)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _shared_labels(titles: Sequence[str], nrows: int, ncols: int) -> tuple[list[str] | None, list[str] | None]:
+    """Titles that repeat along every row (→ row labels) or every column (→ column labels), else ``None``s."""
+    grid = [list(titles[r * ncols:(r + 1) * ncols]) for r in range(nrows)]
+    if len(titles) == nrows * ncols and nrows > 1 and all(len(set(row)) == 1 for row in grid):
+        return [row[0] for row in grid], None
+    if len(titles) == nrows * ncols and nrows > 1 and all(len({row[c] for row in grid}) == 1 for c in range(ncols)):
+        return None, grid[0]
+    return None, None
+
+
+def _balanced(text: str, width: int) -> str:
+    """``text`` on one line if it fits ``width`` characters, else split at the space that balances two lines."""
+    if len(text) <= width or "\n" in text or " " not in text:
+        return text
+    splits = [text[:i] + "\n" + text[i + 1:] for i, char in enumerate(text) if char == " "]
+    return min(splits, key=lambda t: max(len(line) for line in t.split("\n")))
+
+
+def _wrapped(texts: Sequence[str] | None, side: float) -> tuple[list[str] | None, int]:
+    """``texts`` broken to fit ``side`` inches of 12-pt text, and the most lines any of them takes."""
+    if not texts:
+        return None if texts is None else list(texts), 0
+    wrapped = [_balanced(str(t), int(side / CHAR_WIDTH)) for t in texts]
+    return wrapped, max(t.count("\n") + 1 for t in wrapped)
+
+
+def _fitted_titles(texts: Sequence[str] | None, size: float | None, nrows: int, ncols: int,
+                   extra_lines: float) -> tuple[float, list[str] | None, int]:
+    """Inches per image and the titles wrapped to fit it (titles of two lines take room from the images)."""
+    side = _panel_size(size, nrows, ncols, bool(texts) + extra_lines)
+    wrapped, lines = _wrapped(texts, side)
+    if lines > 1:
+        side = _panel_size(size, nrows, ncols, lines + extra_lines)
+        wrapped, lines = _wrapped(texts, side)
+    return side, wrapped, lines
+
+
+def _panel_size(size: float | None, nrows: int, ncols: int, text_lines: float) -> float:
+    """Inches per image: ``size`` (default 2.5) or less, so that the grid and its text lines fit a slide."""
+    fill = min(MAX_FIGURE_SIZE[0] / ncols, (MAX_FIGURE_SIZE[1] - 0.1) / nrows - TITLE_HEIGHT * text_lines)
+    return max(0.3, min(fill, 2.5 if size is None else size))
+
+
+@course_figure
+def show_images(
+    images: Sequence | torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int = 8,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    size: float | None = None,
+    suptitle: str | None = None,
+    row_labels: Sequence[str] | None = None,
+    col_labels: Sequence[str] | None = None,
+    colorbar: str | None = None,
+    value_range: tuple[float, float] | None = None,
+    reference_x: float | None = None,
+) -> plt.Figure:
+    """Show images in a grid; returns the figure (at most 10 × 5.6 in: large grids get smaller images).
+
+    Handles 1- and 3-channel images, ``uint8`` or float, and normalized tensors (give the
+    ``mean`` and ``std`` of their ``Normalize``). Label the grid with ``row_labels`` (left of
+    each row) and ``col_labels`` (above each column); ``titles`` (one per image) that merely
+    repeat along every row or column become those labels. ``size`` is inches per image
+    (default: as large as the slide allows).
+
+    ``colorbar="|difference| (pixel value)"`` draws grey images as *values* instead of
+    pictures: one colour scale for all, with that colour-bar label — diverging and centred at 0
+    when there are negative values (normalized pixels, signed differences), else from 0 up;
+    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical reference line at
+    that pixel column on every image (e.g. the centre, to see a shift of one pixel).
+
+    Example:
+        >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
+        >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])
+        >>> [ax.get_ylabel() for ax in fig.axes[::3]]
+        ['first', 'second']
+    """
+    if len(images) == 0:
+        raise ValueError("images is empty; give at least one image")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles has {len(titles)} entries but there are {len(images)} images")
+    if ncols < 1:
+        raise ValueError(f"ncols={ncols} must be at least 1")
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    for name, labels, count in (("row_labels", row_labels, nrows), ("col_labels", col_labels, ncols)):
+        if labels is not None and len(labels) != count:
+            raise ValueError(f"{name} has {len(labels)} entries but the grid has {count}")
+    if titles is not None and row_labels is None and col_labels is None:
+        row_labels, col_labels = _shared_labels(titles, nrows, ncols)
+        titles = None if row_labels is not None or col_labels is not None else titles
+    label_width = CHAR_WIDTH * max([len(t) for t in row_labels or []] + [0]) + 1.2 * bool(colorbar)
+    side, titles, lines = _fitted_titles(titles, size, nrows, ncols, (bool(col_labels) + bool(suptitle)) / nrows)
+    side = min(side, (MAX_FIGURE_SIZE[0] - label_width) / ncols)
+    col_labels, col_lines = _wrapped(col_labels, side)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(
+        side * ncols + label_width,
+        nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))))
+    drawn = [_draw_value(ax, images[k]) if colorbar else _draw_picture(ax, images[k], mean, std)
+             for k, ax in zip(range(len(images)), axes.flat, strict=False)]
+    for k, ax in enumerate(axes.flat):
+        _blank(ax)
+        if k >= len(images):
+            ax.set_visible(False)
+            continue
+        if titles is not None:
+            ax.set_title(titles[k], fontsize=MIN_FONT_SIZE)
+        if reference_x is not None:
+            ax.axvline(reference_x, color=COLORS["highlight"], linewidth=1.5)
+    for r, label in enumerate(row_labels or []):
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    for c, label in enumerate(col_labels or []):
+        axes[0, c].set_title(label, fontsize=MIN_FONT_SIZE, fontweight="bold" if label == "original" else "normal")
+    if colorbar:
+        _shared_colour_scale(fig, axes, drawn, colorbar, value_range)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def _draw_picture(ax: plt.Axes, image: object, mean: Sequence[float] | None, std: Sequence[float] | None):
+    shown = to_display(image, mean, std)
+    return ax.imshow(shown, cmap="gray" if shown.ndim == 2 else None, vmin=0, vmax=1)
+
+
+def _draw_value(ax: plt.Axes, image: object):
+    values = image_array(image).astype(np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"colorbar draws one value per pixel: images must be grey (H×W or 1×H×W), got shape "
+                         f"{tuple(np.shape(image))}")
+    return ax.imshow(values)
+
+
+def _shared_colour_scale(fig: plt.Figure, axes: np.ndarray, drawn: list, label: str,
+                         value_range: tuple[float, float] | None) -> None:
+    """One colour scale for all value images: diverging around 0 if any value (or the range) is negative."""
+    if value_range is not None:
+        low, high = (float(v) for v in value_range)
+        if not low < high:
+            raise ValueError(f"value_range={tuple(value_range)} must be (low, high) with low < high")
+    else:
+        low = min(float(im.get_array().min()) for im in drawn)
+        high = max(float(im.get_array().max()) for im in drawn)
+    if low < 0:
+        reach = max(-low, high, 1e-12)
+        cmap, limits = "RdBu_r", (-reach, reach)
+    else:
+        cmap, limits = "magma", (0.0, max(high, 1e-12))
+    drawn[0].set_cmap(cmap)
+    drawn[0].set_clim(*limits)
+    for im in drawn[1:]:  # one scale: the same colour map and norm as the image the colour bar belongs to
+        im.set_cmap(cmap)
+        im.set_norm(drawn[0].norm)
+    fig.colorbar(drawn[0], ax=axes.ravel().tolist(), label=label, shrink=0.9)
+
+
+def _pipeline_view(value: object) -> tuple[np.ndarray, str, float, float, str]:
+    """What ``show_pipeline_steps`` draws for one intermediate value: array, colour map, range, text."""
+    if isinstance(value, Image.Image):
+        array = image_array(value)
+        return array, "gray", 0, 255, f"PIL {value.width}×{value.height}\nuint8\n{array.min()}…{array.max()}"
+    if not torch.is_tensor(value) or value.ndim not in (2, 3):
+        raise ValueError(f"a pipeline step returned {type(value).__name__}; show_pipeline_steps shows PIL images "
+                         "and image tensors C×H×W only")
+    x = value.detach().cpu().as_subclass(torch.Tensor)
+    shape = "×".join(str(s) for s in x.shape)
+    low, high = float(x.min()), float(x.max())
+    array = image_array(x)
+    dtype = str(x.dtype).replace("torch.", "")
+    if x.dtype == torch.uint8:
+        cmap, vmin, vmax, text = "gray", 0, 255, f"{low:.0f}…{high:.0f}"
+    elif low < 0:  # normalized: diverging, centred at 0
+        reach = max(-low, high)
+        cmap, vmin, vmax, text = "RdBu_r", -reach, reach, f"{low:+.2f}…{high:+.2f}"
+    else:
+        cmap, vmin, vmax, text = "gray", 0.0, max(1.0, high), f"{low:.2f}…{high:.2f}"
+    if array.ndim == 3:  # colour: imshow needs values in 0…1
+        array, cmap, vmin, vmax = np.clip((array - vmin) / (vmax - vmin), 0, 1), None, 0, 1
+    return array, cmap, vmin, vmax, f"{type(value).__name__} {shape}\n{dtype}\n{text}"
+
+
+@course_figure
+def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: float = 2.0) -> plt.Figure:
+    """Pipeline inspector: ``image`` after every step of a ``Compose``, with type, shape, dtype and value range.
+
+    Works for torchvision v1 and v2 ``Compose``. Random steps draw from torch's global
+    generator: the inspector seeds it with ``seed`` inside ``torch.random.fork_rng``, so the
+    figure is reproducible and your own random state is left as it was. More than four steps
+    take two rows; a normalized image is drawn on a diverging scale centred at 0, with its colour bar.
+
+    Example:
+        >>> from torchvision.transforms import v2
+        >>> fig = show_pipeline_steps(v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]),
+        ...                           Image.new("L", (28, 28)))
+        >>> [ax.get_title() for ax in fig.axes]
+        ['input', 'ToImage', 'ToDtype']
+    """
+    steps = getattr(transform, "transforms", None)
+    if not isinstance(steps, Sequence) or not steps:
+        raise ValueError(f"transform must be a torchvision Compose (v1 or v2) with at least one step, "
+                         f"got {type(transform).__name__}")
+    values = [("input", image)]
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for step in steps:
+            values.append((type(step).__name__, step(values[-1][1])))
+    nrows = 1 if len(values) <= 4 else 2
+    ncols = -(-len(values) // nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.2, (size + 1.1) * nrows), squeeze=False)
+    for ax in axes.flat[len(values):]:
+        ax.set_visible(False)
+    diverging = None
+    for ax, (name, value) in zip(axes.flat, values, strict=False):
+        array, cmap, vmin, vmax, text = _pipeline_view(value)
+        shown = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.set_title(name)
+        ax.set_xlabel(text)
+        _blank(ax)
+        diverging = shown if cmap == "RdBu_r" else diverging
+    if diverging is not None:
+        fig.colorbar(diverging, ax=axes.ravel().tolist(), label="normalized value (blue < 0 < red)", shrink=0.7)
+    return fig
+
+
+@course_figure
+def show_augmented_pairs(
+    originals: Sequence | torch.Tensor,
+    augmented: Sequence[Sequence] | torch.Tensor,
+    titles: Sequence[Sequence[str]] | None = None,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    size: float | None = None,
+) -> plt.Figure:
+    """Pairs grid: each original in the first column (labelled "original"), its augmented copies beside it.
+
+    ``augmented[k]`` holds the copies of ``originals[k]``; give the ``mean``/``std`` of
+    their ``Normalize`` (if any) to show them undone exactly. ``titles[k][j]`` says what
+    was done to copy ``j`` of row ``k``; without titles the columns are labelled "copy j".
+    ``size`` is inches per image (default: as large as the slide allows).
+
+    Example:
+        >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
+        >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
+        >>> [ax.get_title() for ax in fig.axes]
+        ['original', 'flipped', '', 'flipped']
+    """
+    if len(originals) == 0 or len(originals) != len(augmented):
+        raise ValueError(f"originals ({len(originals)}) and augmented ({len(augmented)}) need the same, "
+                         "non-zero number of rows")
+    copies = {len(row) for row in augmented}
+    if len(copies) != 1 or 0 in copies:
+        raise ValueError(f"every row of augmented needs the same, non-zero number of copies, got {sorted(copies)}")
+    ncopies = copies.pop()
+    if titles is not None and (len(titles) != len(originals) or any(len(row) != ncopies for row in titles)):
+        raise ValueError(f"titles must have {len(originals)} rows of {ncopies} titles, like augmented")
+    nrows, ncols = len(originals), ncopies + 1
+    flat = [t for row in titles for t in row] if titles is not None else None
+    side, flat, lines = _fitted_titles(flat, size, nrows, ncols, 1 / nrows)
+    if flat is not None:
+        titles = [flat[k * ncopies:(k + 1) * ncopies] for k in range(nrows)]
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(side * ncols, nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT))
+    for k, row in enumerate(axes):
+        _draw_picture(row[0], originals[k], None, None)
+        for j in range(ncopies):
+            _draw_picture(row[j + 1], augmented[k][j], mean, std)
+            if titles is not None:
+                row[j + 1].set_title(titles[k][j], fontsize=MIN_FONT_SIZE)
+        for ax in row:
+            _blank(ax)
+    axes[0, 0].set_title("original", fontsize=MIN_FONT_SIZE, fontweight="bold")
+    if titles is None:
+        for j in range(ncopies):
+            axes[0, j + 1].set_title(f"copy {j + 1}", fontsize=MIN_FONT_SIZE)
+    return fig
+
+
+@course_figure
+def show_nearest_vs_bilinear(
+    original: torch.Tensor,
+    nearest: torch.Tensor,
+    bilinear: torch.Tensor,
+    box: tuple[int, int, int] = (4, 4, 12),
+    notes: Mapping[str, str] | None = None,
+    size: float = 2.2,
+) -> plt.Figure:
+    """The same rotation with nearest-neighbour and bilinear interpolation, whole and zoomed in.
+
+    Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row:
+    the box enlarged, every pixel a visible square. ``notes["nearest"]`` etc. are written
+    under the zoomed panels (e.g. the measured scores). The names are in the course colours
+    of the two interpolations.
+
+    Example:
+        >>> digit = torch.zeros(28, 28)
+        >>> fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"nearest": "jagged"})
+        >>> fig.axes[4].get_xlabel()
+        'jagged'
+    """
+    panels = {"original": to_display(original), "nearest": to_display(nearest), "bilinear": to_display(bilinear)}
+    top, left, side = box
+    height, width = panels["nearest"].shape[:2]
+    if side < 1 or top < 0 or left < 0 or top + side > height or left + side > width:
+        raise ValueError(f"box={tuple(box)} must lie inside the {height}×{width} image (top, left ≥ 0, side ≥ 1)")
+    fig, axes = plt.subplots(2, 3, figsize=(3 * size, 2 * size + 1.0))
+    for column, (name, shown) in enumerate(panels.items()):
+        color = COLORS.get(name, COLORS["original"])
+        cmap = "gray" if shown.ndim == 2 else None
+        axes[0, column].imshow(shown, cmap=cmap, vmin=0, vmax=1)
+        axes[0, column].add_patch(Rectangle((left - 0.5, top - 0.5), side, side, fill=False, lw=2,
+                                            color=COLORS["highlight"]))
+        axes[0, column].set_title(name, color=color, fontweight="bold")
+        axes[1, column].imshow(shown[top:top + side, left:left + side], cmap=cmap, vmin=0, vmax=1,
+                               interpolation="nearest")
+        axes[1, column].set_xlabel((notes or {}).get(name, "zoomed in"))
+        for ax in axes[:, column]:
+            _blank(ax)
+        for spine in axes[1, column].spines.values():
+            spine.set(visible=True, color=COLORS["highlight"], linewidth=2)
+    return fig

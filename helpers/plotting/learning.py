@@ -1,0 +1,217 @@
+"""Pictures of learning curves (notebooks 01 and 04): curves with bands, power-law fits, what
+augmentation is worth, accuracy against rotation. Training sizes are on log axes with ticks at
+the measured sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.curves import LearningCurve, PowerLawFit, Worth
+from helpers.plotting.style import COLORS, color_for, count_label, course_figure, log_axis
+
+
+def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
+    """Mean over repeats (axis 1) as a line with markers, ± one std as a shaded band."""
+    mean, std = values.mean(1), values.std(1)
+    ax.plot(x, mean, style, color=color, marker="o", label=label)
+    ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
+
+
+@course_figure
+def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt.Figure:
+    """Learning curves in three panels against the training size (log scale), mean ± std over repeats:
+    train (dashed) and validation (solid) accuracy, the train–validation gap, and fit time per model.
+
+    One curve: train and validation in their course colours. Several curves (e.g. softmax and
+    an MLP): one course colour per model kind, train dashed, validation solid.
+
+    Example:
+        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+        >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
+        >>> fig = plot_learning_curves(curve)
+        >>> [t.get_text() for t in fig.legends[0].texts]
+        ['train', 'validation']
+    """
+    curves = [curves] if not isinstance(curves, Sequence) else list(curves)
+    if not curves:
+        raise ValueError("curves is empty; give one LearningCurve or a list of them")
+    fig, (acc, gap, fit) = plt.subplots(1, 3, figsize=(10, 4.0))
+    for k, curve in enumerate(curves):
+        n = curve.sizes
+        if len(curves) == 1:
+            train, val, model = COLORS["train"], COLORS["validation"], COLORS["measured"]
+            labels = ("train", "validation")
+        else:
+            train = val = model = color_for(curve.model, f"C{k}")
+            labels = (f"{curve.model} · train", f"{curve.model} · validation")
+        _mean_std_line(acc, n, curve.train_acc * 100, train, "--", labels[0])
+        _mean_std_line(acc, n, curve.val_acc * 100, val, "-", labels[1])
+        _mean_std_line(gap, n, (curve.train_acc - curve.val_acc) * 100, model, "-", "_" + curve.model)
+        _mean_std_line(fit, n, curve.fit_time, model, "-", "_" + curve.model)
+    repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
+    for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
+                              (gap, "train − validation gap", "percentage points"),
+                              (fit, "fit time per model", "seconds")):
+        ax.set(title=title, xlabel="training examples", ylabel=ylabel)
+        log_axis(ax, "x", np.concatenate([c.sizes for c in curves]))
+    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.legend(loc="outside lower center", ncols=min(4, 2 * len(curves)))
+    return fig
+
+
+@course_figure
+def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int]) -> plt.Figure:
+    """A power-law fit to validation accuracy with its band, the measured points (filled: used for
+    the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars;
+    the predicted values are listed in the legend, off the data.
+
+    Example:
+        >>> from helpers.extrapolation import fit_power_law
+        >>> sizes = np.array([100, 200, 400, 800, 1600])
+        >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
+        >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
+        >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
+        >>> fig.axes[0].get_xscale()
+        'log'
+    """
+    predict_at = np.asarray(predict_at, dtype=float)
+    if predict_at.size == 0 or (predict_at <= 0).any():
+        raise ValueError(f"predict_at={predict_at.tolist()} must hold at least one positive training size")
+    if not np.isin(fit.sizes, curve.sizes).all():
+        raise ValueError(f"fit was made on sizes {fit.sizes.tolist()}, not all of them in curve.sizes")
+    fig, ax = plt.subplots(figsize=(9.0, 5.0))
+    grid = np.geomspace(curve.sizes.min(), max(curve.sizes.max(), predict_at.max()) * 1.15, 200)
+    lower, upper = fit.band(grid)
+    ax.fill_between(grid, (1 - upper) * 100, (1 - lower) * 100, color=COLORS["fit"], alpha=0.2, linewidth=0,
+                    label=f"{fit.level:.0%} bootstrap band")
+    ax.plot(grid, (1 - fit.predict(grid)) * 100, color=COLORS["fit"], label="power law: error = a·n^(−b) + c")
+    ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
+               label=f"limit 1 − c = {(1 - fit.c) * 100:.1f}%")
+    used = np.isin(curve.sizes, fit.sizes)
+    mean, std = curve.val_acc.mean(1) * 100, curve.val_acc.std(1) * 100
+    ax.errorbar(curve.sizes[used], mean[used], std[used], fmt="o", color=COLORS["measured"], capsize=3,
+                label="measured, used for the fit")
+    if (~used).any():
+        ax.errorbar(curve.sizes[~used], mean[~used], std[~used], fmt="o", color=COLORS["measured"], mfc="white",
+                    capsize=3, zorder=5, label="measured, held back")
+    predicted, (lo, hi) = (1 - fit.predict(predict_at)) * 100, fit.band(predict_at)
+    values = ", ".join(f"{count_label(n)}: {p:.1f}%" for n, p in zip(predict_at, predicted, strict=True))
+    ax.errorbar(predict_at, predicted, [predicted - (1 - hi) * 100, (1 - lo) * 100 - predicted], fmt="D",
+                color=COLORS["prediction"], capsize=5, label=f"prediction ({values})")
+    ax.set(xlabel="training examples", ylabel="validation accuracy (%)",
+           title=f"{curve.model}: power law fit on sizes ≤ {int(fit.sizes.max())}")
+    log_axis(ax, "x", np.concatenate([curve.sizes, predict_at]))
+    ax.legend(loc="lower right")
+    return fig
+
+
+@course_figure
+def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]]) -> plt.Figure:
+    """One panel per model kind: validation accuracy without and with augmentation (the same two
+    course colours in every panel), mean ± std over repeats, against the training size (log scale).
+
+    ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
+    matching test pipeline.
+
+    Example:
+        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+        >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
+        >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
+        >>> [t.get_text() for t in fig.legends[0].texts]
+        ['without augmentation', 'with augmentation']
+    """
+    if not pairs or any(len(pair) != 2 for pair in pairs.values()):
+        raise ValueError("pairs must map each model name to a (without augmentation, with augmentation) pair of curves")
+    if len(pairs) > 3:
+        raise ValueError(f"pairs has {len(pairs)} model kinds; a figure shows at most 3 panels")
+    fig, axes = plt.subplots(1, len(pairs), figsize=(4.4 * len(pairs) + 0.6, 4.4), squeeze=False, sharey=True)
+    for k, (ax, (name, (plain, augmented))) in enumerate(zip(axes[0], pairs.items(), strict=True)):
+        first = "" if k == 0 else "_"
+        _mean_std_line(ax, plain.sizes, plain.val_acc * 100, COLORS["without augmentation"], "--",
+                       first + "without augmentation")
+        _mean_std_line(ax, augmented.sizes, augmented.val_acc * 100, COLORS["with augmentation"], "-",
+                       first + "with augmentation")
+        ax.set(xlabel="training examples", title=name)
+        log_axis(ax, "x", np.concatenate([plain.sizes, augmented.sizes]))
+    axes[0, 0].set_ylabel("validation accuracy (%)")
+    repeats = ", ".join(sorted({str(c.repeats) for pair in pairs.values() for c in pair}))
+    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.legend(loc="outside lower center", ncols=2)
+    return fig
+
+
+@course_figure
+def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
+    """"Augmentation is worth N examples": for each size trained with augmentation, the size the
+    un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
+
+    Filled markers are interpolated between measured sizes, hollow ones extrapolated with a power
+    law; each point is labelled with its factor; sizes the power law says are never reached sit at
+    the top edge as triangles.
+
+    Example:
+        >>> from helpers.augmentation_value import Worth
+        >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated"), Worth(400, 0.9, 900.0, "extrapolated")])
+        >>> fig.axes[0].get_yscale()
+        'log'
+    """
+    if not rows:
+        raise ValueError("rows is empty; give the list from augmentation_worth")
+    fig, ax = plt.subplots(figsize=(8.0, 5.2))
+    n = np.array([r.size for r in rows], dtype=float)
+    finite = [r for r in rows if np.isfinite(r.equivalent)]
+    top = max([r.equivalent for r in finite] + [n.max()]) * 2
+    ax.plot([n.min() / 1.5, top], [n.min() / 1.5, top], ":", color=COLORS["reference"], label="worth nothing (y = x)")
+    color = COLORS["with augmentation"]
+    for how, fill in (("interpolated", color), ("extrapolated", "white")):
+        chosen = [r for r in finite if r.how == how]
+        if chosen:
+            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], "o", color=color, mfc=fill, ms=9,
+                    label="interpolated between measured sizes" if how == "interpolated"
+                    else "extrapolated with the power law")
+    never = [r for r in rows if np.isinf(r.equivalent)]
+    if never:
+        ax.plot([r.size for r in never], [top] * len(never), "^", color=COLORS["prediction"], ms=9,
+                label="never, by the power law")
+    for r in finite:
+        ax.annotate(f"×{r.factor:.1f}", (r.size, r.equivalent), textcoords="offset points",
+                    xytext=(-10, 0), ha="right", va="center")
+    ax.set(xlabel="training examples, with augmentation", ylabel="examples needed without augmentation",
+           title="augmentation is worth N examples", xlim=(n.min() / 2.5, n.max() * 1.6), ylim=(n.min() / 2, top * 1.5))
+    log_axis(ax, "x", n)
+    log_axis(ax, "y")
+    ax.legend(loc="upper left")
+    return fig
+
+
+@course_figure
+def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
+                           trained_range: float | None = None) -> plt.Figure:
+    """Accuracy on digits rotated by fixed angles, one line (mean ± std over repeats) per model.
+
+    ``accuracies[name]`` has one row per angle and one column per repeat; a name that names a
+    course condition ("with augmentation", "softmax", …) gets its course colour.
+    ``trained_range`` shades the angles the augmentation drew from (e.g. 30 for ±30°).
+
+    Example:
+        >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"without augmentation": np.full((3, 2), 0.8)}, 30)
+        >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
+        True
+    """
+    angles = np.asarray(angles, dtype=float)
+    if not accuracies or any(np.ndim(a) != 2 or np.shape(a)[0] != len(angles) for a in accuracies.values()):
+        raise ValueError(f"accuracies must map names to arrays of shape ({len(angles)} angles, repeats)")
+    fig, ax = plt.subplots(figsize=(8.0, 4.8))
+    if trained_range is not None:
+        ax.axvspan(-trained_range, trained_range, color=COLORS["with augmentation"], alpha=0.1,
+                   label=f"angles seen in training (±{trained_range:g}°)")
+    for k, (name, values) in enumerate(accuracies.items()):
+        _mean_std_line(ax, angles, np.asarray(values) * 100, color_for(name, f"C{k}"), "-", name)
+    ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)",
+           title="robustness to rotation")
+    ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
+    fig.legend(loc="outside lower center", ncols=min(3, len(accuracies) + (trained_range is not None)))
+    return fig

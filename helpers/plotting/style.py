@@ -1,0 +1,235 @@
+"""The course figure style: one colour per meaning, fonts that read on a projector, slide-sized figures.
+
+``use_course_style()`` sets it for every figure of a notebook; every plotting helper of
+``helpers.plotting`` draws inside ``course_style()``, so its figures look the same without it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
+}
+"""The colour-blind-safe palette of Okabe and Ito (2008)."""
+
+COLORS = {
+    "train": OKABE_ITO["orange"],
+    "validation": OKABE_ITO["blue"],
+    "without augmentation": "#7F7F7F",
+    "with augmentation": OKABE_ITO["bluish green"],
+    "original": OKABE_ITO["black"],
+    "augmented": OKABE_ITO["bluish green"],
+    "softmax": OKABE_ITO["sky blue"],
+    "mlp": OKABE_ITO["reddish purple"],
+    "cnn": OKABE_ITO["vermillion"],
+    "nearest": OKABE_ITO["vermillion"],
+    "bilinear": OKABE_ITO["blue"],
+    "measured": OKABE_ITO["black"],
+    "fit": OKABE_ITO["blue"],
+    "prediction": OKABE_ITO["vermillion"],
+    "mean": OKABE_ITO["vermillion"],
+    "spread": OKABE_ITO["orange"],
+    "reference": "#7F7F7F",
+    "highlight": OKABE_ITO["orange"],
+}
+"""One colour per meaning, the same in every notebook: ``COLORS["with augmentation"]`` is the colour
+of every curve trained with augmentation. Meanings that share a colour never share a figure
+(a model kind is never drawn beside an interpolation)."""
+
+CONDITIONS = ("without augmentation", "with augmentation", "softmax", "mlp", "cnn", "nearest", "bilinear",
+              "validation", "train")
+"""Conditions found in a legend label by ``condition_of``, in the order they are looked for."""
+
+MAX_FIGURE_SIZE = (10.0, 5.6)
+"""Inches: a 16:9 slide. Every course figure fits inside."""
+
+MIN_FONT_SIZE = 12.0
+"""Points at the figure's own size: the smallest text of a course figure."""
+
+COURSE_RC = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "legend.title_fontsize": 12,
+    "figure.titlesize": 14,
+    "figure.labelsize": 12,
+    "lines.linewidth": 2.2,
+    "lines.markersize": 7,
+    "axes.linewidth": 1.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "vermillion",
+                                                              "reddish purple", "sky blue", "black")]),
+    "image.cmap": "viridis",
+    "figure.figsize": (8.0, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "legend.framealpha": 0.9,
+}
+"""The rcParams of the course style (matplotlib's defaults for everything else)."""
+
+HELPER_RC = {"figure.constrained_layout.use": True}
+"""What the plotting helpers add to ``COURSE_RC``: constrained layout (a notebook's own figures keep
+``tight_layout``, which would warn under it)."""
+
+F = TypeVar("F", bound=Callable)
+
+
+def use_course_style() -> None:
+    """Set the course style for every figure from now on (call it once, in a notebook's setup cell).
+
+    Example:
+        >>> use_course_style()
+        >>> plt.rcParams["legend.fontsize"]
+        12.0
+        >>> mpl.rcdefaults()  # back to matplotlib's own style
+    """
+    mpl.rcParams.update(COURSE_RC)
+
+
+@contextmanager
+def course_style() -> Iterator[None]:
+    """The course style (and constrained layout) inside a ``with`` block only; its rcParams are restored after it.
+
+    Example:
+        >>> with course_style():
+        ...     fig, ax = plt.subplots()
+        >>> ax.xaxis.get_ticklabels()[0].get_fontsize()
+        12.0
+        >>> plt.close(fig)
+    """
+    settings = {**COURSE_RC, **HELPER_RC}
+    before = {key: mpl.rcParams[key] for key in settings}
+    mpl.rcParams.update(settings)
+    try:
+        yield
+    finally:  # only these keys: a backend set up inside the block (Jupyter's inline one) stays as it is
+        mpl.rcParams.update(before)
+
+
+def course_figure(draw: F) -> F:
+    """Decorator: ``draw`` makes its figure inside ``course_style()`` and hands it back laid out and fitted."""
+
+    @functools.wraps(draw)
+    def styled(*args, **kwargs):
+        with course_style():
+            fig = draw(*args, **kwargs)
+            finish(fig)
+        return fig
+
+    return styled  # type: ignore[return-value]
+
+
+def condition_of(label: str) -> str | None:
+    """The course condition a legend label names (a key of ``COLORS``), or ``None``.
+
+    Example:
+        >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
+        ('cnn', 'without augmentation', None)
+    """
+    text = label.lower()
+    return next((name for name in CONDITIONS if name in text), None)
+
+
+def color_for(name: str, default: str | None = None) -> str:
+    """The course colour of the condition ``name`` names (see ``condition_of``), else ``default``.
+
+    Example:
+        >>> color_for("small CNN") == COLORS["cnn"]
+        True
+    """
+    condition = condition_of(name)
+    if condition is not None:
+        return COLORS[condition]
+    if default is None:
+        raise ValueError(f"name={name!r} names no course condition; allowed: names containing one of {CONDITIONS}")
+    return default
+
+
+def fitted_size(width: float, height: float) -> tuple[float, float]:
+    """``(width, height)`` in inches, scaled down (same shape) to fit ``MAX_FIGURE_SIZE`` if larger.
+
+    Example:
+        >>> fitted_size(20, 5)
+        (10.0, 2.5)
+    """
+    if not (width > 0 and height > 0):
+        raise ValueError(f"figure size {width}×{height} in must be positive")
+    shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
+    return round(width * shrink, 3), round(height * shrink, 3)
+
+
+def count_label(value: float, _position: object = None) -> str:
+    """A training size as a short tick label: ``3500 → "3.5k"``, ``500 → "500"``.
+
+    Example:
+        >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
+        ['50', '1k', '3.5k', '20k']
+    """
+    if value >= 1000:
+        return f"{value / 1000:.3g}k"
+    return f"{value:.3g}"
+
+
+def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> None:
+    """A log scale on ``ax``'s ``which`` axis ("x" or "y") with labelled ticks at the values ``at``
+    (e.g. the measured training sizes; 1-2-5 ticks if none or more than 8) and no minor-tick labels."""
+    axis = {"x": ax.xaxis, "y": ax.yaxis}[which]
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    values = sorted({float(v) for v in at}) if at is not None else []
+    axis.set_major_locator(FixedLocator(values) if 0 < len(values) <= 8 else LogLocator(subs=(1, 2, 5)))
+    axis.set_major_formatter(FuncFormatter(count_label))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def finish(fig: plt.Figure) -> None:
+    """Lay ``fig`` out, shrink it to fit a slide and drop tick labels that would overlap their neighbours."""
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(*fitted_size(width, height))
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            _thin_tick_labels(axis, renderer)
+
+
+def _thin_tick_labels(axis: mpl.axis.Axis, renderer: object) -> None:
+    """Keep the tick labels of ``axis`` that do not overlap the label kept before them (the first stays)."""
+    shown = [(tick.get_loc(), label) for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)
+             if label.get_visible() and label.get_text()]
+    view = sorted(axis.get_view_interval())
+    shown = [(loc, label) for loc, label in shown if view[0] - 1e-9 <= loc <= view[1] + 1e-9]
+    if len(shown) < 2:
+        return
+    kept, last = [shown[0]], shown[0][1].get_window_extent(renderer).expanded(1.15, 1.0 if axis.axis_name == "x"
+                                                                                 else 1.3)
+    for loc, label in shown[1:]:
+        box = label.get_window_extent(renderer)
+        if not box.overlaps(last):
+            kept.append((loc, label))
+            last = box.expanded(1.15, 1.0 if axis.axis_name == "x" else 1.3)
+    if len(kept) == len(shown):
+        return
+    locations, labels = [loc for loc, _ in kept], [label.get_text() for _, label in kept]
+    colorbar = getattr(axis.axes, "_colorbar", None)
+    if colorbar is not None:
+        colorbar.set_ticks(locations, labels=labels)
+        colorbar.minorticks_off()
+    else:
+        axis.set_ticks(locations, labels=labels)
+        axis.set_minor_formatter(NullFormatter())
