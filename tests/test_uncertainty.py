@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from helpers.curves import (
     LearningCurve,
@@ -183,3 +184,28 @@ def test_training_accuracy_can_be_measured_again_through_a_test_pipeline():
     np.testing.assert_array_equal(kept.train_acc, curve.train_acc)
     with pytest.raises(ValueError, match="give train_images and train_labels together"):
         curve.evaluated_on(inverted[val], labels[val], train_images=inverted)
+
+
+def test_figures_show_the_intervals_what_the_band_covers_and_a_known_value():
+    import matplotlib.pyplot as plt
+
+    from helpers.curves import Worth
+    from helpers.plotting import plot_power_law, plot_worth_examples, show_nearest_vs_bilinear
+
+    rows = [Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
+            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)]
+    ax = plot_worth_examples(rows).axes[0]
+    bars = [line for line in ax.get_lines()
+            if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]
+    assert sorted(tuple(line.get_ydata()) for line in bars)[0] == (150.0, 400.0), "the interval of the first row"
+    curve = curve_from(identical_repeats())
+    fig = plot_power_law(curve, fit_power_law(curve, n_boot=20), predict_at=[4000], known=(0.95, "the literature"))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "90% band (bootstrap: repeats and validation examples)" in legend and "known: the literature" in legend
+    with pytest.raises(ValueError, match="known=\\(95, 'x'\\) must be \\(accuracy in 0…1, label\\)"):
+        plot_power_law(curve, fit_power_law(curve, n_boot=20), predict_at=[4000], known=(95, "x"))
+    digit = torch.zeros(28, 28)
+    fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"zoomed, not rotated": "ref"},
+                                   reference="zoomed, not rotated")
+    assert fig.axes[0].get_title() == "zoomed, not rotated" and fig.axes[3].get_xlabel() == "ref"
+    plt.close("all")
