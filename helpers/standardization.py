@@ -627,7 +627,7 @@ class LossLandscape:
     """The MSE of ``y ≈ w1·x1 + w2·x2 + b`` on a ``(w1, w2)`` grid, with gradient descent on it.
 
     ``loss[i, j]`` is the loss at ``(w1[i], w2[j])`` with the bias at its best value;
-    ``path`` holds the weights of gradient descent from ``w = 0`` (largest stable step),
+    ``path`` holds the weights of gradient descent from ``w = 0`` (step 1/L, half the stability limit 2/L),
     ``minimum`` the best weights and ``best_loss`` the loss there.
     """
 
