@@ -2,9 +2,11 @@
 
 A learning curve holds one row per training size and one column per repeat. This module
 fits a power law ``err(n) = a·n^(−b) + c`` to its mean validation error (with a bootstrap
-band over the repeats, and a back-test when larger sizes are held back), says how many
-examples reach a given accuracy ("augmentation is worth N examples"), and measures the gain
-per doubling of the data. It does not train anything: ``helpers.training`` measures curves.
+band over the repeats and the validation examples, and a back-test when larger sizes are held
+back), says how many examples reach a given accuracy ("augmentation is worth N examples", with
+an interval: ``worth_intervals``), compares two curves at one size (``accuracy_difference``),
+and measures the gain per doubling of the data. It does not train anything:
+``helpers.training`` measures curves.
 
 Example:
     >>> curve = LearningCurve("toy", np.array([100, 1000, 10000]), np.ones((3, 2)),
