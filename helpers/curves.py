@@ -2,9 +2,11 @@
 
 A learning curve holds one row per training size and one column per repeat. This module
 fits a power law ``err(n) = a·n^(−b) + c`` to its mean validation error (with a bootstrap
-band over the repeats, and a back-test when larger sizes are held back), says how many
-examples reach a given accuracy ("augmentation is worth N examples"), and measures the gain
-per doubling of the data. It does not train anything: ``helpers.training`` measures curves.
+band over the repeats and the validation examples, and a back-test when larger sizes are held
+back), says how many examples reach a given accuracy ("augmentation is worth N examples", with
+an interval: ``worth_intervals``), compares two curves at one size (``accuracy_difference``),
+and measures the gain per doubling of the data. It does not train anything:
+``helpers.training`` measures curves.
 
 Example:
     >>> curve = LearningCurve("toy", np.array([100, 1000, 10000]), np.ones((3, 2)),
@@ -38,6 +40,12 @@ class KeptModels(Protocol):
     def accuracy(self, images: Any, labels: Any) -> np.ndarray:
         """Accuracy in ``[0, 1]`` of every model on the same labelled images, ``sizes × repeats``."""
 
+    def correct(self, images: Any, labels: Any) -> np.ndarray:
+        """Whether each model classifies each image correctly: ``bool`` ``sizes × repeats × N``."""
+
+    def train_accuracy(self, images: Any, labels: Any) -> np.ndarray:
+        """Accuracy of every model on its own training subset of ``images`` (the whole dataset), ``sizes × repeats``."""
+
 
 @dataclass(frozen=True)
 class LearningCurve:
@@ -46,6 +54,9 @@ class LearningCurve:
     ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
     and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run;
     ``models`` holds the trained models when ``learning_curve(..., keep_models=True)`` asked for them.
+    ``val_correct`` (``bool`` ``sizes × repeats × n_val``, recorded by ``learning_curve``) says which
+    validation examples each model got right, so that an uncertainty band can include the
+    sampling noise of the validation set itself (``fit_power_law``, ``worth_intervals``).
 
     Example:
         >>> curve = LearningCurve("toy", np.array([100, 1000]), np.full((2, 3), 0.9), np.full((2, 3), 0.8),
@@ -65,24 +76,49 @@ class LearningCurve:
     fit_time: np.ndarray
     epochs: int
     models: KeptModels | None = None
+    val_correct: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.val_correct is None:
+            return
+        correct = np.asarray(self.val_correct)
+        if correct.ndim != 3 or correct.shape[:2] != self.val_acc.shape or correct.shape[2] == 0:
+            raise ValueError(f"val_correct must be sizes × repeats × n_val = {self.val_acc.shape} × n_val, "
+                             f"got shape {correct.shape}")
+        if not np.allclose(correct.mean(axis=2), self.val_acc, atol=1e-6):
+            raise ValueError("val_correct does not match val_acc: its mean over the validation examples "
+                             "must equal val_acc for every model")
 
     @property
     def repeats(self) -> int:
         """Models per training size."""
         return self.val_acc.shape[1]
 
-    def evaluated_on(self, images: Any, labels: Any) -> LearningCurve:
+    @property
+    def n_val(self) -> int | None:
+        """Validation examples every model was scored on (``None`` if the curve does not record them)."""
+        return None if self.val_correct is None else int(np.shape(self.val_correct)[2])
+
+    def evaluated_on(self, images: Any, labels: Any, train_images: Any = None,
+                     train_labels: Any = None) -> LearningCurve:
         """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
 
         For a model trained with augmentation, pass the validation digits through its matching
-        *test* pipeline; everything else (training accuracy, fit time, the models) is kept.
+        *test* pipeline. With ``train_images``/``train_labels`` (the **whole** dataset, indexed as
+        in ``learning_curve``, through the same pipeline) the training accuracy is measured again
+        too, each model on its own subset; otherwise it is kept, as are fit time and the models.
         A typical call (``zoomed``: the validation digits through Resize 32 → CenterCrop 28)::
 
             curve = curve.evaluated_on(zoomed, labels[val])
+            curve = curve.evaluated_on(zoomed, labels[val], train_images=zoomed_all, train_labels=labels)
         """
         if self.models is None:
             raise ValueError("this curve has no models; train it with learning_curve(..., keep_models=True)")
-        return replace(self, val_acc=self.models.accuracy(images, labels))
+        if (train_images is None) != (train_labels is None):
+            raise ValueError("give train_images and train_labels together (the whole dataset through the pipeline)")
+        correct = np.asarray(self.models.correct(images, labels), dtype=bool)
+        train_acc = self.train_acc if train_images is None else self.models.train_accuracy(train_images, train_labels)
+        return replace(self, val_acc=correct.mean(axis=2), val_correct=correct, train_acc=train_acc)
 
     def summary(self) -> str:
         """A small table: size, mean ± std train and validation accuracy (%)."""
@@ -129,7 +165,9 @@ def power_law(n: np.ndarray | float, a: float, b: float, c: float) -> np.ndarray
 class PowerLawFit:
     """A fitted power law ``err(n) = a·n^(−b) + c`` and its bootstrap samples ``(a, b, c)``.
 
-    ``sizes`` are the training sizes the fit used; ``level`` is the coverage of ``band``.
+    ``sizes`` are the training sizes the fit used; ``level`` is the coverage of ``band``;
+    ``noise`` says what the bootstrap resampled: ``"repeats"``, or ``"repeats and validation
+    examples"`` (then the band also holds the sampling noise of the validation set).
 
     Example:
         >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=np.array([100, 400]), samples=np.ones((4, 3)), level=0.9)
@@ -143,6 +181,7 @@ class PowerLawFit:
     sizes: np.ndarray
     samples: np.ndarray
     level: float
+    noise: str = "repeats"
 
     def predict(self, n: Sequence[float] | np.ndarray | float) -> np.ndarray:
         """Predicted validation **error** at sizes ``n`` (accuracy is ``1 − error``)."""
@@ -156,12 +195,66 @@ class PowerLawFit:
         return np.percentile(predictions, tail, axis=0), np.percentile(predictions, 100 - tail, axis=0)
 
 
+NOISE = ("repeats", "repeats and validation examples")
+
+
+def _noise(curve: LearningCurve, validation_noise: bool | None, name: str = "curve") -> str:
+    """What the bootstrap resamples: validation examples too when asked (or, by default, when recorded)."""
+    if validation_noise not in (None, True, False):
+        raise TypeError(f"validation_noise={validation_noise!r} must be None, True or False")
+    if validation_noise and curve.val_correct is None:
+        raise ValueError(f"{name} has no val_correct (per-example correctness), so validation_noise=True cannot "
+                         "resample the validation examples; measure it with learning_curve or evaluated_on")
+    use = curve.val_correct is not None if validation_noise is None else validation_noise
+    return NOISE[1] if use else NOISE[0]
+
+
+def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str = NOISE[1],
+                      example_weights: np.ndarray | None = None) -> np.ndarray:
+    """One bootstrap copy of ``curve.val_acc``: the repeats of every size drawn with replacement and,
+    with ``noise="repeats and validation examples"``, the validation examples too.
+
+    The validation examples are drawn **once** for all models (every model was scored on the
+    same examples, so their noise is shared: an easy draw of the validation set lifts the whole
+    curve). Pass ``example_weights`` (how often each example was drawn, from
+    ``rng.multinomial``) to share one draw between two curves scored on the same examples.
+
+    Example:
+        >>> correct = np.zeros((1, 2, 4), dtype=bool)
+        >>> correct[0, :, :2] = True  # both models get the first 2 of 4 examples right
+        >>> curve = LearningCurve("toy", np.array([100]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
+        ...                       val_correct=correct)
+        >>> draws = [bootstrap_val_acc(curve, np.random.default_rng(s))[0, 0] for s in range(200)]
+        >>> bool(0.2 < np.std(draws) < 0.3)  # about sqrt(0.5 · 0.5 / 4) = 0.25 from 4 examples
+        True
+        >>> bootstrap_val_acc(curve, np.random.default_rng(0), noise="repeats")  # the repeats only: no change here
+        array([[0.5, 0.5]])
+    """
+    check_choice("noise", noise, NOISE)
+    sizes, repeats = curve.val_acc.shape
+    picks = rng.integers(0, repeats, size=(sizes, repeats))
+    if noise == NOISE[0]:
+        return np.take_along_axis(curve.val_acc, picks, axis=1)
+    if curve.val_correct is None:
+        raise ValueError("curve has no val_correct; noise='repeats and validation examples' needs it")
+    correct = np.asarray(curve.val_correct)
+    n_val = correct.shape[2]
+    if example_weights is None:
+        example_weights = rng.multinomial(n_val, np.full(n_val, 1 / n_val))
+    elif np.shape(example_weights) != (n_val,):
+        raise ValueError(f"example_weights must hold one count per validation example ({n_val}), "
+                         f"got shape {np.shape(example_weights)}")
+    accuracy = correct.reshape(-1, n_val).astype(float) @ example_weights / n_val
+    return np.take_along_axis(accuracy.reshape(sizes, repeats), picks, axis=1)
+
+
 def fit_power_law(
     curve: LearningCurve,
     max_size: int | None = None,
     n_boot: int = 200,
     level: float = 0.9,
     seed: int = 0,
+    validation_noise: bool | None = None,
 ) -> PowerLawFit:
     """Fit ``err(n) = a·n^(−b) + c`` to the mean validation error of ``curve``, with a bootstrap band.
 
@@ -169,21 +262,26 @@ def fit_power_law(
         curve: a measured ``LearningCurve`` (from ``learning_curve``).
         max_size: fit only sizes up to this one — a **back-test** predicts the larger sizes
             that were left out and compares with their measurement. Default: all sizes.
-        n_boot: bootstrap refits; each resamples the repeats of every size with replacement.
+        n_boot: bootstrap refits; each resamples the repeats of every size with replacement
+            and (see ``validation_noise``) the validation examples.
         level: coverage of the band, e.g. 0.9 for the 5th to 95th percentile.
         seed: seed of the bootstrap's random generator.
+        validation_noise: resample the validation examples too (``bootstrap_val_acc``), so the
+            band includes the noise of a finite validation set — every model is scored on the
+            same examples, and with 500 of them that alone is about ±1.3 pp at 90 % accuracy.
+            ``None`` (default): whenever the curve records ``val_correct``; ``False``: the repeats only.
 
-    The band shows how much the fit moves with the measurement noise of the repeats. It does
-    not cover a wrong model: if the true curve bends away from a power law beyond the measured
-    sizes, the band is too narrow — that is what a back-test can reveal.
+    The band shows how much the fit moves with the measurement noise. It does not cover a
+    wrong model: if the true curve bends away from a power law beyond the measured sizes,
+    the band is too narrow — that is what a back-test can reveal.
 
     Example:
         >>> sizes = np.array([100, 250, 500, 1000, 2000])
         >>> error = power_law(sizes, 2.0, 0.5, 0.05)[:, None] + np.array([[-0.002, 0.0, 0.002]])
         >>> curve = LearningCurve("toy", sizes, 1 - error / 3, 1 - error, np.zeros_like(error), epochs=1)
         >>> fit = fit_power_law(curve, max_size=1000, n_boot=20)  # a back-test: 2000 is held back
-        >>> fit.sizes.tolist()
-        [100, 250, 500, 1000]
+        >>> fit.sizes.tolist(), fit.noise
+        ([100, 250, 500, 1000], 'repeats')
         >>> lower, upper = fit.band([2000])
         >>> bool(lower[0] <= fit.predict([2000])[0] <= upper[0])
         True
@@ -197,18 +295,26 @@ def fit_power_law(
         raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
     if not 0 < level < 1:
         raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
-    sizes, errors = curve.sizes[keep].astype(float), 1 - curve.val_acc[keep]
-    best = _fit(sizes, errors.mean(1))
+    noise = _noise(curve, validation_noise)
+    kept = _take_sizes(curve, keep)
+    sizes = kept.sizes.astype(float)
+    best = _fit(sizes, 1 - kept.val_acc.mean(1))
     rng = np.random.default_rng(seed)
     samples = []
     for _ in range(n_boot):
-        picks = rng.integers(0, errors.shape[1], size=errors.shape)
-        params = _fit(sizes, np.take_along_axis(errors, picks, axis=1).mean(1))
+        params = _fit(sizes, 1 - bootstrap_val_acc(kept, rng, noise).mean(1))
         if params is not None:
             samples.append(params)
     if best is None or len(samples) < n_boot // 2:
         raise RuntimeError("the power law did not converge on this curve; measure more sizes or repeats")
-    return PowerLawFit(*best, sizes=curve.sizes[keep], samples=np.array(samples), level=level)
+    return PowerLawFit(*best, sizes=curve.sizes[keep], samples=np.array(samples), level=level, noise=noise)
+
+
+def _take_sizes(curve: LearningCurve, keep: np.ndarray) -> LearningCurve:
+    """The curve restricted to the sizes where ``keep`` is true (the models are dropped)."""
+    correct = None if curve.val_correct is None else np.asarray(curve.val_correct)[keep]
+    return replace(curve, sizes=curve.sizes[keep], train_acc=curve.train_acc[keep], val_acc=curve.val_acc[keep],
+                   fit_time=curve.fit_time[keep], models=None, val_correct=correct)
 
 
 def _fit(sizes: np.ndarray, errors: np.ndarray) -> tuple[float, float, float] | None:
@@ -221,6 +327,69 @@ def _fit(sizes: np.ndarray, errors: np.ndarray) -> tuple[float, float, float] | 
     except (RuntimeError, ValueError):
         return None
     return tuple(float(p) for p in params)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Mean validation accuracy of curve ``a`` minus that of curve ``b`` at one size, with a bootstrap interval.
+
+    Example:
+        >>> d = Difference(0.034, 0.012, 0.055, 0.9, "repeats and validation examples")
+        >>> print(d)
+        +3.4 pp (90% interval +1.2 … +5.5 pp)
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    noise: str
+
+    def __str__(self) -> str:
+        return (f"{self.estimate * 100:+.1f} pp ({self.level:.0%} interval "
+                f"{self.low * 100:+.1f} … {self.high * 100:+.1f} pp)")
+
+
+def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot: int = 1000, level: float = 0.9,
+                        seed: int = 0, validation_noise: bool | None = None) -> Difference:
+    """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
+
+    The bootstrap resamples the repeats of both curves and — when both record ``val_correct``
+    for the same validation examples — one shared draw of those examples (the comparison is
+    paired: both models were scored on the same digits, so an easy draw helps both).
+
+    Example:
+        >>> correct = np.zeros((1, 2, 200), dtype=bool)
+        >>> correct[..., :180] = True  # 90 %
+        >>> a = LearningCurve("a", np.array([1000]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
+        ...                   val_correct=correct)
+        >>> b = replace(a, model="b", val_acc=np.full((1, 2), 0.85), val_correct=correct & (np.arange(200) < 170))
+        >>> d = accuracy_difference(a, b, n_boot=200)
+        >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
+        (0.05, True)
+    """
+    _check_curve(a, "a")
+    _check_curve(b, "b")
+    if not isinstance(n_boot, int) or n_boot < 10:
+        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    noise = _noise(a, validation_noise, "a")
+    if noise == NOISE[1]:
+        _noise(b, True, "b")
+        if a.n_val != b.n_val:
+            raise ValueError(f"a was scored on {a.n_val} validation examples and b on {b.n_val}; a paired "
+                             "comparison needs the same examples (or validation_noise=False)")
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        weights = rng.multinomial(a.n_val, np.full(a.n_val, 1 / a.n_val)) if noise == NOISE[1] else None
+        a_acc, b_acc = bootstrap_val_acc(a, rng, noise, weights), bootstrap_val_acc(b, rng, noise, weights)
+        draws.append(a_acc[at].mean() - b_acc[at].mean())
+    tail = (1 - level) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail])
+    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())
+    return Difference(estimate, float(low), float(high), level, noise)
 
 
 # --- worth N examples: the size a curve needs for an accuracy -----------------------------------------------
@@ -301,11 +470,19 @@ class Worth:
     accuracy: float
     equivalent: float
     how: str
+    low: float = float("nan")
+    high: float = float("nan")
+    level: float = float("nan")
 
     @property
     def factor(self) -> float:
         """``equivalent / size``: augmentation multiplies the data by this much."""
         return self.equivalent / self.size
+
+    @property
+    def factor_interval(self) -> tuple[float, float]:
+        """``(low / size, high / size)``: the bootstrap interval of the factor (``nan`` when not measured)."""
+        return self.low / self.size, self.high / self.size
 
 
 def augmentation_worth(augmented: LearningCurve, plain: LearningCurve, fit: PowerLawFit | None = None) -> list[Worth]:
@@ -330,21 +507,107 @@ def augmentation_worth(augmented: LearningCurve, plain: LearningCurve, fit: Powe
     return rows
 
 
+def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int = 200, level: float = 0.9,
+                    seed: int = 0, validation_noise: bool | None = None) -> list[Worth]:
+    """``augmentation_worth`` with a bootstrap interval of each equivalent size (``Worth.low``/``high``).
+
+    Each bootstrap draw resamples the repeats of both curves and — when both record
+    ``val_correct`` for the same validation examples — one shared draw of those examples
+    (``bootstrap_val_acc``); it then finds the equivalent size by the rule of
+    ``equivalent_size``, refitting the power law of ``plain`` on the draw whenever the accuracy
+    lies outside the measured ones. The point estimate uses ``fit_power_law(plain)``. A draw
+    whose power law does not converge is left out; an accuracy beyond the fit's limit counts
+    as ``inf`` (the interval is then open above).
+
+    Example:
+        >>> sizes = np.array([100, 200, 400, 800])
+        >>> correct = np.zeros((4, 2, 100), dtype=bool)
+        >>> for i, k in enumerate([70, 80, 85, 88]):
+        ...     correct[i, :, :k] = True
+        >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1,
+        ...                       val_correct=correct)
+        >>> augmented = replace(plain, sizes=sizes[:1], train_acc=np.ones((1, 2)), val_acc=plain.val_acc[1:2],
+        ...                     fit_time=np.zeros((1, 2)), val_correct=correct[1:2])
+        >>> row = worth_intervals(augmented, plain, n_boot=50)[0]  # reaches the accuracy of 200 plain examples
+        >>> round(row.factor, 2), bool(row.low < row.equivalent < row.high)
+        (2.0, True)
+    """
+    _check_curve(augmented, "augmented")
+    _check_curve(plain, "plain")
+    if not isinstance(n_boot, int) or n_boot < 10:
+        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    noise = _noise(plain, validation_noise, "plain")
+    if noise == NOISE[1]:
+        _noise(augmented, True, "augmented")
+        if augmented.n_val != plain.n_val:
+            raise ValueError(f"augmented was scored on {augmented.n_val} validation examples and plain on "
+                             f"{plain.n_val}; a shared draw needs the same examples (or validation_noise=False)")
+    params = _fit(plain.sizes.astype(float), 1 - plain.val_acc.mean(1))
+    fit = None if params is None else PowerLawFit(*params, sizes=plain.sizes, samples=np.array([params]), level=0.5)
+    rows = augmentation_worth(augmented, plain, fit)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        weights = rng.multinomial(plain.n_val, np.full(plain.n_val, 1 / plain.n_val)) if noise == NOISE[1] else None
+        plain_acc = bootstrap_val_acc(plain, rng, noise, weights)
+        plain_draw = replace(plain, val_acc=plain_acc, models=None, val_correct=None)
+        augmented_acc = bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1)
+        draws.append(_equivalent_sizes_of_draw(plain_draw, augmented_acc))
+    draws = np.array(draws)
+    tail = (1 - level) / 2
+    intervals = []
+    for row, sizes in zip(rows, draws.T, strict=True):
+        sizes = sizes[~np.isnan(sizes)]
+        low, high = (np.quantile(sizes, [tail, 1 - tail], method="inverted_cdf") if len(sizes) >= n_boot // 2
+                     else (float("nan"), float("nan")))
+        intervals.append(replace(row, low=float(low), high=float(high), level=level))
+    return intervals
+
+
+def _equivalent_sizes_of_draw(plain: LearningCurve, accuracies: np.ndarray) -> np.ndarray:
+    """Equivalent sizes of one bootstrap draw; the power law is fitted only if an accuracy needs it."""
+    means = np.maximum.accumulate(plain.val_acc.mean(axis=1))
+    fit = None
+    if ((accuracies < means[0]) | (accuracies > means[-1])).any():
+        params = _fit(plain.sizes.astype(float), 1 - plain.val_acc.mean(1))
+        if params is None:
+            return np.full(len(accuracies), np.nan)
+        fit = PowerLawFit(*params, sizes=plain.sizes, samples=np.array([params]), level=0.5)
+    return equivalent_sizes(plain, np.clip(accuracies, 0, 1), fit)
+
+
 def worth_table(rows: list[Worth]) -> str:
-    """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found.
+    """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found —
+    and the factor's interval when the rows carry one (``worth_intervals``).
 
     Example:
         >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated")]))  # doctest: +NORMALIZE_WHITESPACE
         size with aug.  val acc %  worth (no aug.)  factor  how
                    100       85.0              240    2.4×  interpolated
+        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated", 130.0, float("inf"), 0.9)]))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        size with aug.  val acc %  worth (no aug.)  factor  90% interval  how
+                   100       85.0              240    2.4×     1.3× – ∞  interpolated
     """
     if not rows:
         raise ValueError("rows is empty; give the list of Worth from augmentation_worth")
     for row in rows:
         check_type("rows", row, Worth, "a list of Worth (from augmentation_worth)")
-    lines = [f"{'size with aug.':>14}  {'val acc %':>9}  {'worth (no aug.)':>15}  {'factor':>6}  how"]
+    with_interval = any(not np.isnan(r.level) for r in rows)
+    interval_head = f"  {f'{rows[0].level:.0%} interval':>12}" if with_interval else ""
+    lines = [f"{'size with aug.':>14}  {'val acc %':>9}  {'worth (no aug.)':>15}  {'factor':>6}{interval_head}  how"]
     for r in rows:
         worth = "never" if np.isinf(r.equivalent) else "?" if np.isnan(r.equivalent) else f"{r.equivalent:,.0f}"
         factor = "—" if not np.isfinite(r.equivalent) else f"{r.factor:.1f}×"
-        lines.append(f"{r.size:>14}  {r.accuracy * 100:>9.1f}  {worth:>15}  {factor:>6}  {r.how}")
+        interval = f"  {_interval_text(*r.factor_interval):>12}" if with_interval else ""
+        lines.append(f"{r.size:>14}  {r.accuracy * 100:>9.1f}  {worth:>15}  {factor:>6}{interval}  {r.how}")
     return "\n".join(lines)
+
+
+def _interval_text(low: float, high: float) -> str:
+    """``"1.3× – 4.1×"``, with ``∞`` for an open upper end and ``?`` for an unmeasured one."""
+    def one(x: float) -> str:
+        return "?" if np.isnan(x) else "∞" if np.isinf(x) else f"{x:.1f}×"
+    return f"{one(low)} – {one(high)}"

@@ -115,6 +115,12 @@ def dataset_mean_std(
     parallel algorithm of Chan, Golub & LeVeque (Welford for batches) — so the result equals
     the one-shot ``x.mean()``/``x.std()`` over all the data, whatever the batch size or order.
 
+    This merge is the course's one way to stream exact statistics (notebook 03, the homework).
+    A running sum and sum of squares, ``std² = Σx²/n − mean²``, subtracts two nearly equal
+    numbers whenever the mean is large against the std, and in float32 loses the std's digits
+    (values near 100 with a std of 0.09: the shortcut is off by more than 0.1 %, see below);
+    the merge only ever adds squared deviations from a mean, so it has no such cancellation.
+
     Args:
         loader: a ``DataLoader`` (or any iterable) of batches ``N×C×H×W`` / ``N×F``, or of
             ``(batch, labels)`` pairs. ``uint8`` batches count in 0…255; other integer
@@ -128,6 +134,12 @@ def dataset_mean_std(
         >>> batches = [torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [4.0]])]
         >>> dataset_mean_std(batches, per="feature")
         (tensor([2.5000], dtype=torch.float64), tensor([1.1180], dtype=torch.float64))
+        >>> x = 100 + 0.3 * torch.rand(100_000, 1, generator=torch.Generator().manual_seed(0))  # float32
+        >>> exact = x.double().std(correction=0).item()
+        >>> shortcut = ((x * x).mean() - x.mean() ** 2).sqrt().item()  # sum of squares, float32
+        >>> merged = dataset_mean_std(torch.split(x, 1000), per="feature")[1].item()
+        >>> abs(shortcut - exact) / exact > 1e-3, abs(merged - exact) / exact < 1e-9
+        (True, True)
     """
     check_choice("per", per, STAT_LAYOUTS)
     if correction not in (0, 1):
@@ -240,12 +252,15 @@ def train_small_model(
     eval_every: int = 10,
     seed: int = 0,
     device: str | torch.device = "cpu",
+    stop_at: float | None = None,
 ) -> TrainingRun:
     """Train a one-hidden-layer MLP with plain SGD; the same seed gives the same run.
 
     The initial weights and the order of the mini-batches depend only on ``seed``, so two
     inputs that differ only in their scaling start from the same network and see the same
-    batches. Training stops early (``diverged=True``) when the loss stops being finite.
+    batches. Training stops early (``diverged=True``) when the loss stops being finite, and —
+    with ``stop_at`` — at the first evaluation whose validation accuracy reaches ``stop_at``
+    (``steps_to_accuracy`` for that target is the same; later steps are not run).
 
     Example:
         >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
@@ -257,6 +272,8 @@ def train_small_model(
     if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
         raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
                          f"and lr={lr} > 0")
+    if stop_at is not None and not 0 < stop_at <= 1:
+        raise ValueError(f"stop_at={stop_at!r} must be None or an accuracy in (0, 1]")
     if batch_size > len(x_train):
         raise ValueError(f"batch_size={batch_size} is larger than the {len(x_train)} training examples; "
                          f"allowed: 1 <= batch_size <= {len(x_train)}")
@@ -270,6 +287,8 @@ def train_small_model(
             if step % eval_every == 0:
                 run.eval_steps.append(step)
                 run.val_accuracies.append(_accuracy(model, x_val, y_val))
+                if stop_at is not None and run.val_accuracies[-1] >= stop_at:
+                    break
             if step == steps:
                 break
             if len(order) < batch_size:
@@ -331,6 +350,92 @@ def steps_to_accuracy(run: TrainingRun, target: float) -> int | None:
     return reached[0] if reached else None
 
 
+@dataclass(frozen=True)
+class LearningRateSearch:
+    """Steps to a target validation accuracy for each learning rate of a grid and each seed.
+
+    ``steps[i, s]`` belongs to ``lrs[i]`` and ``seeds[s]``; ``inf`` means the run never reached
+    ``target`` within ``max_steps`` (or diverged).
+
+    Example:
+        >>> search = LearningRateSearch((0.01, 0.1), (0, 1), np.array([[90.0, 110.0], [30.0, np.inf]]), 0.85, 300)
+        >>> search.median_steps.tolist(), search.best_lr, search.best_steps
+        ([100.0, inf], 0.01, 100.0)
+    """
+
+    lrs: tuple[float, ...]
+    seeds: tuple[int, ...]
+    steps: np.ndarray
+    target: float
+    max_steps: int
+
+    @property
+    def median_steps(self) -> np.ndarray:
+        """The median over seeds of each learning rate's steps (``inf`` counts as infinitely many)."""
+        return np.median(self.steps, axis=1)
+
+    @property
+    def best_lr(self) -> float:
+        """The learning rate with the fewest median steps (the smaller one on a tie)."""
+        return self.lrs[int(np.argmin(self.median_steps))]
+
+    @property
+    def best_steps(self) -> float:
+        """The median steps at ``best_lr``."""
+        return float(self.median_steps.min())
+
+    def best_range(self) -> tuple[float, float]:
+        """Fewest and most steps over the seeds at ``best_lr``: the spread behind ``best_steps``."""
+        row = self.steps[int(np.argmin(self.median_steps))]
+        return float(row.min()), float(row.max())
+
+
+def tune_learning_rate(
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_val: torch.Tensor,
+    y_val: torch.Tensor,
+    lrs: Sequence[float],
+    target: float,
+    steps: int = 300,
+    seeds: Sequence[int] = (0,),
+    **train_options,
+) -> LearningRateSearch:
+    """Train ``train_small_model`` for every learning rate of a small grid and every seed; count the steps
+    each run needs to reach ``target`` validation accuracy (each run stops there).
+
+    Comparing input scalings at **one** learning rate mixes two effects: a larger input scale
+    acts like a larger step. Tuning the learning rate per scaling and comparing the best of
+    each separates them. ``train_options`` go to ``train_small_model`` (``batch_size``,
+    ``hidden``, ``eval_every``, ``device``).
+
+    Example:
+        >>> x = torch.randn(200, 1, 2, 2)
+        >>> y = (x.flatten(1).sum(1) > 0).long()
+        >>> search = tune_learning_rate(x, y, x, y, lrs=[0.001, 0.3], target=0.9, steps=100, seeds=[0, 1])
+        >>> search.steps.shape, search.best_lr
+        ((2, 2), 0.3)
+    """
+    lrs = tuple(float(lr) for lr in lrs)
+    if not lrs or any(not lr > 0 for lr in lrs):
+        raise ValueError(f"lrs={list(lrs)} must hold at least one learning rate, all > 0")
+    if len(set(lrs)) != len(lrs):
+        raise ValueError(f"lrs={list(lrs)} has duplicates; each learning rate may appear once")
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed, e.g. (0,)")
+    if not 0 < target <= 1:
+        raise ValueError(f"target={target!r} must be an accuracy in (0, 1]")
+    table = np.full((len(lrs), len(seeds)), np.inf)
+    for i, lr in enumerate(lrs):
+        for j, seed in enumerate(seeds):
+            run = train_small_model(x_train, y_train, x_val, y_val, steps=steps, lr=lr, seed=seed, stop_at=target,
+                                    **train_options)
+            reached = steps_to_accuracy(run, target)
+            table[i, j] = np.inf if reached is None else reached
+    return LearningRateSearch(lrs, seeds, table, float(target), int(steps))
+
+
 # --------------------------------------------------------------------------------------------
 # two features: the loss surface of a linear model and gradient descent on it
 # --------------------------------------------------------------------------------------------
@@ -361,9 +466,11 @@ def gradient_descent_path(
 ) -> torch.Tensor:
     """The weights ``(steps + 1)×2`` visited by gradient descent on the loss of ``mse_surface``.
 
-    ``lr=None`` takes the largest step size that is always stable for this loss, ``1 / L``
-    with ``L`` the largest eigenvalue of its Hessian ``2·XᵀX / n`` — the fairest choice when
-    comparing two scalings of the same data. The ``bias`` stays fixed (two weights to draw).
+    ``lr=None`` takes the step ``1 / L``, with ``L = largest_curvature(x)`` the largest eigenvalue
+    of the loss's Hessian ``2·XᵀX / n``. It is **not** the largest stable step: gradient descent
+    on a quadratic is stable for any step below ``2 / L`` (``stable_step_limit``); ``1 / L`` is
+    the usual safe rule, half that limit, and the same rule for every scaling of the data,
+    which makes it a fair choice for comparing them. The ``bias`` stays fixed (two weights to draw).
 
     Example:
         >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
@@ -374,16 +481,42 @@ def gradient_descent_path(
     if steps < 1:
         raise ValueError(f"steps={steps} must be >= 1")
     if lr is not None and not lr > 0:
-        raise ValueError(f"lr={lr} must be > 0 (or None for the largest stable step 1/L)")
+        raise ValueError(f"lr={lr} must be > 0 (or None for the step 1/L)")
     start_t = torch.as_tensor(start, dtype=torch.float64).detach().cpu()
     if tuple(start_t.shape) != (2,):
         raise ValueError(f"start must hold 2 values (w1, w2), got shape {tuple(start_t.shape)}")
     hessian, g = 2 * x.T @ x / len(x), 2 * x.T @ (y - bias) / len(x)
-    lr = 1 / float(torch.linalg.eigvalsh(hessian)[-1]) if lr is None else lr
+    lr = 1 / largest_curvature(x) if lr is None else lr
     path = [start_t]
     for _ in range(steps):
         path.append(path[-1] - lr * (hessian @ path[-1] - g))
     return torch.stack(path)
+
+
+def largest_curvature(x: torch.Tensor) -> float:
+    """``L``: the largest eigenvalue of the Hessian ``2·XᵀX / n`` of the mean squared error of ``y ≈ X·w``.
+
+    Example:
+        >>> largest_curvature(torch.tensor([[1.0, 0.0], [0.0, 3.0]]))  # 2 · diag(1, 9) / 2
+        9.0
+    """
+    x = torch.as_tensor(x).detach().cpu().double()
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty N×F table, got shape {tuple(x.shape)}")
+    return float(torch.linalg.eigvalsh(2 * x.T @ x / len(x))[-1])
+
+
+def stable_step_limit(x: torch.Tensor) -> float:
+    """``2 / L``: gradient descent on the mean squared error of ``y ≈ X·w`` converges for every step
+    size below this limit and diverges above it (along the steepest direction each step multiplies
+    the error by ``1 − lr·L``, which must stay within −1…1).
+
+    Example:
+        >>> x = torch.tensor([[1.0, 0.0], [0.0, 3.0]])
+        >>> stable_step_limit(x), 1 / largest_curvature(x)  # the limit, and the usual safe rule 1/L
+        (0.2222222222222222, 0.1111111111111111)
+    """
+    return 2 / largest_curvature(x)
 
 
 def condition_number(x: torch.Tensor) -> float:
@@ -494,7 +627,7 @@ class LossLandscape:
     """The MSE of ``y ≈ w1·x1 + w2·x2 + b`` on a ``(w1, w2)`` grid, with gradient descent on it.
 
     ``loss[i, j]`` is the loss at ``(w1[i], w2[j])`` with the bias at its best value;
-    ``path`` holds the weights of gradient descent from ``w = 0`` (largest stable step),
+    ``path`` holds the weights of gradient descent from ``w = 0`` (step 1/L, half the stability limit 2/L),
     ``minimum`` the best weights and ``best_loss`` the loss there.
     """
 

@@ -163,6 +163,7 @@ class TrainedModels:
     template: nn.Module
     params: dict[str, torch.Tensor]
     shape: tuple[int, int]
+    subsets: tuple[tuple[torch.Tensor, ...], ...] | None = None
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> torch.Tensor:
@@ -192,11 +193,38 @@ class TrainedModels:
             rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
             curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
         """
+        return self.correct(images, labels).mean(-1, dtype=float)
+
+    def train_accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+        """Accuracy of every model on **its own** training subset, ``sizes × repeats``, with the images given.
+
+        ``images``/``labels`` are the whole dataset, indexed as in ``learning_curve`` — e.g. all
+        digits through the test pipeline of models trained with augmentation, so their training
+        accuracy is measured the way they see digits at test time::
+
+            zoomed_all = FusedAugment(resize=32, crop=28).apply(images[:, None] / 255, angle=0.0)
+            curve.models.train_accuracy(zoomed_all, labels)
+        """
+        if self.subsets is None:
+            raise ValueError("these models do not know their training subsets; train them with learning_curve")
+        labels = torch.as_tensor(labels).cpu()
+        if len(labels) != len(images):
+            raise ValueError(f"labels must hold one class per image: got {len(labels)} labels for {len(images)} images")
+        used = torch.cat([s for row in self.subsets for s in row]).unique()
+        position = torch.full((len(labels),), -1, dtype=torch.long)
+        position[used] = torch.arange(len(used))
+        predicted = self.predict(torch.as_tensor(images)[used])  # sizes × repeats × used
+        return np.array([[float((predicted[i, r, position[s]] == labels[s]).double().mean()) for r, s in enumerate(row)]
+                         for i, row in enumerate(self.subsets)])
+
+    def correct(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+        """Whether every model classifies each labelled image correctly: ``bool`` ``sizes × repeats × N``
+        (what a bootstrap over the images needs, e.g. ``helpers.curves.bootstrap_val_acc``)."""
         labels = torch.as_tensor(labels).cpu()  # predict() answers on the CPU
         if labels.ndim != 1 or len(labels) != len(images) or len(labels) == 0:
             raise ValueError(f"labels must hold one class per image: got {tuple(labels.shape)} labels "
                              f"for {len(images)} images (at least one)")
-        return (self.predict(images) == labels).double().mean(-1).numpy()
+        return (self.predict(images) == labels).numpy()
 
 
 def plan_learning_curve(
@@ -317,6 +345,9 @@ def learning_curve(
         keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to
             evaluate them on other images, e.g. the held-out digits through a test pipeline.
 
+    The curve also records which validation examples each model got right (``val_correct``,
+    ``sizes × repeats × len(val_idx)``), so its uncertainty can include the validation set's noise.
+
     Example:
         >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
@@ -336,11 +367,12 @@ def learning_curve(
     with torch_threads(cpu_threads if device.type == "cpu" else None):
         run = _BatchedRun(images, labels, plan, check_indices(val_idx, "val_idx", len(labels)), kind, device)
         fit_time = run.train(settings)
-        train_acc, val_acc = run.evaluate()
+        train_acc, val_correct = run.evaluate()
     shape = (len(plan.sizes), repeats)
-    models = run.trained_models() if keep_models else None
-    return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_acc.reshape(shape),
-                         fit_time.reshape(shape), epochs, models)
+    models = run.trained_models(plan) if keep_models else None
+    val_correct = val_correct.reshape(*shape, -1)
+    return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_correct.mean(-1, dtype=float),
+                         fit_time.reshape(shape), epochs, models, val_correct)
 
 
 def _as_float_images(images: torch.Tensor) -> torch.Tensor:
@@ -473,28 +505,30 @@ class _BatchedRun:
 
     @torch.no_grad()
     def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
-        """Accuracy of every model on its own training subset and on the held-out set, in plan order."""
-        train_acc, val_acc = [], []
+        """Accuracy of every model on its own training subset, and whether it got each held-out example
+        right (``bool`` ``models × n_val``), in plan order."""
+        train_acc, val_correct = [], []
         for g, subsets in enumerate(self.subsets):
             rows = slice(g * self.repeats, (g + 1) * self.repeats)
             params = {name: p[rows] for name, p in self.params.items()}
-            train_acc.insert(0, self._accuracy(params, torch.stack(subsets).to(self.device)))
-            val_acc.insert(0, self._accuracy(params, self.val.expand(self.repeats, -1)))
-        return torch.cat(train_acc).numpy(), torch.cat(val_acc).numpy()
+            train_acc.insert(0, self._correct(params, torch.stack(subsets).to(self.device)).double().mean(1))
+            val_correct.insert(0, self._correct(params, self.val.expand(self.repeats, -1)))
+        return torch.cat(train_acc).numpy(), torch.cat(val_correct).numpy()
 
-    def trained_models(self) -> TrainedModels:
-        """The stacked trained parameters, reordered from largest-size-first to plan order."""
+    def trained_models(self, plan: CurvePlan) -> TrainedModels:
+        """The stacked trained parameters, reordered from largest-size-first to plan order, with their subsets."""
         order = torch.arange(len(self.groups) * self.repeats).view(len(self.groups), self.repeats).flip(0).flatten()
         params = {name: p.index_select(0, order.to(p.device)) for name, p in self.params.items()}
-        return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats))
+        return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats), plan.subsets)
 
-    def _accuracy(self, params: dict, index: torch.Tensor) -> torch.Tensor:
-        correct = torch.zeros(len(index), device=self.device)
+    def _correct(self, params: dict, index: torch.Tensor) -> torch.Tensor:
+        """``bool`` ``models × examples``: model ``m`` classifies example ``index[m, j]`` correctly."""
+        correct = []
         for start in range(0, index.shape[1], EVAL_CHUNK):
             chunk = index[:, start:start + EVAL_CHUNK]
             x = self.x.index_select(0, chunk.flatten()).view(*chunk.shape, *self.x.shape[1:])
-            correct += (self.forward(params, x).argmax(-1) == self.y[chunk]).sum(1)
-        return (correct / index.shape[1]).double().cpu()
+            correct.append(self.forward(params, x).argmax(-1) == self.y[chunk])
+        return torch.cat(correct, dim=1).cpu()
 
 
 class _ShareClock:

@@ -350,13 +350,15 @@ def show_nearest_vs_bilinear(
     box: tuple[int, int, int] = (4, 4, 12),
     notes: Mapping[str, str] | None = None,
     size: float = 2.2,
+    reference: str = "original",
 ) -> plt.Figure:
     """The same rotation with nearest-neighbour and bilinear interpolation, whole and zoomed in.
 
     Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row:
     the box enlarged, every pixel a visible square. ``notes["nearest"]`` etc. are written
     under the zoomed panels (e.g. the measured scores). The names are in the course colours
-    of the two interpolations.
+    of the two interpolations. ``reference`` names the first panel (and its key in ``notes``):
+    say what it is, e.g. ``"zoomed, not rotated"`` when it went through the same resize.
 
     Example:
         >>> digit = torch.zeros(28, 28)
@@ -364,7 +366,7 @@ def show_nearest_vs_bilinear(
         >>> fig.axes[4].get_xlabel()
         'jagged'
     """
-    panels = {"original": to_display(original), "nearest": to_display(nearest), "bilinear": to_display(bilinear)}
+    panels = {reference: to_display(original), "nearest": to_display(nearest), "bilinear": to_display(bilinear)}
     top, left, side = box
     height, width = panels["nearest"].shape[:2]
     if side < 1 or top < 0 or left < 0 or top + side > height or left + side > width:

@@ -63,10 +63,13 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
 
 
 @course_figure
-def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int]) -> plt.Figure:
+def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int],
+                   known: tuple[float, str] | None = None) -> plt.Figure:
     """A power-law fit to validation accuracy with its band, the measured points (filled: used for
     the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars;
-    the predicted values are listed in the legend, off the data.
+    the predicted values are listed in the legend, off the data. The band's legend says what its
+    bootstrap resampled (``fit.noise``). ``known = (accuracy, label)`` draws a value known from
+    elsewhere (e.g. the literature's full-MNIST accuracy) as a dashed line to compare with.
 
     Example:
         >>> from helpers.extrapolation import fit_power_law
@@ -82,11 +85,13 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
         raise ValueError(f"predict_at={predict_at.tolist()} must hold at least one positive training size")
     if not np.isin(fit.sizes, curve.sizes).all():
         raise ValueError(f"fit was made on sizes {fit.sizes.tolist()}, not all of them in curve.sizes")
+    if known is not None and (len(known) != 2 or not 0 <= known[0] <= 1):
+        raise ValueError(f"known={known!r} must be (accuracy in 0…1, label), e.g. (0.92, 'softmax, all of MNIST')")
     fig, ax = plt.subplots(figsize=(9.0, 5.0))
     grid = np.geomspace(curve.sizes.min(), max(curve.sizes.max(), predict_at.max()) * 1.15, 200)
     lower, upper = fit.band(grid)
     ax.fill_between(grid, (1 - upper) * 100, (1 - lower) * 100, color=COLORS["fit"], alpha=0.2, linewidth=0,
-                    label=f"{fit.level:.0%} bootstrap band")
+                    label=f"{fit.level:.0%} band (bootstrap: {fit.noise})")
     ax.plot(grid, (1 - fit.predict(grid)) * 100, color=COLORS["fit"], label="power law: error = a·n^(−b) + c")
     ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
                label=f"limit 1 − c = {(1 - fit.c) * 100:.1f}%")
@@ -101,6 +106,8 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     values = ", ".join(f"{count_label(n)}: {p:.1f}%" for n, p in zip(predict_at, predicted, strict=True))
     ax.errorbar(predict_at, predicted, [predicted - (1 - hi) * 100, (1 - lo) * 100 - predicted], fmt="D",
                 color=COLORS["prediction"], capsize=5, label=f"prediction ({values})")
+    if known is not None:
+        ax.axhline(known[0] * 100, color=COLORS["measured"], linestyle="--", label=f"known: {known[1]}")
     ax.set(xlabel="training examples", ylabel="validation accuracy (%)",
            title=f"{curve.model}: power law fit on sizes ≤ {int(fit.sizes.max())}")
     log_axis(ax, "x", np.concatenate([curve.sizes, predict_at]))
@@ -150,22 +157,31 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
 
     Filled markers are interpolated between measured sizes, hollow ones extrapolated with a power
     law; each point is labelled with its factor; sizes the power law says are never reached sit at
-    the top edge as triangles.
+    the top edge as triangles. Rows from ``worth_intervals`` carry a bootstrap interval, drawn as a
+    vertical bar (an open upper end runs to the top edge and ends in a small triangle).
 
     Example:
         >>> from helpers.augmentation_value import Worth
-        >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated"), Worth(400, 0.9, 900.0, "extrapolated")])
-        >>> fig.axes[0].get_yscale()
-        'log'
+        >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
+        ...                            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)])
+        >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
+        ('log', '90% interval')
     """
     if not rows:
         raise ValueError("rows is empty; give the list from augmentation_worth")
     fig, ax = plt.subplots(figsize=(8.0, 5.2))
     n = np.array([r.size for r in rows], dtype=float)
     finite = [r for r in rows if np.isfinite(r.equivalent)]
-    top = max([r.equivalent for r in finite] + [n.max()]) * 2
+    highs = [r.high for r in finite if np.isfinite(r.high)]
+    top = max([r.equivalent for r in finite] + highs + [n.max()]) * 2
     ax.plot([n.min() / 1.5, top], [n.min() / 1.5, top], ":", color=COLORS["reference"], label="worth nothing (y = x)")
     color = COLORS["with augmentation"]
+    with_interval = [r for r in finite if not np.isnan(r.level)]
+    for r in with_interval:  # the bootstrap interval as a vertical bar; an open upper end runs to the top edge
+        ax.plot([r.size, r.size], [r.low, min(r.high, top)], color=color, lw=2, alpha=0.6,
+                label=f"{r.level:.0%} interval" if r is with_interval[0] else None)
+        if np.isinf(r.high):
+            ax.plot([r.size], [top], "^", color=color, ms=7, alpha=0.6)
     for how, fill in (("interpolated", color), ("extrapolated", "white")):
         chosen = [r for r in finite if r.how == how]
         if chosen:
