@@ -72,14 +72,13 @@ def test_bad_input_names_the_parameter():
         fit_power_law({"sizes": SIZES})
 
 
-def test_learning_curve_figure_has_accuracy_gap_and_fit_time_per_curve():
+def test_learning_curve_figure_has_accuracy_and_gap_per_curve():
     fig = plot_learning_curves([synthetic_curve(model="softmax"), synthetic_curve(seed=1, model="mlp")])
-    accuracy, gap, fit_time = fig.axes
+    accuracy, gap = fig.axes  # fit time is no lecture topic: no third panel
     assert [line.get_label() for line in accuracy.lines] == ["softmax · train", "softmax · validation",
                                                               "mlp · train", "mlp · validation"]
     curve = synthetic_curve(model="softmax")
     assert np.allclose(gap.lines[0].get_ydata(), (curve.train_acc - curve.val_acc).mean(1) * 100)
-    assert np.allclose(fit_time.lines[0].get_ydata(), curve.fit_time.mean(1))
     assert all(ax.get_xscale() == "log" for ax in fig.axes)
     with pytest.raises(ValueError, match="curves is empty"):
         plot_learning_curves([])

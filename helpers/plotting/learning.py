@@ -22,8 +22,8 @@ def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, 
 
 @course_figure
 def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt.Figure:
-    """Learning curves in three panels against the training size (log scale), mean ± std over repeats:
-    train (dashed) and validation (solid) accuracy, the train–validation gap, and fit time per model.
+    """Learning curves in two panels against the training size (log scale), mean ± std over repeats:
+    train (dashed) and validation (solid) accuracy, and the train–validation gap — the lecture's two readings.
 
     One curve: train and validation in their course colours. Several curves (e.g. softmax and
     an MLP): one course colour per model kind, train dashed, validation solid.
@@ -38,7 +38,7 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
     curves = [curves] if not isinstance(curves, Sequence) else list(curves)
     if not curves:
         raise ValueError("curves is empty; give one LearningCurve or a list of them")
-    fig, (acc, gap, fit) = plt.subplots(1, 3, figsize=(10, 4.0))
+    fig, (acc, gap) = plt.subplots(1, 2, figsize=(10, 4.2))
     for k, curve in enumerate(curves):
         n = curve.sizes
         if len(curves) == 1:
@@ -50,11 +50,9 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
         _mean_std_line(acc, n, curve.train_acc * 100, train, "--", labels[0])
         _mean_std_line(acc, n, curve.val_acc * 100, val, "-", labels[1])
         _mean_std_line(gap, n, (curve.train_acc - curve.val_acc) * 100, model, "-", "_" + curve.model)
-        _mean_std_line(fit, n, curve.fit_time, model, "-", "_" + curve.model)
     repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
     for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
-                              (gap, "train − validation gap", "percentage points"),
-                              (fit, "fit time per model", "seconds")):
+                              (gap, "train − validation gap", "percentage points")):
         ax.set(title=title, xlabel="training examples", ylabel=ylabel)
         log_axis(ax, "x", np.concatenate([c.sizes for c in curves]))
     fig.suptitle(f"mean ± std of {repeats} repeats")
