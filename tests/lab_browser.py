@@ -178,3 +178,16 @@ def local_only_browser(viewport: dict[str, int] | None = None):
             yield context, blocked
         finally:
             browser.close()
+
+
+# JavaScript run in the page; `window.jupyterapp` exists because of --LabApp.expose_app_in_browser.
+KERNEL_IDLE_JS = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  return !!panel && !!panel.sessionContext && panel.sessionContext.session?.kernel?.status === 'idle';
+}"""
+ALL_RAN_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.sessionContext || panel.sessionContext.session?.kernel?.status !== 'idle') return false;
+  const prompts = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
+  return prompts.length > 0 && !prompts.some(p => p.includes('*')) && /[0-9]/.test(prompts[0]);
+}"""

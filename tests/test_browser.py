@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from lab_browser import CHROMIUM, local_only_browser, running_lab
+from lab_browser import ALL_RAN_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = Path(os.environ.get("BROWSER_TEST_NOTEBOOK", ROOT / "notebooks" / "02_augmentation_preview.ipynb"))
@@ -33,17 +33,6 @@ pytestmark = [
 pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
 pytest.importorskip("jupyterlab_rise", reason="JupyterLab and RISE (the 'lab' extra) are not installed")
 
-# JavaScript run in the page; `window.jupyterapp` exists because of --LabApp.expose_app_in_browser.
-KERNEL_IDLE_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  return !!panel && !!panel.sessionContext && panel.sessionContext.session?.kernel?.status === 'idle';
-}"""
-ALL_RAN_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  if (!panel || !panel.sessionContext || panel.sessionContext.session?.kernel?.status !== 'idle') return false;
-  const prompts = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
-  return prompts.length > 0 && !prompts.some(p => p.includes('*')) && /[0-9]/.test(prompts[0]);
-}"""
 CELL_REPORT_JS = """(widgetMime) => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
   const report = {errors: [], unrun: 0, widgetCells: []};
