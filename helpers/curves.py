@@ -209,6 +209,26 @@ def _noise(curve: LearningCurve, validation_noise: bool | None, name: str = "cur
     return NOISE[1] if use else NOISE[0]
 
 
+def _check_bootstrap(n_boot: int, level: float) -> None:
+    """The settings every bootstrap here shares: at least 10 draws, a level strictly inside (0, 1)."""
+    if not isinstance(n_boot, int) or n_boot < 10:
+        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+
+
+def _shared_noise(curves: dict[str, LearningCurve], decides: str, validation_noise: bool | None, purpose: str) -> str:
+    """``_noise`` of ``curves[decides]`` for a bootstrap that draws the same validation examples for both curves
+    (named in ``curves``, in the order the error message names them)."""
+    noise = _noise(curves[decides], validation_noise, decides)
+    if noise == NOISE[1]:
+        (first, one), (second, other) = curves.items()
+        _noise(other if first == decides else one, True, second if first == decides else first)
+        if one.n_val != other.n_val:
+            raise ValueError(f"{first} was scored on {one.n_val} validation examples and {second} on "
+                             f"{other.n_val}; {purpose} needs the same examples (or validation_noise=False)")
+    return noise
+
 def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str = NOISE[1],
                       example_weights: np.ndarray | None = None) -> np.ndarray:
     """One bootstrap copy of ``curve.val_acc``: the repeats of every size drawn with replacement and,
@@ -291,10 +311,7 @@ def fit_power_law(
     if keep.sum() < MIN_SIZES:
         raise ValueError(f"max_size={max_size} leaves {int(keep.sum())} sizes of {curve.sizes.tolist()}; "
                          f"a power law needs at least {MIN_SIZES}")
-    if not isinstance(n_boot, int) or n_boot < 10:
-        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    _check_bootstrap(n_boot, level)
     noise = _noise(curve, validation_noise)
     kept = _take_sizes(curve, keep)
     sizes = kept.sizes.astype(float)
@@ -370,16 +387,8 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot
     """
     _check_curve(a, "a")
     _check_curve(b, "b")
-    if not isinstance(n_boot, int) or n_boot < 10:
-        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
-    noise = _noise(a, validation_noise, "a")
-    if noise == NOISE[1]:
-        _noise(b, True, "b")
-        if a.n_val != b.n_val:
-            raise ValueError(f"a was scored on {a.n_val} validation examples and b on {b.n_val}; a paired "
-                             "comparison needs the same examples (or validation_noise=False)")
+    _check_bootstrap(n_boot, level)
+    noise = _shared_noise({"a": a, "b": b}, "a", validation_noise, "a paired comparison")
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(n_boot):
@@ -534,16 +543,8 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     """
     _check_curve(augmented, "augmented")
     _check_curve(plain, "plain")
-    if not isinstance(n_boot, int) or n_boot < 10:
-        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
-    noise = _noise(plain, validation_noise, "plain")
-    if noise == NOISE[1]:
-        _noise(augmented, True, "augmented")
-        if augmented.n_val != plain.n_val:
-            raise ValueError(f"augmented was scored on {augmented.n_val} validation examples and plain on "
-                             f"{plain.n_val}; a shared draw needs the same examples (or validation_noise=False)")
+    _check_bootstrap(n_boot, level)
+    noise = _shared_noise({"augmented": augmented, "plain": plain}, "plain", validation_noise, "a shared draw")
     params = _fit(plain.sizes.astype(float), 1 - plain.val_acc.mean(1))
     fit = None if params is None else PowerLawFit(*params, sizes=plain.sizes, samples=np.array([params]), level=0.5)
     rows = augmentation_worth(augmented, plain, fit)
