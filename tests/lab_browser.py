@@ -191,3 +191,20 @@ ALL_RAN_JS = """() => {
   const prompts = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
   return prompts.length > 0 && !prompts.some(p => p.includes('*')) && /[0-9]/.test(prompts[0]);
 }"""
+# Per code cell of the open notebook: error outputs, unrun cells, cells showing a widget (``widgetMime``), and the
+# first code cell whose source contains ``marker`` (an empty marker: the first code cell).
+CELLS_JS = """([widgetMime, marker]) => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const report = {errors: [], unrun: 0, marker: -1, widgetCells: []};
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type !== 'code') continue;
+    if (report.marker < 0 && cell.sharedModel.getSource().includes(marker)) report.marker = i;
+    if (cell.executionCount === null) report.unrun += 1;
+    for (const output of cell.outputs.toJSON()) {
+      if (output.output_type === 'error') report.errors.push(`cell ${i}: ${output.ename}: ${output.evalue}`);
+      if (output.data && output.data[widgetMime]) report.widgetCells.push(i);
+    }
+  }
+  return report;
+}"""

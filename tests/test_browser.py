@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from lab_browser import ALL_RAN_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
+from lab_browser import ALL_RAN_JS, CELLS_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = Path(os.environ.get("BROWSER_TEST_NOTEBOOK", ROOT / "notebooks" / "02_augmentation_preview.ipynb"))
@@ -33,20 +33,6 @@ pytestmark = [
 pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
 pytest.importorskip("jupyterlab_rise", reason="JupyterLab and RISE (the 'lab' extra) are not installed")
 
-CELL_REPORT_JS = """(widgetMime) => {
-  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  const report = {errors: [], unrun: 0, widgetCells: []};
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells.get(i);
-    if (cell.type !== 'code') continue;
-    if (cell.executionCount === null) report.unrun += 1;
-    for (const output of cell.outputs.toJSON()) {
-      if (output.output_type === 'error') report.errors.push(`cell ${i}: ${output.ename}: ${output.evalue}`);
-      if (output.data && output.data[widgetMime]) report.widgetCells.push(i);
-    }
-  }
-  return report;
-}"""
 PRESENTATION_JS = """async () => {
   const commands = window.jupyterapp.commands;
   await commands.execute('application:set-mode', {mode: 'single-document'});
@@ -137,7 +123,7 @@ def test_server_refuses_requests_without_the_token(lab):
 
 
 def test_every_cell_runs_without_an_error_in_jupyterlab(lab_page):
-    report = lab_page.evaluate(CELL_REPORT_JS, WIDGET_VIEW)
+    report = lab_page.evaluate(CELLS_JS, [WIDGET_VIEW, ""])
     assert report["errors"] == [], f"cells show errors: {report['errors']}"
     assert report["unrun"] == 0, f"{report['unrun']} code cells did not run"
     assert report["widgetCells"], "no cell shows an ipywidget"
@@ -156,7 +142,7 @@ def test_presentation_mode_shows_the_working_widget(lab_page):
     page = lab_page
     page.evaluate(PRESENTATION_JS)
     assert page.locator(".jp-LabShell.jp-mod-presentationMode").count() == 1, "presentation mode is not on"
-    widget_cell = page.evaluate(CELL_REPORT_JS, WIDGET_VIEW)["widgetCells"][0]
+    widget_cell = page.evaluate(CELLS_JS, [WIDGET_VIEW, ""])["widgetCells"][0]
     page.evaluate(RUN_CELL_JS, widget_cell)
     cell = page.locator(".jp-Notebook .jp-Cell").nth(widget_cell)
     with screenshot_on_failure(page, "lab-presentation-mode"):

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
-from lab_browser import ALL_RAN_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
+from lab_browser import ALL_RAN_JS, CELLS_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -73,21 +73,6 @@ pytestmark = [
 pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
 pytest.importorskip("jupyterlab", reason="JupyterLab (the 'lab' extra) is not installed")
 
-CELLS_JS = """([widgetMime, marker]) => {
-  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  const report = {errors: [], unrun: 0, marker: -1, widgetCells: []};
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells.get(i);
-    if (cell.type !== 'code') continue;
-    if (report.marker < 0 && cell.sharedModel.getSource().includes(marker)) report.marker = i;
-    if (cell.executionCount === null) report.unrun += 1;
-    for (const output of cell.outputs.toJSON()) {
-      if (output.output_type === 'error') report.errors.push(`cell ${i}: ${output.ename}: ${output.evalue}`);
-      if (output.data && output.data[widgetMime]) report.widgetCells.push(i);
-    }
-  }
-  return report;
-}"""
 IMAGES_CHANGED_JS = """([cellIndex, before]) => {
   const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[cellIndex];
   const now = [...cell.querySelectorAll('.widget-interact .jp-OutputArea-output img')].map(i => i.getAttribute('src'));
