@@ -21,12 +21,13 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
-from scipy.optimize import curve_fit
+from scipy.optimize import OptimizeWarning, curve_fit
 
 from helpers.validation import check_choice, check_type
 
@@ -339,8 +340,10 @@ def _fit(sizes: np.ndarray, errors: np.ndarray) -> tuple[float, float, float] | 
     floor = float(errors.min())
     start = (max(errors[0] - floor / 2, 1e-3) * sizes[0] ** 0.5, 0.5, floor / 2)
     try:
-        params, _ = curve_fit(power_law, sizes, errors, p0=start, bounds=([0, 1e-3, 0], [np.inf, 3, floor + 1e-9]),
-                              maxfev=5000)
+        with warnings.catch_warnings():  # as many sizes as parameters: no covariance, which is not used here
+            warnings.simplefilter("ignore", OptimizeWarning)
+            params, _ = curve_fit(power_law, sizes, errors, p0=start,
+                                  bounds=([0, 1e-3, 0], [np.inf, 3, floor + 1e-9]), maxfev=5000)
     except (RuntimeError, ValueError):
         return None
     return tuple(float(p) for p in params)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import math
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +31,6 @@ from IPython.display import Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
-from scipy.optimize import OptimizeWarning
 
 from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
 from helpers.plotting.style import COLORS
@@ -230,9 +228,7 @@ class ExtrapolationExplorer(_Explorer):
         self._bands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for n in self.sizes[MIN_SIZES - 1:-1]:  # the slider positions (the largest leaves nothing to check)
             try:
-                with warnings.catch_warnings():  # 3 sizes for 3 parameters: no covariance, as expected
-                    warnings.simplefilter("ignore", OptimizeWarning)
-                    fit = fit_power_law(curve, max_size=n, n_boot=n_boot, level=level, seed=seed)
+                fit = fit_power_law(curve, max_size=n, n_boot=n_boot, level=level, seed=seed)
             except RuntimeError:  # the power law did not converge on these few points
                 fit = None
             self.fits[n] = fit

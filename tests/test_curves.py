@@ -46,3 +46,22 @@ def test_the_record_needs_no_engine_and_refuses_to_re_evaluate_without_models():
     assert curve.repeats == 1 and curve.models is None
     with pytest.raises(ValueError, match="keep_models=True"):
         curve.evaluated_on(None, None)
+
+
+def test_three_sizes_fit_three_parameters_without_a_warning():
+    """A power law through exactly three sizes has no covariance; the fits do not use it, so no
+    OptimizeWarning (with a local path in it) may reach a notebook's output."""
+    import warnings
+
+    from helpers.curves import fit_power_law, worth_intervals
+
+    correct = np.zeros((3, 2, 200), dtype=bool)
+    for i, k in enumerate([160, 176, 186]):
+        correct[i, 0, :k] = correct[i, 1, :k - 4] = True
+    plain = LearningCurve("cnn", np.array([250, 500, 1000]), np.ones((3, 2)), correct.mean(2), np.zeros((3, 2)),
+                          32, val_correct=correct)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_power_law(plain, n_boot=20)
+        rows = worth_intervals(plain, plain, n_boot=20)
+    assert 0 < fit.predict(np.array([2000.0]))[0] < 1 - 0.93 and [round(r.factor, 6) for r in rows] == [1.0, 1.0, 1.0]
