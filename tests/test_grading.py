@@ -2,9 +2,10 @@
 
 The submissions are built from the released student notebook of a small-settings copy of
 the solution (so the training tasks take a second): right answers in two formulations,
-each task wrong in a typical way, unfinished, a hang, a crash, broken JSON, a file that is
-no notebook, an answer that deletes the files of its working folder and one that redefines
-the checks.
+each task wrong in a typical way, unfinished, a crash, broken JSON, a file that is no
+notebook, an answer that deletes the files of its working folder and one that redefines
+the checks. A submission that never finishes is graded on its own, with a short time limit,
+so that it does not hold one of the class's two workers for the whole limit.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ SOLUTION = ROOT / "notebooks" / "homework" / "hw1_data_solution.ipynb"
 SMALL = {"SIZES = [125, 250, 500, 1000, 1500]": "SIZES = [50, 100, 200]", "REPEATS = 5": "REPEATS = 2",
          "EPOCHS = 30": "EPOCHS = 3", "PATCHES_PER_PHOTO = 300": "PATCHES_PER_PHOTO = 60"}
 TIMEOUT = 150  # s per notebook; a normal one takes about 20 s on a busy 2-core machine
+HANG_TIMEOUT = 15  # s: the limit for the submission that never finishes (graded on its own, so it holds no worker long)
+HANG = "while True:\n    pass\n"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.M)
 
 ALT_TASK_1 = '''train_transform = v2.Compose([v2.ToImage(), v2.Resize(32), v2.RandomCrop(28),
@@ -95,7 +98,6 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
             'splits["val"]', 'splits["test"]')),
         "olivia_import_error.ipynb": submission(student, right, task1_answer="import not_a_module\n"
                                                 + right["task1_answer"]),
-        "peggy_hang.ipynb": submission(student, right, task2_answer="while True:\n    pass\n"),
         "rupert_crash.ipynb": submission(student, right, task2_answer="import os\n\nos._exit(1)\n"),
         "sybil_broken.ipynb": submission(student, right)[:2000],  # cut off: not valid JSON
         "trent_report.pdf": "%PDF-1.4 not a notebook",
@@ -123,7 +125,7 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
         "frank_tiny_curve": row(task3=0, task4=0), "grace_no_momentum": row(task3=0),
         "heidi_fraction": row(task3=0), "ivan_linear": row(task4=0), "judy_bug_kept": row(task5=0),
         "mallory_noise": row(task5=0), "niaj_test_split": row(task5=0),
-        "olivia_import_error": row(task1=0, task5=0), "peggy_hang": row("timed out"),
+        "olivia_import_error": row(task1=0, task5=0),
         "rupert_crash": row("crashed"), "sybil_broken": row("not a notebook"),
         "trent_report.pdf": row("not a notebook"), "uma_deletes_files": full,
         "victor_redefines": row(task2=0), "wendy_wrong_settings": row(task3=0),
@@ -164,10 +166,23 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     assert "task2: 0/2 points" in feedback and "mean of per-batch stds" in feedback
     cheat = (tmp_path / "out" / "feedback" / "victor_redefines.txt").read_text(encoding="utf-8")
     assert "mean of per-batch stds" in cheat and "✅" not in cheat, "a redefined check's output is not feedback"
-    assert "did not finish within 150 s" in (tmp_path / "out" / "feedback" / "peggy_hang.txt").read_text()
     assert "momentum=0.9" in (tmp_path / "out" / "feedback" / "grace_no_momentum.txt").read_text()
     assert "task1_answer raised ModuleNotFoundError" in (tmp_path / "out" / "feedback" /
                                                          "olivia_import_error.txt").read_text()
+
+
+def test_a_submission_that_never_finishes_is_stopped_at_the_limit(tmp_path, small_source):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    source = nbformat.read(small_source, as_version=4)
+    (submissions / "peggy_hang.ipynb").write_text(
+        submission(release(source), solution_answers(source), task2_answer=HANG), encoding="utf-8")
+    results = grade_folder(submissions, tmp_path / "out", small_source, timeout=HANG_TIMEOUT, jobs=1)
+    with (tmp_path / "out" / "grades.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1:] == [["peggy_hang"] + ["0"] * 6 + ["timed out"]] and len(results) == 1
+    feedback = (tmp_path / "out" / "feedback" / "peggy_hang.txt").read_text(encoding="utf-8")
+    assert f"did not finish within {HANG_TIMEOUT} s" in feedback
 
 
 def test_autograde_notebook_keeps_the_source_outside_answer_cells(small_source):
@@ -196,3 +211,22 @@ def test_grade_folder_rejects_bad_arguments(tmp_path):
         grade_folder(tmp_path, tmp_path / "out", timeout=0)
     with pytest.raises(ValueError, match="jobs=0 must be at least 1"):
         grade_folder(tmp_path, tmp_path / "out", jobs=0)
+
+
+def test_each_kernel_gets_its_share_of_the_cores_unless_the_environment_says(tmp_path, monkeypatch):
+    """Two kernels that each spin OpenMP threads on every core slow each other down many times over."""
+    for name in grade.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, torch\nprint(os.environ.get('OMP_NUM_THREADS'), os.environ.get('MKL_NUM_THREADS'), "
+        "torch.get_num_threads())")])
+
+    def seen(threads):
+        status, executed = grade.execute(probe, tmp_path, timeout=120, threads=threads)
+        assert status == "graded"
+        return executed.cells[0].outputs[0]["text"].split()
+
+    assert seen(1) == ["1", "1", "1"]
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the instructor's own setting wins
+    assert seen(1) == ["2", "None", "2"]
+    assert grade.kernel_threads(jobs=1) >= grade.kernel_threads(jobs=2) >= 1

@@ -2,15 +2,15 @@
 
 ``python -m tools.grade SUBMISSIONS_DIR [--out DIR] [--timeout S] [--jobs N] [--source NOTEBOOK]``
 (or ``python tasks.py grade …``). Each file in ``SUBMISSIONS_DIR`` is one student's
-submission, under any name (as an LMS export gives them). For each, as nbgrader's
-``autograde`` does, the notebook that runs is the instructor's *source* notebook (the
-solution notebook, hidden tests included) with only the student's answer cells (nbgrader
-solution cells, matched by ``grade_id``) taken from the submission — so a student cannot
-change a check cell, the setup or the settings. It runs in a fresh kernel, in an empty
-working folder of its own, with a time limit, several at a time (``--jobs``, default: the
-number of CPU cores). A graded cell earns its nbgrader points when it runs without an
-error (``nbgrader.utils.determine_grade``); the hidden tests re-import ``helpers.checks``,
-so a check redefined in an answer cell does not count.
+submission, under any name (as an LMS export gives them). For each, as nbgrader's ``autograde``
+does, the notebook that runs is the instructor's *source* notebook (the solution notebook,
+hidden tests included) with only the student's answer cells (nbgrader solution cells, matched by
+``grade_id``) taken from the submission — so a student cannot change a check cell, the setup or
+the settings. It runs in a fresh kernel, in an empty working folder of its own, with a time
+limit, several at a time (``--jobs``, default: the number of CPU cores), each kernel limited to
+its share of the cores (``kernel_threads``). A graded cell earns its nbgrader points when it
+runs without an error (``nbgrader.utils.determine_grade``); the hidden tests re-import
+``helpers.checks``, so a check redefined in an answer cell does not count.
 
 Writes into ``--out`` (default ``SUBMISSIONS_DIR/../grades``): ``grades.csv`` with one row per
 file (student, points per task, total, status: ``graded``, ``timed out``, ``crashed`` or
@@ -133,10 +133,33 @@ def _kill_tree(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def execute(notebook: nbformat.NotebookNode, workdir: Path, timeout: float) -> tuple[str, nbformat.NotebookNode | None]:
-    """Run ``notebook`` in a fresh kernel inside ``workdir``; ``(status, executed notebook or None)``."""
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def kernel_threads(jobs: int) -> int:
+    """CPU threads for each notebook when ``jobs`` notebooks run at once: the cores shared out, at least 1.
+
+    PyTorch's OpenMP threads busy-wait, so kernels that each use every core slow one another down
+    many times over: on a 2-core machine, 4 submissions graded with ``jobs=2`` took 195 s with
+    2 threads per kernel and 28 s with 1.
+
+    Example:
+        >>> kernel_threads(jobs=os.cpu_count() or 1), kernel_threads(jobs=1) == (os.cpu_count() or 1)
+        (1, True)
+    """
+    return max(1, (os.cpu_count() or 1) // jobs)
+
+
+def execute(notebook: nbformat.NotebookNode, workdir: Path, timeout: float,
+            threads: int | None = None) -> tuple[str, nbformat.NotebookNode | None]:
+    """Run ``notebook`` in a fresh kernel inside ``workdir``; ``(status, executed notebook or None)``.
+
+    ``threads`` limits the kernel's OpenMP and MKL threads, unless the environment already sets either.
+    """
     nbformat.write(notebook, workdir / "submission.ipynb")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    if threads is not None and not any(name in os.environ for name in THREAD_VARIABLES):
+        env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
     command = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
                f"--ExecutePreprocessor.timeout={int(timeout) + 1}", "--output", "executed.ipynb", "submission.ipynb"]
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -182,7 +205,8 @@ def _failure_text(cell: nbformat.NotebookNode) -> str:
     return "\n".join(lines) or "this cell failed"
 
 
-def grade_one(path: Path, source: nbformat.NotebookNode, out: Path, timeout: float) -> Result:
+def grade_one(path: Path, source: nbformat.NotebookNode, out: Path, timeout: float,
+              threads: int | None = None) -> Result:
     """Grade one submitted file (read only) in a temporary working folder of its own."""
     student = path.stem if path.suffix == ".ipynb" else path.name
     submission = read_submission(path)
@@ -191,7 +215,7 @@ def grade_one(path: Path, source: nbformat.NotebookNode, out: Path, timeout: flo
                                                            "— nothing was graded"])
     with tempfile.TemporaryDirectory(prefix="grade-") as folder:
         start = time.monotonic()
-        status, executed = execute(autograde_notebook(source, submission), Path(folder), timeout)
+        status, executed = execute(autograde_notebook(source, submission), Path(folder), timeout, threads)
         seconds = time.monotonic() - start
     if executed is None:
         why = (f"it did not finish within {timeout:g} s" if status == "timed out"
@@ -238,7 +262,7 @@ def grade_folder(submissions: Path, out: Path, source_path: Path = DEFAULT_SOURC
         shutil.rmtree(out / "graded")
     (out / "graded").mkdir(parents=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(lambda path: grade_one(path, source, out, timeout), files))
+        results = list(pool.map(lambda path: grade_one(path, source, out, timeout, kernel_threads(jobs)), files))
     write_reports(results, task_columns(source), out)
     return results
 
