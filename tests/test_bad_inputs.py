@@ -7,7 +7,6 @@ train silently into nonsense, and things of the wrong kind.
 
 from __future__ import annotations
 
-import socket
 import struct
 import warnings
 from pathlib import Path
@@ -32,17 +31,6 @@ from helpers.validation import (
 # --------------------------------------------------------------------------------------------
 # local MNIST files
 # --------------------------------------------------------------------------------------------
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any connection attempt fails, as on a machine without network."""
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled by the test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-
-
 def idx_images(images: torch.Tensor) -> bytes:
     n, rows, cols = images.shape
     return struct.pack(">IIII", 0x0803, n, rows, cols) + images.numpy().tobytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import struct
 import time
 import warnings
@@ -54,16 +53,6 @@ def test_torchvision_source_reads_real_idx_files_offline(tmp_path, mnist):
         loaded_images, loaded_labels = load_mnist("torchvision", root=tmp_path, fallback=False)
     assert loaded_images.dtype == torch.uint8 and loaded_labels.dtype == torch.int64
     assert torch.equal(loaded_images, images) and torch.equal(loaded_labels, labels)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled by the test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 def test_failed_download_falls_back_to_bundled_within_10_s_with_one_warning(tmp_path, no_network, mnist):
