@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))  # Debian's chromium package
+NO_CHROMIUM = (f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does, as root) "
+               "to run the real-browser tests")
+BROWSER_TEST_MARKS = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+"""``pytestmark`` of a test file that drives JupyterLab in Chromium: marked ``browser``, skipped without Chromium."""
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from lab_browser import ALL_RAN_JS, CELLS_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
+from lab_browser import ALL_RAN_JS, BROWSER_TEST_MARKS, CELLS_JS, KERNEL_IDLE_JS, local_only_browser, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = Path(os.environ.get("BROWSER_TEST_NOTEBOOK", ROOT / "notebooks" / "02_augmentation_preview.ipynb"))
@@ -25,11 +25,7 @@ WIDGET_IMAGES = ".widget-interact .jp-OutputArea-output img"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT_MS = 120_000
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's 'chromium' "
-                       "package (.ci/run does, as root) to run the real-browser tests"),
-]
+pytestmark = BROWSER_TEST_MARKS
 pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
 pytest.importorskip("jupyterlab_rise", reason="JupyterLab and RISE (the 'lab' extra) are not installed")
 

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
-from lab_browser import ALL_RAN_JS, CELLS_JS, CHROMIUM, KERNEL_IDLE_JS, local_only_browser, running_lab
+from lab_browser import ALL_RAN_JS, BROWSER_TEST_MARKS, CELLS_JS, KERNEL_IDLE_JS, local_only_browser, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -65,11 +65,7 @@ EXPLORER_CELLS = {  # the cells to insert, using each notebook's own variables (
     ],
 }
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: install Debian's 'chromium' "
-                       "package (.ci/run does, as root) to run the real-browser tests"),
-]
+pytestmark = BROWSER_TEST_MARKS
 pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
 pytest.importorskip("jupyterlab", reason="JupyterLab (the 'lab' extra) is not installed")
 

@@ -277,11 +277,10 @@ def site_url(built_site) -> Iterator[str]:
 
 
 def browser_or_skip():
-    from lab_browser import CHROMIUM, local_only_browser
+    from lab_browser import CHROMIUM, NO_CHROMIUM, local_only_browser
 
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does, as root) "
-                    "to run the real-browser tests")
+        pytest.skip(NO_CHROMIUM)
     pytest.importorskip("playwright.sync_api", reason="the 'playwright' package is not installed")
     return local_only_browser
 
