@@ -26,6 +26,7 @@ import io
 import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -43,6 +44,19 @@ SPEC_TEST = "Resize((32, 32)) → CenterCrop((28, 28)) → ToImage() + ToDtype(t
 CHECKS: dict[int, Callable[..., bool]] = {}  # task number → the check, returning whether it passed
 
 
+@dataclass(frozen=True)
+class Hint:
+    """One recognised mistake: ``kind`` names it (checks branch on it, never on the wording); ``text`` says it.
+
+    Example:
+        >>> Hint("variance", "your std is the variance — take its square root").kind
+        'variance'
+    """
+
+    kind: str
+    text: str
+
+
 # --------------------------------------------------------------------------------------------
 # reporting
 # --------------------------------------------------------------------------------------------
@@ -50,9 +64,9 @@ def _unfinished(*answers: object) -> bool:
     return any(answer is Ellipsis or answer is None for answer in answers)
 
 
-def _report(task: int, hints: Sequence[str], success: str) -> bool:
+def _report(task: int, hints: Sequence[Hint], success: str) -> bool:
     if hints:
-        print(f"{HINT} Task {task} — not yet: " + "\n   ".join(hints))
+        print(f"{HINT} Task {task} — not yet: " + "\n   ".join(hint.text for hint in hints))
     else:
         print(f"{PASS} Task {task} passed: {success}")
     return not hints
@@ -220,42 +234,47 @@ TEST_SEEDS = range(4)  # … and the test pipeline (it must not change)
 MIN_MAX_ANGLE = 22.0  # of 24 uniform draws in ±30°, the largest |angle| is below 22° with probability 6e-4
 
 
-def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, str | None]:
+def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, Hint | None]:
     """The transform's outputs for ``seeds`` — or a hint when calling it fails."""
     if not callable(transform):
-        return [], (f"your {which} transform is a {type(transform).__name__}, not a transform — "
-                    "build it with v2.Compose([...])")
+        return [], Hint("not callable", f"your {which} transform is a {type(transform).__name__}, not a transform "
+                                        "— build it with v2.Compose([...])")
     try:
         return [run_seeded(transform, image, seed) for seed in seeds], None
     except Exception as error:  # the student's code may fail in any way: that is a hint, too
-        return [], f"calling your {which} transform on a PIL image failed: {type(error).__name__}: {error}"
+        return [], Hint("call failed", f"calling your {which} transform on a PIL image failed: "
+                                       f"{type(error).__name__}: {error}")
 
 
-def _output_problem(out: object, which: str, crop: str) -> str | None:
+def _output_problem(out: object, which: str, crop: str) -> Hint | None:
     """What is wrong with one output of a pipeline that should give a normalized 1×28×28 float tensor."""
     if not torch.is_tensor(out):
         kind = "PIL image" if isinstance(out, Image.Image) else type(out).__name__
-        return (f"your {which} transform returns a {kind}, not a tensor — convert with "
-                "ToImage() + ToDtype(torch.float32, scale=True) (v2) or ToTensor() (v1), then Normalize")
+        return (Hint("not a tensor", f"your {which} transform returns a {kind}, not a tensor — convert with "
+                "ToImage() + ToDtype(torch.float32, scale=True) (v2) or ToTensor() (v1), then Normalize"))
     if not out.is_floating_point():
-        return (f"your {which} transform returns {out.dtype} pixels — convert them with "
-                "ToDtype(torch.float32, scale=True)")
+        return (Hint("not float", f"your {which} transform returns {out.dtype} pixels — convert them with "
+                "ToDtype(torch.float32, scale=True)"))
     if tuple(out.shape) == (1, 32, 32):
-        return f"your {which} images are 32×32 — after Resize((32, 32)) crop back to 28×28 with {crop}((28, 28))"
+        return Hint("not cropped",
+                    f"your {which} images are 32×32 — after Resize((32, 32)) crop back to 28×28 with {crop}((28, 28))")
     if tuple(out.shape) != (1, 28, 28):
-        return f"your {which} transform returns shape {tuple(out.shape)}; the spec gives (1, 28, 28)"
+        return Hint("wrong shape",
+                    f"your {which} transform returns shape {tuple(out.shape)}; the spec gives (1, 28, 28)")
     if out.dtype != torch.float32:
-        return f"your {which} transform returns {out.dtype} values; the spec gives torch.float32"
+        return Hint("wrong dtype", f"your {which} transform returns {out.dtype} values; the spec gives torch.float32")
     if not bool(torch.isfinite(out).all()):
-        return f"your {which} transform returns NaN or infinite values"
+        return Hint("not finite", f"your {which} transform returns NaN or infinite values")
     if float(out.max()) > 5:  # Normalize(0.5, 0.5) of [0, 1] ends at 1; of 0…255 at 509
-        return (f"your {which} values reach {float(out.max()):.0f}: the pixels were not scaled to [0, 1] before "
-                "Normalize — use ToDtype(torch.float32, scale=True) (scale=True divides by 255)")
+        return (Hint("not scaled",
+                     f"your {which} values reach {float(out.max()):.0f}: the pixels were not scaled to [0, 1] before "
+                "Normalize — use ToDtype(torch.float32, scale=True) (scale=True divides by 255)"))
     if float(out.min()) >= 0:
-        return (f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
-                "it maps them to [−1, 1] as in the lecture")
+        return (Hint("no normalize", f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
+                "it maps them to [−1, 1] as in the lecture"))
     if float(out.min()) < -1 - 1e-4 or float(out.max()) > 1 + 1e-4:
-        return f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}"
+        return Hint("range",
+                    f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}")
     return None
 
 
@@ -275,62 +294,69 @@ def _is_random(outs: list) -> bool:
     return any(not torch.equal(outs[0], out) for out in outs[1:])
 
 
-def _train_structure_hint(steps: list) -> str:
+def _train_structure_hint(steps: list) -> Hint:
     """A hint from the steps of a train pipeline whose pixels are not the spec's for any random draw."""
     names = _names(steps)
     rotation = next((s for s in steps if "RandomRotation" in type(s).__name__), None)
     if rotation is None:
-        return "your train transform has no RandomRotation — the spec rotates by a random angle in ±30°"
+        return Hint("no rotation",
+                    "your train transform has no RandomRotation — the spec rotates by a random angle in ±30°")
     mode = getattr(rotation.interpolation, "value", rotation.interpolation)
     if mode != InterpolationMode.BILINEAR.value:
-        return (f"your rotation uses {mode} interpolation (nearest is the default) — the spec asks for bilinear: "
-                "RandomRotation(30, interpolation=InterpolationMode.BILINEAR)")
+        return (Hint("rotation interpolation",
+                     f"your rotation uses {mode} interpolation (nearest is the default) — the spec asks for bilinear: "
+                "RandomRotation(30, interpolation=InterpolationMode.BILINEAR)"))
     if "RandomCrop" not in names:
-        return "your train transform has no RandomCrop((28, 28)) after the Resize — the lecture's random shift"
+        return Hint("no random crop",
+                    "your train transform has no RandomCrop((28, 28)) after the Resize — the lecture's random shift")
     if names.index("RandomCrop") > names.index(type(rotation).__name__):
-        return f"you rotate before you crop — the spec's order is {SPEC_TRAIN}"
+        return Hint("rotate before crop", f"you rotate before you crop — the spec's order is {SPEC_TRAIN}")
     if "Normalize" in names and names.index("Normalize") < names.index(type(rotation).__name__):
-        return ("you normalize before you rotate: the corners the rotation fills with 0 become grey instead of "
-                f"black (−1) — Normalize comes last: {SPEC_TRAIN}")
+        return (Hint("normalize before rotate",
+                     "you normalize before you rotate: the corners the rotation fills with 0 become grey instead of "
+                f"black (−1) — Normalize comes last: {SPEC_TRAIN}"))
     return _common_structure_hint(steps, "train") or (
-        f"your train transform gives other pixels than the spec for every crop and angle tried. "
-        f"Your steps: {' → '.join(names)}; the spec: {SPEC_TRAIN}")
+        Hint("other pixels", f"your train transform gives other pixels than the spec for every crop and angle tried. "
+        f"Your steps: {' → '.join(names)}; the spec: {SPEC_TRAIN}"))
 
 
-def _common_structure_hint(steps: list, which: str) -> str | None:
+def _common_structure_hint(steps: list, which: str) -> Hint | None:
     """Resize and Normalize, shared by the train and test pipelines."""
     resize = next((s for s in steps if type(s).__name__ == "Resize"), None)
     if resize is None:
-        return (f"your {which} transform has no Resize((32, 32)) — without it the crop cuts the digit "
-                "instead of shifting it, and train and test digits differ in size")
+        return (Hint("no resize",
+                     f"your {which} transform has no Resize((32, 32)) — without it the crop cuts the digit "
+                "instead of shifting it, and train and test digits differ in size"))
     if list(np.atleast_1d(resize.size)) not in ([32], [32, 32]):
-        return f"your {which} transform resizes to {resize.size}; the spec resizes to (32, 32)"
+        return Hint("resize size", f"your {which} transform resizes to {resize.size}; the spec resizes to (32, 32)")
     mode = getattr(resize.interpolation, "value", resize.interpolation)
     if mode != InterpolationMode.BILINEAR.value:
-        return (f"your {which} Resize uses {mode} interpolation — the spec resizes with the default, bilinear "
-                "(with antialiasing)")
+        return (Hint("resize interpolation",
+                     f"your {which} Resize uses {mode} interpolation — the spec resizes with the default, bilinear "
+                "(with antialiasing)"))
     normalize = next((s for s in steps if type(s).__name__ == "Normalize"), None)
     if normalize is not None and (list(normalize.mean), list(normalize.std)) != ([0.5], [0.5]):
-        return (f"your {which} Normalize uses mean {list(normalize.mean)} and std {list(normalize.std)}; "
-                "the spec: Normalize((0.5,), (0.5,))")
+        return (Hint("normalize statistics",
+                     f"your {which} Normalize uses mean {list(normalize.mean)} and std {list(normalize.std)}; "
+                "the spec: Normalize((0.5,), (0.5,))"))
     return None
 
 
-def _range_hint(problem: str, transform: object, which: str) -> str:
+def _range_hint(problem: Hint, transform: object, which: str) -> Hint:
     """For values outside [−1, 1], the Normalize step's own hint (e.g. MNIST's statistics) when there is one."""
-    if not problem.endswith(RANGE_PROBLEM):
+    if problem.kind != "range":
         return problem
     return _safe_structure_hint(_common_structure_hint, transform, which) or problem
 
 
-def _safe_structure_hint(hint: Callable[[list, str], str | None], transform: object, which: str) -> str | None:
+def _safe_structure_hint(hint: Callable[[list, str], Hint | None], transform: object, which: str) -> Hint | None:
     try:
         return hint(_steps(transform), which)
     except Exception:  # an unusual custom step: fall back to the general hint
         return None
 
 
-def _test_hints(test_transform: Callable, which: str = "test") -> list[str]:
+def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
     """Hints for a pipeline that should equal the spec's deterministic test pipeline ([] when it does)."""
     image = sample_image()
     outs, failure = _outputs(test_transform, which, image, TEST_SEEDS)
@@ -339,43 +365,52 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[str]:
         return [_range_hint(problem, test_transform, which)]
     if _is_random(outs):
         random_steps = [n for n in _names(_steps(test_transform)) if n.startswith("Random")] or ["a random step"]
-        return [f"your {which} transform is random ({', '.join(random_steps)}): the same image gives different "
-                f"pixels on every pass — use CenterCrop((28, 28)) and no rotation: {SPEC_TEST}"]
+        return [Hint("random test",
+                     f"your {which} transform is random ({', '.join(random_steps)}): the same image gives different "
+                f"pixels on every pass — use CenterCrop((28, 28)) and no rotation: {SPEC_TEST}")]
     references = [spec_test_transform()(image.copy()),  # PIL steps first, as in the lecture
                   _resized(image)[:, 2:30, 2:30] * 2 - 1]  # ToImage + ToDtype first: resized as floats
     if any(float((outs[0] - ref).abs().max()) <= PIXEL_TOLERANCE for ref in references):
         return []
     no_resize = v2.functional.to_dtype(v2.functional.to_image(image), torch.float32, scale=True) * 2 - 1
     if float((outs[0] - no_resize).abs().max()) <= PIXEL_TOLERANCE:
-        return [f"your {which} images are not resized: Resize((32, 32)) then CenterCrop((28, 28)) — otherwise "
-                "the digits look smaller than in training (the lecture's reason to resize the test data too)"]
+        return [Hint("test not resized",
+                     f"your {which} images are not resized: Resize((32, 32)) then CenterCrop((28, 28)) — otherwise "
+                "the digits look smaller than in training (the lecture's reason to resize the test data too)")]
     structure = _safe_structure_hint(_common_structure_hint, test_transform, which)
-    return [structure or f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
-                         f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}"]
+    return [structure or Hint("other pixels",
+                              f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
+                         f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}")]
 
 
-def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> str | None:
+def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint | None:
     """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are."""
     angles = np.array([angle for _, _, angle, _ in draws])
     offsets = {(top, left) for top, left, _, _ in draws}
     largest = float(np.abs(angles).max())
     if largest < 0.5:
-        return (f"your {which} transform does not rotate — the spec rotates by a random angle in ±30°: "
-                "RandomRotation(30)")
+        return (Hint("no rotation",
+                     f"your {which} transform does not rotate — the spec rotates by a random angle in ±30°: "
+                "RandomRotation(30)"))
     if largest > 31:
-        return (f"your {which} rotation reaches {largest:.0f}° — the spec draws angles in ±30°: RandomRotation(30) "
-                "(a number d means the range [−d, d])")
+        return (Hint("angles too wide",
+                     f"your {which} rotation reaches {largest:.0f}° — the spec draws angles in ±30°: "
+                     f"RandomRotation(30) "
+                "(a number d means the range [−d, d])"))
     if largest < MIN_MAX_ANGLE:
-        return (f"your {which} rotation angles stay within ±{math.ceil(largest)}° in {len(draws)} draws — "
-                "the spec draws them uniformly in ±30°: RandomRotation(30)")
+        return (Hint("angles too narrow",
+                     f"your {which} rotation angles stay within ±{math.ceil(largest)}° in {len(draws)} draws — "
+                "the spec draws them uniformly in ±30°: RandomRotation(30)"))
     if len(offsets) == 1:
         top, left = offsets.pop()
-        return (f"your {which} crop always starts at row {top}, column {left} — the spec shifts the digit at random: "
-                "RandomCrop((28, 28)) after Resize((32, 32))")
+        return (Hint("fixed crop",
+                     f"your {which} crop always starts at row {top}, column {left} — the spec shifts the digit at "
+                     f"random: "
+                "RandomCrop((28, 28)) after Resize((32, 32))"))
     return None
 
 
-def _train_hints(train_transform: Callable, which: str = "train") -> list[str]:
+def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
     """Hints for a pipeline that should follow the spec's random train pipeline ([] when it does)."""
     image = smooth_image()
     outs, failure = _outputs(train_transform, which, image, TRAIN_SEEDS)
@@ -383,14 +418,16 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[str]:
     if problem:
         return [_range_hint(problem, train_transform, which)]
     if not _is_random(outs):
-        return [f"your {which} transform gives the same pixels every time — training data must be augmented at "
-                "random: RandomCrop((28, 28)) and RandomRotation(30) after the Resize"]
+        return [Hint("not random",
+                     f"your {which} transform gives the same pixels every time — training data must be augmented at "
+                "random: RandomCrop((28, 28)) and RandomRotation(30) after the Resize")]
     candidates, base = _candidates(image), _resized(image)
     draws = [_infer_draws(out, candidates, base) for out in outs]
     if max(misfit for *_, misfit in draws) > MAX_MISFIT:
         return [_safe_structure_hint(lambda steps, _: _train_structure_hint(steps), train_transform, which)
-                or f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
-                   f"the spec: {SPEC_TRAIN}"]
+                or Hint("other pixels",
+                        f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
+                   f"the spec: {SPEC_TRAIN}")]
     hint = _draws_hint(draws, which)
     return [hint] if hint else []
 
@@ -427,14 +464,15 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
 # --------------------------------------------------------------------------------------------
 # task 2 — exact per-channel statistics of the training split
 # --------------------------------------------------------------------------------------------
-def _as_values(answer: object, name: str) -> tuple[torch.Tensor | None, str | None]:
+def _as_values(answer: object, name: str) -> tuple[torch.Tensor | None, Hint | None]:
     if isinstance(answer, (str, bytes)):
-        return None, f"`{name}` must be numbers (a tensor, array or list), got the text {answer!r}"
+        return None, Hint("not numbers", f"`{name}` must be numbers (a tensor, array or list), got the text {answer!r}")
     try:
         values = torch.as_tensor(np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer,
                                             dtype=np.float64))
     except (TypeError, ValueError):
-        return None, f"`{name}` must be numbers (a tensor, array or list), got a {type(answer).__name__}"
+        return None, Hint("not numbers", f"`{name}` must be numbers (a tensor, array or list), "
+                                         f"got a {type(answer).__name__}")
     return values, None
 
 
@@ -447,27 +485,30 @@ def _batches(loader: Iterable, name: str) -> torch.Tensor:
     return torch.cat(batches)
 
 
-def _shape_hint(values: torch.Tensor, name: str, channels: int, image_shape: tuple) -> str | None:
+def _shape_hint(values: torch.Tensor, name: str, channels: int, image_shape: tuple) -> Hint | None:
     if values.numel() == channels:
         return None
     if values.numel() == 1:
-        return (f"`{name}` is one number for all channels — per channel means {channels} values: "
-                "reduce over dims (0, 2, 3) (batch, height, width), not over the channels")
+        return (Hint("one value", f"`{name}` is one number for all channels — per channel means {channels} values: "
+                "reduce over dims (0, 2, 3) (batch, height, width), not over the channels"))
     if values.numel() == math.prod(image_shape):
-        return (f"`{name}` has one value per pixel (shape {tuple(values.shape)}) — per channel means {channels} "
-                "values: reduce over height and width as well, dims (0, 2, 3)")
-    return (f"`{name}` has shape {tuple(values.shape)}; per channel means {channels} values — reduce over "
-            "dims (0, 2, 3) (batch, height, width)")
+        return (Hint("per pixel",
+                     f"`{name}` has one value per pixel (shape {tuple(values.shape)}) — per channel means {channels} "
+                "values: reduce over height and width as well, dims (0, 2, 3)"))
+    return (Hint("wrong shape",
+                 f"`{name}` has shape {tuple(values.shape)}; per channel means {channels} values — reduce over "
+            "dims (0, 2, 3) (batch, height, width)"))
 
 
 def _stats_hints(mean: torch.Tensor, std: torch.Tensor, x: torch.Tensor, train_loader: Iterable,
-                 all_images: torch.Tensor | None) -> list[str]:
+                 all_images: torch.Tensor | None) -> list[Hint]:
     ref_mean, ref_std = x.mean(dim=(0, 2, 3)), x.std(dim=(0, 2, 3), correction=0)
     if all_images is not None:
         every = torch.as_tensor(all_images).detach().cpu().double()
         if _close(mean, every.mean(dim=(0, 2, 3))) and not _close(mean, ref_mean):
-            return ["your statistics include the validation and test images — fit them on the training split "
-                    "only (the batches of `train_loader`); the held-out data must stay unseen"]
+            return [Hint("held-out data",
+                         "your statistics include the validation and test images — fit them on the training split "
+                    "only (the batches of `train_loader`); the held-out data must stay unseen")]
     mean_ok = _close(mean, ref_mean)
     hints = [] if mean_ok else [_mean_hint(mean, ref_mean, train_loader)]
     if not any(_close(std, x.std(dim=(0, 2, 3), correction=c)) for c in (0, 1)):
@@ -476,37 +517,43 @@ def _stats_hints(mean: torch.Tensor, std: torch.Tensor, x: torch.Tensor, train_l
 
 
 def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_loader: Iterable,
-              all_images: torch.Tensor | None) -> str:
+              all_images: torch.Tensor | None) -> Hint:
     """The hint for a wrong per-channel ``std``: the typical mistake it matches (either std correction)."""
     batches = [_batches([b], "train_loader") for b in train_loader]
     guesses = {
-        "your std equals the mean of per-batch stds — that misses the spread between batches; compute it over "
-        "all pixels at once (or merge each batch's count, sum and sum of squares)": [mean_of_batch_stds(
+        Hint("batch stds",
+             "your std equals the mean of per-batch stds — that misses the spread between batches; compute it over "
+        "all pixels at once (or merge each batch's count, sum and sum of squares)"): [mean_of_batch_stds(
             train_loader)] + [torch.stack([b.std(dim=(0, 2, 3)) for b in batches]).mean(0)],
-        "your std is the average of per-image stds — it misses how images differ from each other; compute one "
-        "std over all pixels of all training images, per channel": [x.std(dim=(2, 3), correction=c).mean(0)
+        Hint("image stds",
+             "your std is the average of per-image stds — it misses how images differ from each other; compute one "
+        "std over all pixels of all training images, per channel"): [x.std(dim=(2, 3), correction=c).mean(0)
                                                                     for c in (0, 1)],
-        "your std is the variance — take its square root": [ref_std**2],
-        "your std is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)": [ref_std * 255],
+        Hint("variance", "your std is the variance — take its square root"): [ref_std**2],
+        Hint("0…255 scale",
+             "your std is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)"): [ref_std * 255],
     }
     if all_images is not None:
         every = torch.as_tensor(all_images).detach().cpu().double()
         guesses["your std includes the validation and test images — use the training split only"] = [
             every.std(dim=(0, 2, 3), correction=c) for c in (0, 1)]
     return next((hint for hint, wrongs in guesses.items() if any(_close(std, wrong) for wrong in wrongs)),
-                f"your std {_fmt(std)} is not the std of all training pixels per channel — square the deviations "
-                "from the *overall* mean, average over all pixels, take the square root")
+                Hint("std wrong",
+                     f"your std {_fmt(std)} is not the std of all training pixels per channel — square the deviations "
+                "from the *overall* mean, average over all pixels, take the square root"))
 
 
-def _mean_hint(mean: torch.Tensor, ref_mean: torch.Tensor, train_loader: Iterable) -> str:
+def _mean_hint(mean: torch.Tensor, ref_mean: torch.Tensor, train_loader: Iterable) -> Hint:
     batch_means = torch.stack([_batches([b], "train_loader").mean(dim=(0, 2, 3)) for b in train_loader]).mean(0)
     if _close(mean, batch_means):
-        return ("your mean averages the batch means, but the last batch is smaller — weight each batch by its "
-                "size (sum all pixels, divide by their count)")
+        return (Hint("batch means",
+                     "your mean averages the batch means, but the last batch is smaller — weight each batch by its "
+                "size (sum all pixels, divide by their count)"))
     if _close(mean, ref_mean * 255):
-        return "your mean is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)"
-    return (f"your mean {_fmt(mean)} is not the mean of all training pixels per channel — sum them all, "
-            "divide by their count")
+        return Hint("0…255 scale", "your mean is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)")
+    return (Hint("mean wrong",
+                 f"your mean {_fmt(mean)} is not the mean of all training pixels per channel — sum them all, "
+            "divide by their count"))
 
 
 @_task(2)
@@ -546,31 +593,38 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
 # --------------------------------------------------------------------------------------------
 # task 3 — a learning curve for an MLP, and a decision with a number
 # --------------------------------------------------------------------------------------------
-def _curve_hint(curve: object, name: str, model: str = "mlp") -> str | None:
+def _curve_hint(curve: object, name: str, model: str = "mlp") -> Hint | None:
     if not isinstance(curve, LearningCurve):
-        return f"`{name}` must be the LearningCurve that learning_curve(...) returns, got a {type(curve).__name__}"
+        return Hint("not a curve",
+                    f"`{name}` must be the LearningCurve that learning_curve(...) returns, got a "
+                    f"{type(curve).__name__}")
     if curve.model != model:
-        return f"`{name}` is a learning curve of model={curve.model!r} — the task asks for model={model!r}"
+        return Hint("wrong model",
+                    f"`{name}` is a learning curve of model={curve.model!r} — the task asks for model={model!r}")
     return None
 
 
 def _settings_hint(curve: LearningCurve, name: str, sizes: Sequence[int] | None, epochs: int | None,
-                   repeats: int | None) -> str | None:
+                   repeats: int | None, sizes_setting: str = "the settings cell") -> Hint | None:
     """A hint when the curve's recorded sizes, repeats or epochs are not the ones the task asks for."""
     if sizes is not None and list(np.asarray(curve.sizes).tolist()) != [int(n) for n in sizes]:
-        return (f"`{name}` was measured at sizes {np.asarray(curve.sizes).tolist()}; the task asks for "
-                f"{[int(n) for n in sizes]} (the settings cell)")
+        return (Hint("wrong sizes",
+                     f"`{name}` was measured at sizes {np.asarray(curve.sizes).tolist()}; the task asks for "
+                f"{[int(n) for n in sizes]} ({sizes_setting})"))
     if epochs is not None and curve.epochs != epochs:
-        return f"the models of `{name}` trained {curve.epochs} epochs; the task asks for {epochs} (EPOCHS)"
+        return Hint("wrong epochs",
+                    f"the models of `{name}` trained {curve.epochs} epochs; the task asks for {epochs} (EPOCHS)")
     if repeats is not None and curve.repeats != repeats:
-        return f"`{name}` has {curve.repeats} repeats per size; the task asks for {repeats} (REPEATS)"
+        return Hint("wrong repeats",
+                    f"`{name}` has {curve.repeats} repeats per size; the task asks for {repeats} (REPEATS)")
     if sizes is None and (len(curve.sizes) < 3 or curve.repeats < 2):
-        return (f"`{name}` has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure at least 3 sizes "
-                "with at least 2 repeats each, or the last step is mostly noise")
+        return (Hint("too few sizes",
+                     f"`{name}` has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure at least 3 sizes "
+                "with at least 2 repeats each, or the last step is mostly noise"))
     return None
 
 
-def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) -> str | None:
+def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) -> Hint | None:
     """Re-measure ``curve`` with the task's settings (``reproduce``: ``learning_curve`` arguments); hint if it differs.
 
     This catches what the curve does not record: the learning rate, momentum, batch size,
@@ -588,32 +642,35 @@ def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) 
     n_val = len(reproduce["val_idx"])
     counts = np.asarray(curve.val_acc, dtype=float) * n_val
     if not np.allclose(counts, np.round(counts), atol=1e-3):
-        return (f"`{name}` was not evaluated on the validation split (its accuracies are not counts out of its "
-                f"{n_val} digits) — pass splits[\"train\"] and splits[\"val\"]")
+        return (Hint("not validation",
+                     f"`{name}` was not evaluated on the validation split (its accuracies are not counts out of its "
+                f"{n_val} digits) — pass splits[\"train\"] and splits[\"val\"]"))
     shown = {k: v for k, v in reproduce.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
-    return (f"`{name}` differs from learning_curve(...) with the task's settings "
+    return (Hint("settings differ", f"`{name}` differs from learning_curve(...) with the task's settings "
             f"({', '.join(f'{k}={v!r}' for k, v in shown.items())}, the train pool splits[\"train\"], evaluated on "
-            "splits[\"val\"]) — check each argument of your call against the task")
+            "splits[\"val\"]) — check each argument of your call against the task"))
 
 
-def _gain_hint(gain: float, curve: LearningCurve) -> str:
+def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
     ref = gain_per_doubling(curve)
     val = curve.val_acc.mean(axis=1)
     doublings = math.log2(curve.sizes[-1] / curve.sizes[-2])
     guesses = {
-        "your number is a fraction — give percentage points (multiply by 100)": ref / 100,
-        "your number comes from the training accuracy — the question is about new data: use val_acc": gain_per_doubling(
-            curve, "train"),
-        "your number has the wrong sign — largest size minus second largest": -ref,
-        "your number is the gain over the whole curve — the question is about the last step "
-        "(the two largest sizes)": (val[-1] - val[0]) * 100,
-        "your number comes from one repeat — average over the repeats first (val_acc.mean(axis=1))":
+        Hint("fraction", "your number is a fraction — give percentage points (multiply by 100)"): ref / 100,
+        Hint("training accuracy", "your number comes from the training accuracy — the question is about new data: "
+             "use val_acc"): gain_per_doubling(curve, "train"),
+        Hint("wrong sign", "your number has the wrong sign — largest size minus second largest"): -ref,
+        Hint("whole curve", "your number is the gain over the whole curve — the question is about the last step "
+        "(the two largest sizes)"): (val[-1] - val[0]) * 100,
+        Hint("one repeat", "your number comes from one repeat — average over the repeats first (val_acc.mean(axis=1))"):
             (curve.val_acc[-1, 0] - curve.val_acc[-2, 0]) * 100 / doublings,
-        "your number is the gain between the two largest sizes, not per doubling — divide by "
-        "log2(n_largest / n_second)": (val[-1] - val[-2]) * 100,
+        Hint("not per doubling", "your number is the gain between the two largest sizes, not per doubling — divide by "
+        "log2(n_largest / n_second)"): (val[-1] - val[-2]) * 100,
     }
     return next((hint for hint, wrong in guesses.items() if math.isclose(gain, wrong, rel_tol=1e-3, abs_tol=1e-4)),
-                f"your gain {gain:.2f} pp is not the validation-accuracy gain per doubling of the two largest sizes")
+                Hint("gain wrong",
+                     f"your gain {gain:.2f} pp is not the validation-accuracy gain per doubling of the two largest "
+                     f"sizes"))
 
 
 @_task(3)
@@ -645,19 +702,20 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
     hint = _curve_hint(curve, "curve") or _settings_hint(curve, "curve", sizes, epochs, repeats)
     gain = _scalar(gain_pp)
     if hint is None and (gain is None or not math.isfinite(gain)):
-        hint = f"`gain_pp` must be one number (finite, in percentage points), got {gain_pp!r:.40}"
+        hint = Hint("gain not a number",
+                    f"`gain_pp` must be one number (finite, in percentage points), got {gain_pp!r:.40}")
     if hint is None and not math.isclose(gain, gain_per_doubling(curve), rel_tol=1e-3, abs_tol=1e-4):
         hint = _gain_hint(gain, curve)
     if hint is None and not isinstance(more_data_helps, (bool, np.bool_)):
-        hint = f"`more_data_helps` must be True or False, got {more_data_helps!r}"
+        hint = Hint("decision not a bool", f"`more_data_helps` must be True or False, got {more_data_helps!r}")
     hint = hint or _reproduction_hint(curve, "curve", reproduce)
     if hint:
         return _report(3, [hint], "")
     helps = gain >= min_gain_pp
     if bool(more_data_helps) != helps:
-        return _report(3, [f"your decision does not follow from your number: {gain:.1f} pp per doubling is "
-                           f"{'at least' if helps else 'below'} the {min_gain_pp:g} pp that make more data worth "
-                           f"collecting, so more_data_helps should be {helps}"], "")
+        return _report(3, [Hint("decision contradicts", f"your decision does not follow from your number: {gain:.1f} "
+                                f"pp per doubling is {'at least' if helps else 'below'} the {min_gain_pp:g} pp that "
+                                f"make more data worth collecting, so more_data_helps should be {helps}")], "")
     verdict = "more data would help" if helps else "more data would hardly help"
     return _report(3, [], "your number is the validation-accuracy gain per doubling between the two largest sizes, "
                           f"and your decision follows from it: {verdict} (threshold {min_gain_pp:g} pp).")
@@ -707,7 +765,7 @@ def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray,
     return np.exp(np.interp(accuracy, curve_acc, np.log(sizes))) if log_size else np.interp(accuracy, curve_acc, sizes)
 
 
-def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurve) -> str | None:
+def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurve) -> Hint | None:
     """``None`` when ``worth`` is what the un-augmented curve says, else the hint for the mistake it matches."""
     acc, n = aug_curve.val_acc.mean(axis=1), aug_curve.sizes.astype(float)
     plain = curve.val_acc.mean(axis=1)
@@ -719,38 +777,48 @@ def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurv
         return None
     ref = refs[0]
     guesses = {
-        "you interpolated in the size itself — interpolate in log(size) (learning curves are close to straight "
-        "lines against log size): np.exp(np.interp(acc, val_acc, np.log(sizes)))": _interpolate(
+        Hint("linear size",
+             "you interpolated in the size itself — interpolate in log(size) (learning curves are close to straight "
+        "lines against log size): np.exp(np.interp(acc, val_acc, np.log(sizes)))"): _interpolate(
             acc, plain, curve.sizes, log_size=False),
-        "your numbers are the *extra* examples augmentation is worth — the question asks for the total number "
-        "of un-augmented examples that reach the same accuracy": ref - n,
-        "your numbers are factors — the question asks for numbers of examples (factor × size)": ref / n,
-        "your numbers come from training accuracy — use the validation accuracy of both curves": _interpolate(
+        Hint("extra examples",
+             "your numbers are the *extra* examples augmentation is worth — the question asks for the total number "
+        "of un-augmented examples that reach the same accuracy"): ref - n,
+        Hint("factors",
+             "your numbers are factors — the question asks for numbers of examples (factor × size)"): ref / n,
+        Hint("training accuracy",
+             "your numbers come from training accuracy — use the validation accuracy of both curves"): _interpolate(
             aug_curve.train_acc.mean(axis=1), curve.train_acc.mean(axis=1), curve.sizes),
-        "your numbers are accuracy differences — convert them into examples: which size of the un-augmented "
-        "curve reaches the augmented accuracy?": (acc - np.interp(n, curve.sizes, plain)) * 100,
+        Hint("accuracy differences",
+             "your numbers are accuracy differences — convert them into examples: which size of the un-augmented "
+        "curve reaches the augmented accuracy?"): (acc - np.interp(n, curve.sizes, plain)) * 100,
     }
     return next((hint for hint, wrong in guesses.items() if np.allclose(worth, wrong, rtol=5e-3, atol=1e-3)),
-                f"your numbers {np.round(worth).tolist()} are not what the un-augmented curve says: it reaches the "
+                Hint("worth wrong",
+                     f"your numbers {np.round(worth).tolist()} are not what the un-augmented curve says: it reaches "
+                     f"the "
                 f"augmented accuracies {np.round(acc * 100, 1).tolist()} % at about {np.round(ref).tolist()} "
-                "examples (interpolate its mean val_acc in log size)")
+                "examples (interpolate its mean val_acc in log size)"))
 
 
-def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Sequence[int] | None) -> str | None:
+def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Sequence[int] | None) -> Hint | None:
     if aug_curve.epochs != curve.epochs:
-        return (f"compare like with like: the augmented models trained {aug_curve.epochs} epochs, the un-augmented "
-                f"ones {curve.epochs}")
+        return (Hint("epochs differ",
+                     f"compare like with like: the augmented models trained {aug_curve.epochs} epochs, the "
+                     f"un-augmented "
+                f"ones {curve.epochs}"))
     if aug_curve.repeats != curve.repeats:
-        return (f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per size, `curve` "
-                f"{curve.repeats}")
-    settings = _settings_hint(aug_curve, "aug_curve", sizes, None, None) if sizes is not None else None
-    if settings:
-        return settings.replace("(the settings cell)", "(AUG_SIZES)")
+        return (Hint("repeats differ",
+                     f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per size, `curve` "
+                f"{curve.repeats}"))
+    if sizes is not None and (settings := _settings_hint(aug_curve, "aug_curve", sizes, None, None, "AUG_SIZES")):
+        return settings
     k = len(aug_curve.sizes)
     same_plan = np.array_equal(aug_curve.sizes, curve.sizes[:k])
     if same_plan and np.array_equal(aug_curve.val_acc, curve.val_acc[:k]):
-        return ("your augmented curve is identical to the un-augmented one — pass augment=FusedAugment(...) to "
-                "learning_curve")
+        return (Hint("no augmentation",
+                     "your augmented curve is identical to the un-augmented one — pass augment=FusedAugment(...) to "
+                "learning_curve"))
     return None
 
 
@@ -782,8 +850,9 @@ def check_task_4(aug_curve: object, worth: object, curve: object, sizes: Sequenc
     hint = hint or _aug_curve_hint(aug_curve, curve, sizes)
     values, error = _as_values(worth, "worth") if hint is None else (None, None)
     if hint is None and (error or values.numel() != len(aug_curve.sizes)):
-        hint = error or (f"`worth` needs one number per size of aug_curve ({aug_curve.sizes.tolist()}), "
-                         f"got {values.numel()}")
+        hint = error or (Hint("worth length",
+                              f"`worth` needs one number per size of aug_curve ({aug_curve.sizes.tolist()}), "
+                         f"got {values.numel()}"))
     hint = hint or _worth_hint(values.flatten().numpy(), aug_curve, curve)
     hint = hint or _reproduction_hint(aug_curve, "aug_curve", reproduce)
     if hint:
@@ -797,12 +866,12 @@ def check_task_4(aug_curve: object, worth: object, curve: object, sizes: Sequenc
 # --------------------------------------------------------------------------------------------
 # task 5 — the bug: random training transforms at test time
 # --------------------------------------------------------------------------------------------
-def _dataset_hint(dataset: object, name: str) -> str | None:
+def _dataset_hint(dataset: object, name: str) -> Hint | None:
     if not all(hasattr(dataset, a) for a in ("images", "indices", "transform")) or not hasattr(dataset, "__getitem__"):
-        return (f"`{name}` must be an ImageDataset(images, labels, indices, transform=...), "
-                f"got a {type(dataset).__name__}")
+        return (Hint("not a dataset", f"`{name}` must be an ImageDataset(images, labels, indices, transform=...), "
+                f"got a {type(dataset).__name__}"))
     if len(dataset) == 0:
-        return f"`{name}` is empty — give it the indices of its split"
+        return Hint("empty dataset", f"`{name}` is empty — give it the indices of its split")
     return None
 
 
@@ -810,13 +879,14 @@ def _index_set(indices: object) -> set[int]:
     return {int(i) for i in np.asarray(torch.as_tensor(indices).cpu()).ravel()}
 
 
-def _split_hints(train_set: object, val_set: object, splits: dict | None) -> list[str]:
+def _split_hints(train_set: object, val_set: object, splits: dict | None) -> list[Hint]:
     """Which split each dataset uses: train_set exactly splits['train'], val_set exactly splits['val']."""
     train, val = _index_set(train_set.indices), _index_set(val_set.indices)
     shared = train & val
     if shared:
-        return [f"`train_set` and `val_set` share {len(shared)} examples — build them from splits['train'] and "
-                "splits['val']"]
+        return [Hint("shared examples",
+                     f"`train_set` and `val_set` share {len(shared)} examples — build them from splits['train'] and "
+                "splits['val']")]
     if splits is None:
         return []
     parts = {name: _index_set(index) for name, index in splits.items()}
@@ -825,31 +895,37 @@ def _split_hints(train_set: object, val_set: object, splits: dict | None) -> lis
         if used == parts.get(wanted):
             continue
         same = next((part for part, index in parts.items() if index == used), None)
-        hints.append(f"`{name}` uses splits[{same!r}] — it must use splits[{wanted!r}]" if same else
-                     f"`{name}` holds {len(used)} examples, {len(used & parts.get(wanted, set()))} of them from "
-                     f"splits[{wanted!r}] ({len(parts.get(wanted, set()))} examples) — use exactly that split")
+        hints.append(Hint("wrong split",
+                          f"`{name}` uses splits[{same!r}] — it must use splits[{wanted!r}]") if same else
+                     Hint("wrong split",
+                          f"`{name}` holds {len(used)} examples, {len(used & parts.get(wanted, set()))} of them from "
+                     f"splits[{wanted!r}] ({len(parts.get(wanted, set()))} examples) — use exactly that split"))
     return hints
 
 
-def _val_set_hints(val_set: object) -> list[str]:
+def _val_set_hints(val_set: object) -> list[Hint]:
     if val_set.transform is None:
-        return ["`val_set` has no transform: the model would see raw uint8 pixels 0…255, not the normalized "
-                "28×28 floats it was trained on — give it the test pipeline of task 1"]
+        return [Hint("no val transform",
+                     "`val_set` has no transform: the model would see raw uint8 pixels 0…255, not the normalized "
+                "28×28 floats it was trained on — give it the test pipeline of task 1")]
     hints = _test_hints(val_set.transform, which="validation")
-    if hints and "is random" in hints[0]:
-        return ["`val_set` still changes from one pass to the next: its transform is random (RandomCrop, "
+    if hints and hints[0].kind == "random test":
+        return [Hint("val random",
+                     "`val_set` still changes from one pass to the next: its transform is random (RandomCrop, "
                 "RandomRotation), so every evaluation sees other images and the accuracy jumps — give it the "
-                "deterministic test pipeline of task 1"]
+                "deterministic test pipeline of task 1")]
     return hints
 
 
-def _train_set_hints(train_set: object) -> list[str]:
+def _train_set_hints(train_set: object) -> list[Hint]:
     if train_set.transform is None:
-        return ["`train_set` has no transform — keep the random train pipeline of task 1 there"]
+        return [Hint("no train transform",
+                     "`train_set` has no transform — keep the random train pipeline of task 1 there")]
     hints = _train_hints(train_set.transform, which="training")
-    if hints and "the same pixels every time" in hints[0]:
-        return ["you removed the augmentation from `train_set` too — keep the random train pipeline of task 1 "
-                "there; only the evaluation data must be deterministic"]
+    if hints and hints[0].kind == "not random":
+        return [Hint("train not random",
+                     "you removed the augmentation from `train_set` too — keep the random train pipeline of task 1 "
+                "there; only the evaluation data must be deterministic")]
     return hints
 
 
