@@ -127,6 +127,18 @@ def test_worth_intervals_cover_the_estimate_and_widen_with_validation_noise():
     assert "90% interval" in table and f"{first.low / 100:.1f}× – {first.high / 100:.1f}×" in table
 
 
+def test_worth_intervals_are_one_sided_where_draws_leave_the_measured_sizes():
+    plain = curve_from(np.array([[0.70, 0.71], [0.78, 0.79], [0.84, 0.85], [0.87, 0.88], [0.89, 0.90]]))
+    augmented = curve_from(np.array([[0.894, 0.894], [0.97, 0.97]]), sizes=SIZES[:2])
+    near_top, far_above = worth_intervals(augmented, plain, n_boot=100)
+    assert near_top.how == "interpolated" and near_top.high_how == "more than", "some draws leave the curve"
+    assert near_top.high == SIZES[-1], "the open upper end is the largest measured size, not a guess beyond it"
+    assert far_above.how == far_above.low_how == far_above.high_how == "more than"
+    assert far_above.low == far_above.high == far_above.equivalent == SIZES[-1]
+    table = worth_table([near_top, far_above])
+    assert f"more than {SIZES[-1]:,}" in table and f"> {SIZES[-1] / SIZES[1]:.1f}×" in table
+
+
 def test_worth_intervals_refuse_curves_scored_on_different_examples():
     plain = curve_from(np.array([[0.70], [0.78], [0.84], [0.87], [0.89]]))
     correct = correct_for(np.array([[0.8]]), n_val=100)
@@ -193,7 +205,7 @@ def test_figures_show_the_intervals_what_the_band_covers_and_a_known_value():
     from helpers.plotting import plot_power_law, plot_worth_examples, show_nearest_vs_bilinear
 
     rows = [Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)]
+            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")]
     ax = plot_worth_examples(rows).axes[0]
     bars = [line for line in ax.get_lines()
             if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]

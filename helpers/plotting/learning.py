@@ -153,15 +153,16 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     """"Augmentation is worth N examples": for each size trained with augmentation, the size the
     un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
 
-    Filled markers are interpolated between measured sizes, hollow ones extrapolated with a power
-    law; each point is labelled with its factor; sizes the power law says are never reached sit at
-    the top edge as triangles. Rows from ``worth_intervals`` carry a bootstrap interval, drawn as a
-    vertical bar (an open upper end runs to the top edge and ends in a small triangle).
+    Filled circles are interpolated between measured sizes and labelled with their factor; a
+    size beyond the measured ones is only a bound (``helpers.curves.equivalent_size``): a
+    triangle at the largest measured size pointing up ("more than"), or at the smallest pointing
+    down ("fewer than"), labelled "> 2.0×" or "< 0.5×". Rows from ``worth_intervals`` carry a
+    bootstrap interval, drawn as a vertical bar; a one-sided end carries a small triangle.
 
     Example:
         >>> from helpers.augmentation_value import Worth
         >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-        ...                            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)])
+        ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
         >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
         ('log', '90% interval')
     """
@@ -169,32 +170,31 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
         raise ValueError("rows is empty; give the list from augmentation_worth")
     fig, ax = plt.subplots(figsize=(8.0, 5.2))
     n = np.array([r.size for r in rows], dtype=float)
-    finite = [r for r in rows if np.isfinite(r.equivalent)]
-    highs = [r.high for r in finite if np.isfinite(r.high)]
-    top = max([r.equivalent for r in finite] + highs + [n.max()]) * 2
+    values = [r.equivalent for r in rows] + [r.high for r in rows if np.isfinite(r.high)]
+    top = max(values + [n.max()]) * 2
     ax.plot([n.min() / 1.5, top], [n.min() / 1.5, top], ":", color=COLORS["reference"], label="worth nothing (y = x)")
     color = COLORS["with augmentation"]
-    with_interval = [r for r in finite if not np.isnan(r.level)]
-    for r in with_interval:  # the bootstrap interval as a vertical bar; an open upper end runs to the top edge
-        ax.plot([r.size, r.size], [r.low, min(r.high, top)], color=color, lw=2, alpha=0.6,
+    with_interval = [r for r in rows if not np.isnan(r.level)]
+    for r in with_interval:
+        ax.plot([r.size, r.size], [r.low, r.high], color=color, lw=2, alpha=0.6,
                 label=f"{r.level:.0%} interval" if r is with_interval[0] else None)
-        if np.isinf(r.high):
-            ax.plot([r.size], [top], "^", color=color, ms=7, alpha=0.6)
-    for how, fill in (("interpolated", color), ("extrapolated", "white")):
-        chosen = [r for r in finite if r.how == how]
+        for end, how in ((r.low, r.low_how), (r.high, r.high_how)):
+            if how != "interpolated":
+                ax.plot([r.size], [end], "^" if how == "more than" else "v", color=color, ms=7, alpha=0.6)
+    marks = {"interpolated": ("o", "interpolated between measured sizes"),
+             "more than": ("^", "more than the largest measured size (a bound)"),
+             "fewer than": ("v", "fewer than the smallest measured size (a bound)")}
+    for how, (marker, label) in marks.items():
+        chosen = [r for r in rows if r.how == how]
         if chosen:
-            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], "o", color=color, mfc=fill, ms=9,
-                    label="interpolated between measured sizes" if how == "interpolated"
-                    else "extrapolated with the power law")
-    never = [r for r in rows if np.isinf(r.equivalent)]
-    if never:
-        ax.plot([r.size for r in never], [top] * len(never), "^", color=COLORS["prediction"], ms=9,
-                label="never, by the power law")
-    for r in finite:
-        ax.annotate(f"×{r.factor:.1f}", (r.size, r.equivalent), textcoords="offset points",
+            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], marker, color=color,
+                    mfc=color if how == "interpolated" else "white", ms=9, label=label)
+    for r in rows:
+        ax.annotate(r.factor_text(), (r.size, r.equivalent), textcoords="offset points",
                     xytext=(-10, 0), ha="right", va="center")
     ax.set(xlabel="training examples, with augmentation", ylabel="examples needed without augmentation",
-           title="augmentation is worth N examples", xlim=(n.min() / 2.5, n.max() * 1.6), ylim=(n.min() / 2, top * 1.5))
+           title="augmentation is worth N examples", xlim=(n.min() / 2.5, n.max() * 1.6),
+           ylim=(min(values + [r.low for r in rows if np.isfinite(r.low)] + [n.min()]) / 2, top * 1.5))
     log_axis(ax, "x", n)
     log_axis(ax, "y")
     ax.legend(loc="upper left")
