@@ -270,6 +270,48 @@ def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str
     return np.take_along_axis(accuracy.reshape(sizes, repeats), picks, axis=1)
 
 
+BAND_LABEL = "{level:.0%} interval: repeats + validation sample"  # the legend of every learning-curve band
+
+
+def mean_band(curve: LearningCurve, level: float = 0.9, n_boot: int = 200,
+              seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A ``level`` interval of the **mean** training accuracy, validation accuracy and their gap at every size.
+
+    A bootstrap over the repeats and — when the curve records ``val_correct`` — the validation
+    examples, drawn once for all sizes (``bootstrap_val_acc``): the band then holds the noise of
+    the finite validation set that every model shares, which the spread of the repeats alone
+    cannot show (with 500 validation digits about ±1.3 pp at 90 %). Training accuracy is each
+    model's own subset's, so only its repeats are resampled (with the same draws).
+
+    Example:
+        >>> correct = np.zeros((2, 3, 500), dtype=bool)
+        >>> correct[0, :, :400], correct[1, :, :450] = True, True  # 80 % and 90 %, the same for every repeat
+        >>> curve = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 3)), correct.mean(2), np.zeros((2, 3)), 1,
+        ...                       val_correct=correct)
+        >>> low, high = mean_band(curve)["validation"]
+        >>> bool((high - low)[1] > 0.02)  # the repeats agree exactly, the validation sample still shows ± 1.3 pp
+        True
+    """
+    _check_curve(curve)
+    _check_bootstrap(n_boot, level)
+    rng = np.random.default_rng(seed)
+    sizes, repeats = curve.val_acc.shape
+    draws: dict[str, list[np.ndarray]] = {"train": [], "validation": [], "gap": []}
+    correct = None if curve.val_correct is None else np.asarray(curve.val_correct, dtype=float).reshape(-1, curve.n_val)
+    for _ in range(n_boot):
+        picks = rng.integers(0, repeats, size=(sizes, repeats))
+        val = curve.val_acc
+        if correct is not None:
+            weights = rng.multinomial(curve.n_val, np.full(curve.n_val, 1 / curve.n_val))
+            val = (correct @ weights / curve.n_val).reshape(sizes, repeats)
+        train = np.take_along_axis(curve.train_acc, picks, axis=1).mean(1)
+        val = np.take_along_axis(val, picks, axis=1).mean(1)
+        for name, value in (("train", train), ("validation", val), ("gap", train - val)):
+            draws[name].append(value)
+    tail = (1 - level) / 2
+    return {name: tuple(np.quantile(np.array(values), [tail, 1 - tail], axis=0)) for name, values in draws.items()}
+
+
 def fit_power_law(
     curve: LearningCurve,
     max_size: int | None = None,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_exercises_03_04 import claim_lines
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -221,3 +221,26 @@ def test_figures_show_the_intervals_what_the_band_covers_and_a_known_value():
                                    reference="zoomed, not rotated")
     assert fig.axes[0].get_title() == "zoomed, not rotated" and fig.axes[3].get_xlabel() == "ref"
     plt.close("all")
+
+
+def test_learning_curve_bands_include_the_validation_sample_and_say_so():
+    import matplotlib.pyplot as plt
+
+    from helpers.curves import mean_band
+    from helpers.plotting import plot_augmentation_curves, plot_learning_curves
+
+    curve = curve_from(identical_repeats())  # the repeats agree exactly: a mean ± std band would be 0 wide
+    low, high = mean_band(curve)["validation"]
+    binomial = np.sqrt(curve.val_acc[:, 0] * (1 - curve.val_acc[:, 0]) / curve.n_val)
+    np.testing.assert_allclose(high - low, 2 * 1.645 * binomial, rtol=0.35)  # ≈ the binomial 90 % interval
+    repeats_only = mean_band(replace(curve, val_correct=None))["validation"]
+    np.testing.assert_allclose(repeats_only[1] - repeats_only[0], 0)
+    fig = plot_learning_curves(curve)
+    assert fig._suptitle.get_text() == "bands: 90% interval of the mean of 3 repeats (repeats + validation sample)"
+    train_band, val_band = (poly.get_paths()[0].vertices for poly in fig.axes[0].collections)
+    at_largest = val_band[np.isclose(val_band[:, 0], SIZES[-1]), 1]
+    assert np.ptp(at_largest) > 1.0, "the validation band at the largest size is wider than 1 pp"
+    assert np.ptp(train_band[:, 1]) == 0, "training accuracy has no validation sample: identical repeats, no band"
+    fig = plot_augmentation_curves({"toy": (curve, curve)})
+    assert "repeats + validation sample" in fig._suptitle.get_text()
+    plt.close("all")

@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.curves import LearningCurve, PowerLawFit, Worth
+from helpers.curves import BAND_LABEL, LearningCurve, PowerLawFit, Worth, mean_band
 from helpers.plotting.style import COLORS, color_for, count_label, course_figure, log_axis
+
+LEVEL = 0.9  # the level of every learning-curve band
 
 
 def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
@@ -20,10 +22,26 @@ def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, 
     ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
 
 
+def _band_line(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, band: tuple[np.ndarray, np.ndarray], color: str,
+               style: str, label: str) -> None:
+    """The mean (in %) as a line with markers and its interval ``band`` (fractions) as a shaded area."""
+    ax.plot(x, mean * 100, style, color=color, marker="o", label=label)
+    ax.fill_between(x, band[0] * 100, band[1] * 100, color=color, alpha=0.2, linewidth=0)
+
+
+def _band_legend(curves: Sequence[LearningCurve]) -> str:
+    """The figure's note on what its bands cover: the level, and repeats + validation sample (or repeats only)."""
+    noise = "repeats + validation sample" if all(c.val_correct is not None for c in curves) else "repeats only"
+    repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
+    return f"bands: {LEVEL:.0%} interval of the mean of {repeats} repeats ({noise})"
+
+
 @course_figure
 def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt.Figure:
-    """Learning curves in two panels against the training size (log scale), mean ± std over repeats:
-    train (dashed) and validation (solid) accuracy, and the train–validation gap — the lecture's two readings.
+    """Learning curves in two panels against the training size (log scale): train (dashed) and validation
+    (solid) accuracy, and the train–validation gap — the lecture's two readings. Each band is a 90 %
+    interval of the mean over repeats that includes the validation sample's noise (``mean_band``);
+    the figure title says so.
 
     One curve: train and validation in their course colours. Several curves (e.g. softmax and
     an MLP): one course colour per model kind, train dashed, validation solid.
@@ -47,15 +65,16 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
         else:
             train = val = model = color_for(curve.model, f"C{k}")
             labels = (f"{curve.model} · train", f"{curve.model} · validation")
-        _mean_std_line(acc, n, curve.train_acc * 100, train, "--", labels[0])
-        _mean_std_line(acc, n, curve.val_acc * 100, val, "-", labels[1])
-        _mean_std_line(gap, n, (curve.train_acc - curve.val_acc) * 100, model, "-", "_" + curve.model)
-    repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
+        band = mean_band(curve, level=LEVEL)
+        train_mean, val_mean = curve.train_acc.mean(1), curve.val_acc.mean(1)
+        _band_line(acc, n, train_mean, band["train"], train, "--", labels[0])
+        _band_line(acc, n, val_mean, band["validation"], val, "-", labels[1])
+        _band_line(gap, n, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
     for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
                               (gap, "train − validation gap", "percentage points")):
         ax.set(title=title, xlabel="training examples", ylabel=ylabel)
         log_axis(ax, "x", np.concatenate([c.sizes for c in curves]))
-    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.suptitle(_band_legend(curves))
     fig.legend(loc="outside lower center", ncols=min(4, 2 * len(curves)))
     return fig
 
@@ -94,11 +113,14 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
                label=f"limit 1 − c = {(1 - fit.c) * 100:.1f}%")
     used = np.isin(curve.sizes, fit.sizes)
-    mean, std = curve.val_acc.mean(1) * 100, curve.val_acc.std(1) * 100
-    ax.errorbar(curve.sizes[used], mean[used], std[used], fmt="o", color=COLORS["measured"], capsize=3,
-                label="measured, used for the fit")
+    mean = curve.val_acc.mean(1) * 100
+    low, high = (b * 100 for b in mean_band(curve, level=LEVEL)["validation"])
+    bars = np.stack([mean - low, high - mean])
+    noise = BAND_LABEL.format(level=LEVEL) if curve.val_correct is not None else f"{LEVEL:.0%} interval: repeats"
+    ax.errorbar(curve.sizes[used], mean[used], bars[:, used], fmt="o", color=COLORS["measured"], capsize=3,
+                label=f"measured, used for the fit ({noise})")
     if (~used).any():
-        ax.errorbar(curve.sizes[~used], mean[~used], std[~used], fmt="o", color=COLORS["measured"], mfc="white",
+        ax.errorbar(curve.sizes[~used], mean[~used], bars[:, ~used], fmt="o", color=COLORS["measured"], mfc="white",
                     capsize=3, zorder=5, label="measured, held back")
     predicted, (lo, hi) = (1 - fit.predict(predict_at)) * 100, fit.band(predict_at)
     values = ", ".join(f"{count_label(n)}: {p:.1f}%" for n, p in zip(predict_at, predicted, strict=True))
@@ -116,7 +138,8 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 @course_figure
 def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]]) -> plt.Figure:
     """One panel per model kind: validation accuracy without and with augmentation (the same two
-    course colours in every panel), mean ± std over repeats, against the training size (log scale).
+    course colours in every panel), the mean over repeats with its 90 % interval (repeats and
+    validation sample, ``mean_band``), against the training size (log scale).
 
     ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
     matching test pipeline.
@@ -135,15 +158,14 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     fig, axes = plt.subplots(1, len(pairs), figsize=(4.4 * len(pairs) + 0.6, 4.4), squeeze=False, sharey=True)
     for k, (ax, (name, (plain, augmented))) in enumerate(zip(axes[0], pairs.items(), strict=True)):
         first = "" if k == 0 else "_"
-        _mean_std_line(ax, plain.sizes, plain.val_acc * 100, COLORS["without augmentation"], "--",
-                       first + "without augmentation")
-        _mean_std_line(ax, augmented.sizes, augmented.val_acc * 100, COLORS["with augmentation"], "-",
-                       first + "with augmentation")
+        for c, color, style, label in ((plain, COLORS["without augmentation"], "--", "without augmentation"),
+                                       (augmented, COLORS["with augmentation"], "-", "with augmentation")):
+            _band_line(ax, c.sizes, c.val_acc.mean(1), mean_band(c, level=LEVEL)["validation"], color, style,
+                       first + label)
         ax.set(xlabel="training examples", title=name)
         log_axis(ax, "x", np.concatenate([plain.sizes, augmented.sizes]))
     axes[0, 0].set_ylabel("validation accuracy (%)")
-    repeats = ", ".join(sorted({str(c.repeats) for pair in pairs.values() for c in pair}))
-    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.suptitle(_band_legend([c for pair in pairs.values() for c in pair]))
     fig.legend(loc="outside lower center", ncols=2)
     return fig
 
