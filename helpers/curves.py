@@ -413,9 +413,12 @@ class Difference:
                 f"{self.low * 100:+.1f} … {self.high * 100:+.1f} pp)")
 
 
-def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot: int = 1000, level: float = 0.9,
-                        seed: int = 0, validation_noise: bool | None = None) -> Difference:
+def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[int] = -1, n_boot: int = 1000,
+                        level: float = 0.9, seed: int = 0, validation_noise: bool | None = None) -> Difference:
     """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
+
+    ``at`` may list several size indices: the difference is then averaged over those sizes (one
+    interval for "when data is scarce", narrower than each size's own, because it pools their models).
 
     The bootstrap resamples the repeats of both curves and — when both record ``val_correct``
     for the same validation examples — one shared draw of those examples (the comparison is
@@ -430,10 +433,15 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot
         >>> d = accuracy_difference(a, b, n_boot=200)
         >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
         (0.05, True)
+        >>> round(accuracy_difference(a, b, at=[0], n_boot=200).estimate, 3)  # a list of sizes: their mean
+        0.05
     """
     _check_curve(a, "a")
     _check_curve(b, "b")
     _check_bootstrap(n_boot, level)
+    at = [at] if isinstance(at, int | np.integer) else list(at)
+    if not at or any(not -len(a.sizes) <= i < len(a.sizes) for i in at):
+        raise ValueError(f"at={at} must be one or more size indices of the curves ({len(a.sizes)} sizes)")
     noise = _shared_noise({"a": a, "b": b}, "a", validation_noise, "a paired comparison")
     rng = np.random.default_rng(seed)
     draws = []
@@ -443,7 +451,7 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot
         draws.append(a_acc[at].mean() - b_acc[at].mean())
     tail = (1 - level) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
-    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())
+    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())  # the mean over sizes and repeats
     return Difference(estimate, float(low), float(high), level, noise)
 
 

@@ -244,3 +244,14 @@ def test_learning_curve_bands_include_the_validation_sample_and_say_so():
     fig = plot_augmentation_curves({"toy": (curve, curve)})
     assert "repeats + validation sample" in fig._suptitle.get_text()
     plt.close("all")
+
+
+def test_a_difference_over_several_sizes_pools_their_models_into_one_narrower_interval():
+    a = curve_from(np.array([[0.80, 0.82], [0.85, 0.86], [0.88, 0.88], [0.90, 0.90], [0.91, 0.91]]))
+    b = curve_from(np.array([[0.76, 0.79], [0.82, 0.82], [0.86, 0.86], [0.89, 0.89], [0.90, 0.91]]))
+    each = [accuracy_difference(a, b, at=i, n_boot=300) for i in (0, 1)]
+    pooled = accuracy_difference(a, b, at=[0, 1], n_boot=300)
+    assert pooled.estimate == pytest.approx(np.mean([d.estimate for d in each]))
+    assert pooled.high - pooled.low < np.mean([d.high - d.low for d in each]), "narrower than one size's"
+    with pytest.raises(ValueError, match="at=\\[7\\] must be one or more size indices"):
+        accuracy_difference(a, b, at=[7])
