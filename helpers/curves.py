@@ -4,7 +4,8 @@ A learning curve holds one row per training size and one column per repeat. This
 fits a power law ``err(n) = a·n^(−b) + c`` to its mean validation error (with a bootstrap
 band over the repeats and the validation examples, and a back-test when larger sizes are held
 back), says how many examples reach a given accuracy ("augmentation is worth N examples", with
-an interval: ``worth_intervals``), compares two curves at one size (``accuracy_difference``),
+an interval: ``worth_intervals``; beyond the measured sizes only a bound, "more than 1,000"),
+compares two curves at one size (``accuracy_difference``),
 and measures the gain per doubling of the data. It does not train anything:
 ``helpers.training`` measures curves.
 
@@ -32,7 +33,7 @@ from scipy.optimize import OptimizeWarning, curve_fit
 from helpers.validation import check_choice, check_type
 
 MIN_SIZES = 3  # three parameters need at least three sizes
-HOW = ("interpolated", "extrapolated", "beyond the limit", "outside the measured sizes")
+HOW = ("interpolated", "fewer than", "more than")  # how equivalent_size found a size: a value, or a bound
 
 
 class KeptModels(Protocol):
@@ -269,6 +270,48 @@ def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str
     return np.take_along_axis(accuracy.reshape(sizes, repeats), picks, axis=1)
 
 
+BAND_LABEL = "{level:.0%} interval: repeats + validation sample"  # the legend of every learning-curve band
+
+
+def mean_band(curve: LearningCurve, level: float = 0.9, n_boot: int = 200,
+              seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A ``level`` interval of the **mean** training accuracy, validation accuracy and their gap at every size.
+
+    A bootstrap over the repeats and — when the curve records ``val_correct`` — the validation
+    examples, drawn once for all sizes (``bootstrap_val_acc``): the band then holds the noise of
+    the finite validation set that every model shares, which the spread of the repeats alone
+    cannot show (with 500 validation digits about ±1.3 pp at 90 %). Training accuracy is each
+    model's own subset's, so only its repeats are resampled (with the same draws).
+
+    Example:
+        >>> correct = np.zeros((2, 3, 500), dtype=bool)
+        >>> correct[0, :, :400], correct[1, :, :450] = True, True  # 80 % and 90 %, the same for every repeat
+        >>> curve = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 3)), correct.mean(2), np.zeros((2, 3)), 1,
+        ...                       val_correct=correct)
+        >>> low, high = mean_band(curve)["validation"]
+        >>> bool((high - low)[1] > 0.02)  # the repeats agree exactly, the validation sample still shows ± 1.3 pp
+        True
+    """
+    _check_curve(curve)
+    _check_bootstrap(n_boot, level)
+    rng = np.random.default_rng(seed)
+    sizes, repeats = curve.val_acc.shape
+    draws: dict[str, list[np.ndarray]] = {"train": [], "validation": [], "gap": []}
+    correct = None if curve.val_correct is None else np.asarray(curve.val_correct, dtype=float).reshape(-1, curve.n_val)
+    for _ in range(n_boot):
+        picks = rng.integers(0, repeats, size=(sizes, repeats))
+        val = curve.val_acc
+        if correct is not None:
+            weights = rng.multinomial(curve.n_val, np.full(curve.n_val, 1 / curve.n_val))
+            val = (correct @ weights / curve.n_val).reshape(sizes, repeats)
+        train = np.take_along_axis(curve.train_acc, picks, axis=1).mean(1)
+        val = np.take_along_axis(val, picks, axis=1).mean(1)
+        for name, value in (("train", train), ("validation", val), ("gap", train - val)):
+            draws[name].append(value)
+    tail = (1 - level) / 2
+    return {name: tuple(np.quantile(np.array(values), [tail, 1 - tail], axis=0)) for name, values in draws.items()}
+
+
 def fit_power_law(
     curve: LearningCurve,
     max_size: int | None = None,
@@ -370,9 +413,12 @@ class Difference:
                 f"{self.low * 100:+.1f} … {self.high * 100:+.1f} pp)")
 
 
-def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot: int = 1000, level: float = 0.9,
-                        seed: int = 0, validation_noise: bool | None = None) -> Difference:
+def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[int] = -1, n_boot: int = 1000,
+                        level: float = 0.9, seed: int = 0, validation_noise: bool | None = None) -> Difference:
     """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
+
+    ``at`` may list several size indices: the difference is then averaged over those sizes (one
+    interval for "when data is scarce", narrower than each size's own, because it pools their models).
 
     The bootstrap resamples the repeats of both curves and — when both record ``val_correct``
     for the same validation examples — one shared draw of those examples (the comparison is
@@ -387,10 +433,15 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot
         >>> d = accuracy_difference(a, b, n_boot=200)
         >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
         (0.05, True)
+        >>> round(accuracy_difference(a, b, at=[0], n_boot=200).estimate, 3)  # a list of sizes: their mean
+        0.05
     """
     _check_curve(a, "a")
     _check_curve(b, "b")
     _check_bootstrap(n_boot, level)
+    at = [at] if isinstance(at, int | np.integer) else list(at)
+    if not at or any(not -len(a.sizes) <= i < len(a.sizes) for i in at):
+        raise ValueError(f"at={at} must be one or more size indices of the curves ({len(a.sizes)} sizes)")
     noise = _shared_noise({"a": a, "b": b}, "a", validation_noise, "a paired comparison")
     rng = np.random.default_rng(seed)
     draws = []
@@ -400,23 +451,22 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int = -1, n_boot
         draws.append(a_acc[at].mean() - b_acc[at].mean())
     tail = (1 - level) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
-    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())
+    estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())  # the mean over sizes and repeats
     return Difference(estimate, float(low), float(high), level, noise)
 
 
 # --- worth N examples: the size a curve needs for an accuracy -----------------------------------------------
-def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | None = None) -> tuple[float, str]:
+def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
     """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.
 
-    The one rule of the course for "worth N examples" (notebook 04 and the homework use it):
+    The one rule of the course for "worth N examples" (notebook 04 and the homework use it): a
+    size is stated only where the measured curve bounds it.
 
-    - **inside** the measured accuracies: linear interpolation in ``log n`` on the running
-      maximum of the mean curve (so a noisy dip cannot give two answers) — ``"interpolated"``;
-    - **outside** them (above the largest or below the smallest measured size), with a power
-      law ``fit``: the size where the fit predicts that accuracy — ``"extrapolated"``, or
-      ``(inf, "beyond the limit")`` when the accuracy lies at or above the fit's limit ``1 − c``;
-    - outside them **without** ``fit``: ``(nan, "outside the measured sizes")`` — never a
-      clamped size that looks measured.
+    - **inside** the measured mean accuracies: linear interpolation in ``log n`` on the running
+      maximum of the mean curve (so a noisy dip cannot give two answers) — ``(size, "interpolated")``;
+    - **below** the smallest size's mean accuracy: ``(smallest size, "fewer than")``;
+    - **above** the largest size's: ``(largest size, "more than")`` — never a number that only a
+      model of the curve beyond the data could give.
 
     Example:
         >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
@@ -425,44 +475,39 @@ def equivalent_size(curve: LearningCurve, accuracy: float, fit: PowerLawFit | No
         >>> round(size), how
         (1000, 'interpolated')
         >>> equivalent_size(curve, 0.95)
-        (nan, 'outside the measured sizes')
-        >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=curve.sizes, samples=np.ones((4, 3)), level=0.9)
-        >>> size, how = equivalent_size(curve, 0.95, fit)
-        >>> round(size), how
-        (1111, 'extrapolated')
+        (10000.0, 'more than')
+        >>> equivalent_size(curve, 0.5)
+        (100.0, 'fewer than')
     """
     _check_curve(curve)
     if not 0 <= accuracy <= 1:
         raise ValueError(f"accuracy={accuracy!r} must lie in [0, 1]")
     if len(curve.sizes) < 2:
         raise ValueError(f"curve has {len(curve.sizes)} size; interpolating needs at least 2")
-    check_type("fit", fit, (PowerLawFit, type(None)), "None or a PowerLawFit (from fit_power_law)")
     means = np.maximum.accumulate(curve.val_acc.mean(axis=1))
-    if means[0] <= accuracy <= means[-1]:
-        rising = means + np.arange(len(means)) * 1e-12  # np.interp needs increasing x values
-        return float(np.exp(np.interp(accuracy, rising, np.log(curve.sizes.astype(float))))), "interpolated"
-    if fit is None:
-        return float("nan"), "outside the measured sizes"
-    error = 1 - accuracy
-    if error <= fit.c:
-        return float("inf"), "beyond the limit"
-    return float((fit.a / (error - fit.c)) ** (1 / fit.b)), "extrapolated"
+    sizes = curve.sizes.astype(float)
+    if accuracy < means[0]:
+        return float(sizes[0]), HOW[1]
+    if accuracy > means[-1]:
+        return float(sizes[-1]), HOW[2]
+    rising = means + np.arange(len(means)) * 1e-12  # np.interp needs increasing x values
+    return float(np.exp(np.interp(accuracy, rising, np.log(sizes)))), HOW[0]
 
 
-def equivalent_sizes(curve: LearningCurve, accuracies: Sequence[float] | np.ndarray,
-                     fit: PowerLawFit | None = None) -> np.ndarray:
-    """``equivalent_size`` for several accuracies at once: the sizes only (``nan``/``inf`` by the same rule).
+def equivalent_sizes(curve: LearningCurve, accuracies: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``equivalent_size`` for several accuracies at once: the sizes only, by the same rule (outside the
+    measured accuracies the smallest or the largest size, which is then a bound, not a value).
 
     Example:
         >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
         ...                       np.zeros((2, 1)), epochs=1)
-        >>> equivalent_sizes(curve, [0.7, 0.8, 0.95]).round(1)
-        array([ 100., 1000.,   nan])
+        >>> equivalent_sizes(curve, [0.6, 0.8, 0.95]).round(1)
+        array([  100.,  1000., 10000.])
     """
     accuracies = np.asarray(accuracies, dtype=float)
     if accuracies.ndim != 1:
         raise ValueError(f"accuracies must be a 1-D sequence of accuracies, got shape {accuracies.shape}")
-    return np.array([equivalent_size(curve, float(a), fit)[0] for a in accuracies])
+    return np.array([equivalent_size(curve, float(a))[0] for a in accuracies])
 
 
 @dataclass(frozen=True)
@@ -470,12 +515,17 @@ class Worth:
     """One row of the "worth N examples" table.
 
     ``size`` examples with augmentation reach ``accuracy`` (mean over repeats); without
-    augmentation the curve needs ``equivalent`` examples for it (``inf``: never, by the power
-    law; ``nan``: outside the measured sizes and no power law given). ``how`` is one of ``HOW``.
+    augmentation the curve needs ``equivalent`` examples for it, found as ``how`` (one of
+    ``HOW``: ``"more than"`` means more than ``equivalent``, the largest measured size).
+    ``low``/``high`` bound the ``level`` interval, each found as ``low_how``/``high_how``: a
+    lower end ``"more than"`` the largest size says the whole interval lies beyond the data; an
+    upper end ``"fewer than"`` the smallest size, that it lies below.
 
     Example:
         >>> Worth(100, 0.85, 240.0, "interpolated").factor
         2.4
+        >>> print(Worth(500, 0.95, 1000.0, "more than").factor_text())
+        > 2.0×
     """
 
     size: int
@@ -485,36 +535,54 @@ class Worth:
     low: float = float("nan")
     high: float = float("nan")
     level: float = float("nan")
+    low_how: str = HOW[0]
+    high_how: str = HOW[0]
+
+    def __post_init__(self) -> None:
+        for name in ("how", "low_how", "high_how"):
+            check_choice(name, getattr(self, name), HOW)
 
     @property
     def factor(self) -> float:
-        """``equivalent / size``: augmentation multiplies the data by this much."""
+        """``equivalent / size``: augmentation multiplies the data by this much (a bound unless interpolated)."""
         return self.equivalent / self.size
 
     @property
     def factor_interval(self) -> tuple[float, float]:
-        """``(low / size, high / size)``: the bootstrap interval of the factor (``nan`` when not measured)."""
+        """``(low / size, high / size)``: the bootstrap interval of the factor (``nan`` when not measured;
+        one-sided ends are bounds, see ``low_how``/``high_how``)."""
         return self.low / self.size, self.high / self.size
 
+    def factor_text(self) -> str:
+        """The factor as printed: ``"2.4×"``, ``"> 2.0×"`` beyond the largest size, ``"< 0.5×"`` below the smallest."""
+        return _bounded(self.factor, self.how, "{:.1f}×")
 
-def augmentation_worth(augmented: LearningCurve, plain: LearningCurve, fit: PowerLawFit | None = None) -> list[Worth]:
+
+def _bounded(value: float, how: str, form: str) -> str:
+    """``value`` in ``form``, prefixed by ``>`` / ``<`` when ``how`` says it is only a bound."""
+    prefix = {HOW[0]: "", HOW[1]: "< ", HOW[2]: "> "}[how]
+    return prefix + form.format(value)
+
+
+def augmentation_worth(augmented: LearningCurve, plain: LearningCurve) -> list[Worth]:
     """For each size of ``augmented``: the size ``plain`` (no augmentation) needs for the same mean accuracy.
 
-    Give ``augmented`` evaluated through its matching test pipeline (``curve.evaluated_on``)
-    and ``fit = fit_power_law(plain)`` to extrapolate beyond the measured sizes (the rule:
-    ``equivalent_size``).
+    Give ``augmented`` evaluated through its matching test pipeline (``curve.evaluated_on``).
+    The rule is ``equivalent_size``: beyond the sizes of ``plain`` only a bound.
 
     Example:
         >>> plain = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
         ...                       np.zeros((2, 1)), epochs=1)
-        >>> augmented = LearningCurve("toy", np.array([100]), np.ones((1, 1)), np.array([[0.8]]), np.zeros((1, 1)), 1)
+        >>> augmented = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 1)), np.array([[0.8], [0.95]]),
+        ...                           np.zeros((2, 1)), 1)
         >>> [(row.size, round(row.equivalent), row.how) for row in augmentation_worth(augmented, plain)]
-        [(100, 1000, 'interpolated')]
+        [(100, 1000, 'interpolated'), (1000, 10000, 'more than')]
     """
     _check_curve(augmented, "augmented")
+    _check_curve(plain, "plain")
     rows = []
     for n, acc in zip(augmented.sizes, augmented.val_acc.mean(axis=1), strict=True):
-        equivalent, how = equivalent_size(plain, float(acc), fit)
+        equivalent, how = equivalent_size(plain, float(acc))
         rows.append(Worth(int(n), float(acc), equivalent, how))
     return rows
 
@@ -526,10 +594,10 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     Each bootstrap draw resamples the repeats of both curves and — when both record
     ``val_correct`` for the same validation examples — one shared draw of those examples
     (``bootstrap_val_acc``); it then finds the equivalent size by the rule of
-    ``equivalent_size``, refitting the power law of ``plain`` on the draw whenever the accuracy
-    lies outside the measured ones. The point estimate uses ``fit_power_law(plain)``. A draw
-    whose power law does not converge is left out; an accuracy beyond the fit's limit counts
-    as ``inf`` (the interval is then open above).
+    ``equivalent_size``. A draw beyond the measured sizes counts as "more than the largest"
+    (below them: "fewer than the smallest"); when such draws reach an end of the interval, that
+    end is one-sided: an upper end ``high_how == "more than"`` is open above the largest size, a
+    lower end ``low_how == "more than"`` says the whole interval lies beyond it.
 
     Example:
         >>> sizes = np.array([100, 200, 400, 800])
@@ -548,9 +616,7 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     _check_curve(plain, "plain")
     _check_bootstrap(n_boot, level)
     noise = _shared_noise({"augmented": augmented, "plain": plain}, "plain", validation_noise, "a shared draw")
-    params = _fit(plain.sizes.astype(float), 1 - plain.val_acc.mean(1))
-    fit = None if params is None else PowerLawFit(*params, sizes=plain.sizes, samples=np.array([params]), level=0.5)
-    rows = augmentation_worth(augmented, plain, fit)
+    rows = augmentation_worth(augmented, plain)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(n_boot):
@@ -558,60 +624,62 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
         plain_acc = bootstrap_val_acc(plain, rng, noise, weights)
         plain_draw = replace(plain, val_acc=plain_acc, models=None, val_correct=None)
         augmented_acc = bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1)
-        draws.append(_equivalent_sizes_of_draw(plain_draw, augmented_acc))
-    draws = np.array(draws)
+        draws.append([_log_size(*equivalent_size(plain_draw, float(np.clip(a, 0, 1)))) for a in augmented_acc])
     tail = (1 - level) / 2
     intervals = []
-    for row, sizes in zip(rows, draws.T, strict=True):
-        sizes = sizes[~np.isnan(sizes)]
-        low, high = (np.quantile(sizes, [tail, 1 - tail], method="inverted_cdf") if len(sizes) >= n_boot // 2
-                     else (float("nan"), float("nan")))
-        intervals.append(replace(row, low=float(low), high=float(high), level=level))
+    for row, logs in zip(rows, np.array(draws).T, strict=True):
+        (low, low_how), (high, high_how) = (_size_of_log(q, plain.sizes)
+                                            for q in np.quantile(logs, [tail, 1 - tail], method="inverted_cdf"))
+        intervals.append(replace(row, low=low, high=high, level=level, low_how=low_how, high_how=high_how))
     return intervals
 
 
-def _equivalent_sizes_of_draw(plain: LearningCurve, accuracies: np.ndarray) -> np.ndarray:
-    """Equivalent sizes of one bootstrap draw; the power law is fitted only if an accuracy needs it."""
-    means = np.maximum.accumulate(plain.val_acc.mean(axis=1))
-    fit = None
-    if ((accuracies < means[0]) | (accuracies > means[-1])).any():
-        params = _fit(plain.sizes.astype(float), 1 - plain.val_acc.mean(1))
-        if params is None:
-            return np.full(len(accuracies), np.nan)
-        fit = PowerLawFit(*params, sizes=plain.sizes, samples=np.array([params]), level=0.5)
-    return equivalent_sizes(plain, np.clip(accuracies, 0, 1), fit)
+def _log_size(size: float, how: str) -> float:
+    """A sortable key of an equivalent size: ``log size``, ``−inf`` for "fewer than", ``+inf`` for "more than"."""
+    return {HOW[0]: math.log(size), HOW[1]: -math.inf, HOW[2]: math.inf}[how]
+
+
+def _size_of_log(key: float, sizes: np.ndarray) -> tuple[float, str]:
+    """Back from ``_log_size``: ``(size, how)``, the bound at the smallest or largest of ``sizes`` for ``∓inf``."""
+    if key == -math.inf:
+        return float(sizes[0]), HOW[1]
+    if key == math.inf:
+        return float(sizes[-1]), HOW[2]
+    return float(math.exp(key)), HOW[0]
 
 
 def worth_table(rows: list[Worth]) -> str:
     """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found —
-    and the factor's interval when the rows carry one (``worth_intervals``).
+    and the factor's interval when the rows carry one (``worth_intervals``). Beyond the measured sizes
+    the table states a bound ("more than 1,000", "> 2.0×"), never a number.
 
     Example:
-        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated")]))  # doctest: +NORMALIZE_WHITESPACE
+        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated"), Worth(500, 0.95, 1000.0, "more than")]))
+        ... # doctest: +NORMALIZE_WHITESPACE
         size with aug.  val acc %  worth (no aug.)  factor  how
                    100       85.0              240    2.4×  interpolated
-        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated", 130.0, float("inf"), 0.9)]))
+                   500       95.0  more than 1,000  > 2.0×  more than
+        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated", 130.0, 1000.0, 0.9, high_how="more than")]))
         ... # doctest: +NORMALIZE_WHITESPACE
         size with aug.  val acc %  worth (no aug.)  factor  90% interval  how
-                   100       85.0              240    2.4×     1.3× – ∞  interpolated
+                   100       85.0              240    2.4×  1.3× – > 10.0×  interpolated
     """
     if not rows:
         raise ValueError("rows is empty; give the list of Worth from augmentation_worth")
     for row in rows:
         check_type("rows", row, Worth, "a list of Worth (from augmentation_worth)")
     with_interval = any(not np.isnan(r.level) for r in rows)
-    interval_head = f"  {f'{rows[0].level:.0%} interval':>12}" if with_interval else ""
+    interval_head = f"  {f'{rows[0].level:.0%} interval':>14}" if with_interval else ""
     lines = [f"{'size with aug.':>14}  {'val acc %':>9}  {'worth (no aug.)':>15}  {'factor':>6}{interval_head}  how"]
     for r in rows:
-        worth = "never" if np.isinf(r.equivalent) else "?" if np.isnan(r.equivalent) else f"{r.equivalent:,.0f}"
-        factor = "—" if not np.isfinite(r.equivalent) else f"{r.factor:.1f}×"
-        interval = f"  {_interval_text(*r.factor_interval):>12}" if with_interval else ""
-        lines.append(f"{r.size:>14}  {r.accuracy * 100:>9.1f}  {worth:>15}  {factor:>6}{interval}  {r.how}")
+        worth = {HOW[0]: "", HOW[1]: "fewer than ", HOW[2]: "more than "}[r.how] + f"{r.equivalent:,.0f}"
+        interval = f"  {_interval_text(r):>14}" if with_interval else ""
+        lines.append(f"{r.size:>14}  {r.accuracy * 100:>9.1f}  {worth:>15}  {r.factor_text():>6}{interval}  {r.how}")
     return "\n".join(lines)
 
 
-def _interval_text(low: float, high: float) -> str:
-    """``"1.3× – 4.1×"``, with ``∞`` for an open upper end and ``?`` for an unmeasured one."""
-    def one(x: float) -> str:
-        return "?" if np.isnan(x) else "∞" if np.isinf(x) else f"{x:.1f}×"
-    return f"{one(low)} – {one(high)}"
+def _interval_text(row: Worth) -> str:
+    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end and ``?`` for an unmeasured one."""
+    def one(x: float, how: str) -> str:
+        return "?" if np.isnan(x) else _bounded(x / row.size, how, "{:.1f}×")
+    return f"{one(row.low, row.low_how)} – {one(row.high, row.high_how)}"

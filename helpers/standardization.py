@@ -337,17 +337,31 @@ def _accuracy(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> float
     return (model(x).argmax(1) == y).float().mean().item()
 
 
-def steps_to_accuracy(run: TrainingRun, target: float) -> int | None:
-    """The first evaluated step at which validation accuracy reached ``target``; ``None`` if never.
+def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False) -> float | None:
+    """The step at which validation accuracy first reached ``target``; ``None`` if never.
+
+    By default the first **evaluated** step at or above ``target`` (a multiple of ``eval_every``,
+    so two runs can look equally fast while one crossed nine steps earlier). With
+    ``interpolate=True`` the crossing is interpolated linearly between the last evaluation below
+    ``target`` and the first at or above it: a comparison's margin is then not one evaluation interval.
 
     Example:
-        >>> steps_to_accuracy(TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9]), 0.85)
-        20
+        >>> run = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9])
+        >>> steps_to_accuracy(run, 0.85), round(steps_to_accuracy(run, 0.85, interpolate=True), 6)
+        (20, 15.0)
+        >>> steps_to_accuracy(run, 0.95) is None
+        True
     """
     if not 0 < target <= 1:
         raise ValueError(f"target={target} must lie in (0, 1]")
-    reached = [s for s, a in zip(run.eval_steps, run.val_accuracies, strict=True) if a >= target]
-    return reached[0] if reached else None
+    pairs = list(zip(run.eval_steps, run.val_accuracies, strict=True))
+    for k, (step, accuracy) in enumerate(pairs):
+        if accuracy >= target:
+            if not interpolate or k == 0:
+                return step
+            (before, below) = pairs[k - 1]
+            return float(before + (step - before) * (target - below) / (accuracy - below))
+    return None
 
 
 @dataclass(frozen=True)
@@ -399,6 +413,7 @@ def tune_learning_rate(
     target: float,
     steps: int = 300,
     seeds: Sequence[int] = (0,),
+    interpolate: bool = False,
     **train_options,
 ) -> LearningRateSearch:
     """Train ``train_small_model`` for every learning rate of a small grid and every seed; count the steps
@@ -406,8 +421,8 @@ def tune_learning_rate(
 
     Comparing input scalings at **one** learning rate mixes two effects: a larger input scale
     acts like a larger step. Tuning the learning rate per scaling and comparing the best of
-    each separates them. ``train_options`` go to ``train_small_model`` (``batch_size``,
-    ``hidden``, ``eval_every``, ``device``).
+    each separates them. ``interpolate`` counts the steps as ``steps_to_accuracy`` does;
+    ``train_options`` go to ``train_small_model`` (``batch_size``, ``hidden``, ``eval_every``, ``device``).
 
     Example:
         >>> x = torch.randn(200, 1, 2, 2)
@@ -431,7 +446,7 @@ def tune_learning_rate(
         for j, seed in enumerate(seeds):
             run = train_small_model(x_train, y_train, x_val, y_val, steps=steps, lr=lr, seed=seed, stop_at=target,
                                     **train_options)
-            reached = steps_to_accuracy(run, target)
+            reached = steps_to_accuracy(run, target, interpolate)
             table[i, j] = np.inf if reached is None else reached
     return LearningRateSearch(lrs, seeds, table, float(target), int(steps))
 

@@ -100,3 +100,32 @@ def check_finite_images(name: str, images: torch.Tensor) -> None:
     where = f"{name}[{first}]" if name.isidentifier() else f"example {first}"
     raise ValueError(f"{name} has {nan} NaN and {int(bad.sum()) - nan} ±inf values (the first in {where}); "
                      "allowed: finite numbers only — look at the step that made them (e.g. a division by a zero std)")
+
+
+def check_setting(name: str, value: object, low: float, high: float, integer: bool = True) -> None:
+    """Raise ``ValueError`` unless a notebook's Settings value ``name`` lies in its documented range.
+
+    ``low ≤ value ≤ high`` (use ``math.inf`` for no upper end); with ``integer=True`` (default)
+    the value must also be a whole number (``bool`` is not one). Called at the end of a Settings
+    cell, it stops "Run all" at once with a message that names the setting and its range, instead
+    of a ``KeyError`` three sections later.
+
+    Example:
+        >>> check_setting("SEED", 101, 0, 2**31 - 1)
+        >>> check_setting("TARGET_ACCURACY", 0.85, 0.5, 0.95, integer=False)
+        >>> check_setting("REPEATS", 1, 2, 20)
+        Traceback (most recent call last):
+        ValueError: REPEATS = 1 is outside its range; allowed: an integer from 2 to 20
+        >>> check_setting("SEED", 1.5, 0, 2**31 - 1)
+        Traceback (most recent call last):
+        ValueError: SEED = 1.5 is outside its range; allowed: an integer from 0 to 2147483647
+    """
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    number = whole or (isinstance(value, float) and value == value)
+    ok = (whole if integer else number) and low <= value <= high  # type: ignore[operator]
+    if not ok:
+        kind = "an integer" if integer else "a number"
+        upper = "" if high == float("inf") else f" to {high:g}" if not integer else f" to {int(high)}"
+        lower = f"{low:g}" if not integer else f"{int(low)}"
+        raise ValueError(f"{name} = {value!r} is outside its range; allowed: {kind} from {lower}{upper}"
+                         + (" upwards" if high == float("inf") else ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.curves import LearningCurve, PowerLawFit, equivalent_size, equivalent_sizes, gain_per_doubling
+from helpers.curves import LearningCurve, equivalent_size, equivalent_sizes, gain_per_doubling
 
 SIZES = np.array([125, 250, 500, 1000, 2000])
 
@@ -30,13 +30,11 @@ def test_gain_per_doubling_divides_by_the_number_of_doublings():
 
 def test_one_rule_inside_and_outside_the_measured_sizes():
     curve = make_curve([0.70, 0.80, 0.85, 0.88, 0.90])
-    fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=SIZES, samples=np.ones((10, 3)), level=0.9)
     inside = equivalent_sizes(curve, [0.70, 0.75, 0.90])
     np.testing.assert_allclose(inside, [125, np.sqrt(125 * 250), 2000])
-    assert np.isnan(equivalent_sizes(curve, [0.95, 0.60])).all(), "outside and no fit: nan, never a clamped size"
-    above, below = equivalent_sizes(curve, [0.95, 0.60], fit)
-    assert above == pytest.approx((1.0 / (0.05 - 0.02)) ** 2) and below == pytest.approx((1.0 / 0.38) ** 2)
-    assert equivalent_size(curve, 0.99, fit) == (float("inf"), "beyond the limit")
+    np.testing.assert_allclose(equivalent_sizes(curve, [0.95, 0.60]), [2000, 125])  # the bounds: measured sizes
+    assert equivalent_size(curve, 0.95) == (2000.0, "more than")
+    assert equivalent_size(curve, 0.60) == (125.0, "fewer than")
     with pytest.raises(ValueError, match="accuracies must be a 1-D sequence"):
         equivalent_sizes(curve, [[0.8]])
 

@@ -101,8 +101,8 @@ HELPERS: dict[str, Callable[[], plt.Figure]] = {
         {"small CNN": (curve("cnn"), curve("cnn", 0.03, 1)), "softmax": (curve("softmax"), curve("softmax", 0.01))}),
     "plot_worth_examples": lambda: helpers.plotting.plot_worth_examples(
         [Worth(50, 0.7, 120.0, "interpolated"), Worth(100, 0.75, 260.0, "interpolated"),
-         Worth(500, 0.85, 1300.0, "interpolated"), Worth(2000, 0.9, 6000.0, "extrapolated"),
-         Worth(3500, 0.95, float("inf"), "extrapolated")]),
+         Worth(500, 0.85, 1300.0, "interpolated"), Worth(2000, 0.9, 3500.0, "more than"),
+         Worth(3500, 0.95, 3500.0, "more than")]),
     "plot_accuracy_vs_angle": lambda: helpers.plotting.plot_accuracy_vs_angle(
         list(range(-60, 61, 15)),
         {"without augmentation": np.full((9, 2), 0.8), "with augmentation": np.full((9, 2), 0.9)}, trained_range=30),

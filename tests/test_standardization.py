@@ -417,3 +417,12 @@ def test_two_feature_helpers_work_on_data_from_another_device():
     assert torch.equal(path, gradient_descent_path(x, y, steps=3))
     assert gradient_descent_steps(x.as_subclass(FakeCuda), y) == gradient_descent_steps(x, y)
     assert condition_number(x.as_subclass(FakeCuda)) == condition_number(x)
+
+
+def test_interpolated_steps_separate_runs_that_cross_within_one_evaluation_interval():
+    early = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.84, 0.95])  # crosses 0.85 just after 10
+    late = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.70, 0.86])  # crosses just before 20
+    assert steps_to_accuracy(early, 0.85) == steps_to_accuracy(late, 0.85) == 20, "evaluated steps: a tie"
+    assert steps_to_accuracy(early, 0.85, interpolate=True) == pytest.approx(10 + 10 / 11)
+    assert steps_to_accuracy(late, 0.85, interpolate=True) == pytest.approx(10 + 10 * 15 / 16)
+    assert steps_to_accuracy(TrainingRun(eval_steps=[0], val_accuracies=[0.9]), 0.85, interpolate=True) == 0

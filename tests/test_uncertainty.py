@@ -127,6 +127,18 @@ def test_worth_intervals_cover_the_estimate_and_widen_with_validation_noise():
     assert "90% interval" in table and f"{first.low / 100:.1f}× – {first.high / 100:.1f}×" in table
 
 
+def test_worth_intervals_are_one_sided_where_draws_leave_the_measured_sizes():
+    plain = curve_from(np.array([[0.70, 0.71], [0.78, 0.79], [0.84, 0.85], [0.87, 0.88], [0.89, 0.90]]))
+    augmented = curve_from(np.array([[0.894, 0.894], [0.97, 0.97]]), sizes=SIZES[:2])
+    near_top, far_above = worth_intervals(augmented, plain, n_boot=100)
+    assert near_top.how == "interpolated" and near_top.high_how == "more than", "some draws leave the curve"
+    assert near_top.high == SIZES[-1], "the open upper end is the largest measured size, not a guess beyond it"
+    assert far_above.how == far_above.low_how == far_above.high_how == "more than"
+    assert far_above.low == far_above.high == far_above.equivalent == SIZES[-1]
+    table = worth_table([near_top, far_above])
+    assert f"more than {SIZES[-1]:,}" in table and f"> {SIZES[-1] / SIZES[1]:.1f}×" in table
+
+
 def test_worth_intervals_refuse_curves_scored_on_different_examples():
     plain = curve_from(np.array([[0.70], [0.78], [0.84], [0.87], [0.89]]))
     correct = correct_for(np.array([[0.8]]), n_val=100)
@@ -193,7 +205,7 @@ def test_figures_show_the_intervals_what_the_band_covers_and_a_known_value():
     from helpers.plotting import plot_power_law, plot_worth_examples, show_nearest_vs_bilinear
 
     rows = [Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)]
+            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")]
     ax = plot_worth_examples(rows).axes[0]
     bars = [line for line in ax.get_lines()
             if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]
@@ -209,3 +221,37 @@ def test_figures_show_the_intervals_what_the_band_covers_and_a_known_value():
                                    reference="zoomed, not rotated")
     assert fig.axes[0].get_title() == "zoomed, not rotated" and fig.axes[3].get_xlabel() == "ref"
     plt.close("all")
+
+
+def test_learning_curve_bands_include_the_validation_sample_and_say_so():
+    import matplotlib.pyplot as plt
+
+    from helpers.curves import mean_band
+    from helpers.plotting import plot_augmentation_curves, plot_learning_curves
+
+    curve = curve_from(identical_repeats())  # the repeats agree exactly: a mean ± std band would be 0 wide
+    low, high = mean_band(curve)["validation"]
+    binomial = np.sqrt(curve.val_acc[:, 0] * (1 - curve.val_acc[:, 0]) / curve.n_val)
+    np.testing.assert_allclose(high - low, 2 * 1.645 * binomial, rtol=0.35)  # ≈ the binomial 90 % interval
+    repeats_only = mean_band(replace(curve, val_correct=None))["validation"]
+    np.testing.assert_allclose(repeats_only[1] - repeats_only[0], 0)
+    fig = plot_learning_curves(curve)
+    assert fig._suptitle.get_text() == "bands: 90% interval of the mean of 3 repeats (repeats + validation sample)"
+    train_band, val_band = (poly.get_paths()[0].vertices for poly in fig.axes[0].collections)
+    at_largest = val_band[np.isclose(val_band[:, 0], SIZES[-1]), 1]
+    assert np.ptp(at_largest) > 1.0, "the validation band at the largest size is wider than 1 pp"
+    assert np.ptp(train_band[:, 1]) == 0, "training accuracy has no validation sample: identical repeats, no band"
+    fig = plot_augmentation_curves({"toy": (curve, curve)})
+    assert "repeats + validation sample" in fig._suptitle.get_text()
+    plt.close("all")
+
+
+def test_a_difference_over_several_sizes_pools_their_models_into_one_narrower_interval():
+    a = curve_from(np.array([[0.80, 0.82], [0.85, 0.86], [0.88, 0.88], [0.90, 0.90], [0.91, 0.91]]))
+    b = curve_from(np.array([[0.76, 0.79], [0.82, 0.82], [0.86, 0.86], [0.89, 0.89], [0.90, 0.91]]))
+    each = [accuracy_difference(a, b, at=i, n_boot=300) for i in (0, 1)]
+    pooled = accuracy_difference(a, b, at=[0, 1], n_boot=300)
+    assert pooled.estimate == pytest.approx(np.mean([d.estimate for d in each]))
+    assert pooled.high - pooled.low < np.mean([d.high - d.low for d in each]), "narrower than one size's"
+    with pytest.raises(ValueError, match="at=\\[7\\] must be one or more size indices"):
+        accuracy_difference(a, b, at=[7])

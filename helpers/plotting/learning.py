@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.curves import LearningCurve, PowerLawFit, Worth
+from helpers.curves import BAND_LABEL, LearningCurve, PowerLawFit, Worth, mean_band
 from helpers.plotting.style import COLORS, color_for, count_label, course_figure, log_axis
+
+LEVEL = 0.9  # the level of every learning-curve band
 
 
 def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
@@ -20,10 +22,26 @@ def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, 
     ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
 
 
+def _band_line(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, band: tuple[np.ndarray, np.ndarray], color: str,
+               style: str, label: str) -> None:
+    """The mean (in %) as a line with markers and its interval ``band`` (fractions) as a shaded area."""
+    ax.plot(x, mean * 100, style, color=color, marker="o", label=label)
+    ax.fill_between(x, band[0] * 100, band[1] * 100, color=color, alpha=0.2, linewidth=0)
+
+
+def _band_legend(curves: Sequence[LearningCurve]) -> str:
+    """The figure's note on what its bands cover: the level, and repeats + validation sample (or repeats only)."""
+    noise = "repeats + validation sample" if all(c.val_correct is not None for c in curves) else "repeats only"
+    repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
+    return f"bands: {LEVEL:.0%} interval of the mean of {repeats} repeats ({noise})"
+
+
 @course_figure
 def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt.Figure:
-    """Learning curves in two panels against the training size (log scale), mean ± std over repeats:
-    train (dashed) and validation (solid) accuracy, and the train–validation gap — the lecture's two readings.
+    """Learning curves in two panels against the training size (log scale): train (dashed) and validation
+    (solid) accuracy, and the train–validation gap — the lecture's two readings. Each band is a 90 %
+    interval of the mean over repeats that includes the validation sample's noise (``mean_band``);
+    the figure title says so.
 
     One curve: train and validation in their course colours. Several curves (e.g. softmax and
     an MLP): one course colour per model kind, train dashed, validation solid.
@@ -47,15 +65,16 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
         else:
             train = val = model = color_for(curve.model, f"C{k}")
             labels = (f"{curve.model} · train", f"{curve.model} · validation")
-        _mean_std_line(acc, n, curve.train_acc * 100, train, "--", labels[0])
-        _mean_std_line(acc, n, curve.val_acc * 100, val, "-", labels[1])
-        _mean_std_line(gap, n, (curve.train_acc - curve.val_acc) * 100, model, "-", "_" + curve.model)
-    repeats = ", ".join(sorted({str(c.repeats) for c in curves}))
+        band = mean_band(curve, level=LEVEL)
+        train_mean, val_mean = curve.train_acc.mean(1), curve.val_acc.mean(1)
+        _band_line(acc, n, train_mean, band["train"], train, "--", labels[0])
+        _band_line(acc, n, val_mean, band["validation"], val, "-", labels[1])
+        _band_line(gap, n, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
     for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
                               (gap, "train − validation gap", "percentage points")):
         ax.set(title=title, xlabel="training examples", ylabel=ylabel)
         log_axis(ax, "x", np.concatenate([c.sizes for c in curves]))
-    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.suptitle(_band_legend(curves))
     fig.legend(loc="outside lower center", ncols=min(4, 2 * len(curves)))
     return fig
 
@@ -94,11 +113,14 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
                label=f"limit 1 − c = {(1 - fit.c) * 100:.1f}%")
     used = np.isin(curve.sizes, fit.sizes)
-    mean, std = curve.val_acc.mean(1) * 100, curve.val_acc.std(1) * 100
-    ax.errorbar(curve.sizes[used], mean[used], std[used], fmt="o", color=COLORS["measured"], capsize=3,
-                label="measured, used for the fit")
+    mean = curve.val_acc.mean(1) * 100
+    low, high = (b * 100 for b in mean_band(curve, level=LEVEL)["validation"])
+    bars = np.stack([mean - low, high - mean])
+    noise = BAND_LABEL.format(level=LEVEL) if curve.val_correct is not None else f"{LEVEL:.0%} interval: repeats"
+    ax.errorbar(curve.sizes[used], mean[used], bars[:, used], fmt="o", color=COLORS["measured"], capsize=3,
+                label=f"measured, used for the fit ({noise})")
     if (~used).any():
-        ax.errorbar(curve.sizes[~used], mean[~used], std[~used], fmt="o", color=COLORS["measured"], mfc="white",
+        ax.errorbar(curve.sizes[~used], mean[~used], bars[:, ~used], fmt="o", color=COLORS["measured"], mfc="white",
                     capsize=3, zorder=5, label="measured, held back")
     predicted, (lo, hi) = (1 - fit.predict(predict_at)) * 100, fit.band(predict_at)
     values = ", ".join(f"{count_label(n)}: {p:.1f}%" for n, p in zip(predict_at, predicted, strict=True))
@@ -116,7 +138,8 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 @course_figure
 def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]]) -> plt.Figure:
     """One panel per model kind: validation accuracy without and with augmentation (the same two
-    course colours in every panel), mean ± std over repeats, against the training size (log scale).
+    course colours in every panel), the mean over repeats with its 90 % interval (repeats and
+    validation sample, ``mean_band``), against the training size (log scale).
 
     ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
     matching test pipeline.
@@ -135,15 +158,14 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     fig, axes = plt.subplots(1, len(pairs), figsize=(4.4 * len(pairs) + 0.6, 4.4), squeeze=False, sharey=True)
     for k, (ax, (name, (plain, augmented))) in enumerate(zip(axes[0], pairs.items(), strict=True)):
         first = "" if k == 0 else "_"
-        _mean_std_line(ax, plain.sizes, plain.val_acc * 100, COLORS["without augmentation"], "--",
-                       first + "without augmentation")
-        _mean_std_line(ax, augmented.sizes, augmented.val_acc * 100, COLORS["with augmentation"], "-",
-                       first + "with augmentation")
+        for c, color, style, label in ((plain, COLORS["without augmentation"], "--", "without augmentation"),
+                                       (augmented, COLORS["with augmentation"], "-", "with augmentation")):
+            _band_line(ax, c.sizes, c.val_acc.mean(1), mean_band(c, level=LEVEL)["validation"], color, style,
+                       first + label)
         ax.set(xlabel="training examples", title=name)
         log_axis(ax, "x", np.concatenate([plain.sizes, augmented.sizes]))
     axes[0, 0].set_ylabel("validation accuracy (%)")
-    repeats = ", ".join(sorted({str(c.repeats) for pair in pairs.values() for c in pair}))
-    fig.suptitle(f"mean ± std of {repeats} repeats")
+    fig.suptitle(_band_legend([c for pair in pairs.values() for c in pair]))
     fig.legend(loc="outside lower center", ncols=2)
     return fig
 
@@ -153,15 +175,16 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     """"Augmentation is worth N examples": for each size trained with augmentation, the size the
     un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
 
-    Filled markers are interpolated between measured sizes, hollow ones extrapolated with a power
-    law; each point is labelled with its factor; sizes the power law says are never reached sit at
-    the top edge as triangles. Rows from ``worth_intervals`` carry a bootstrap interval, drawn as a
-    vertical bar (an open upper end runs to the top edge and ends in a small triangle).
+    Filled circles are interpolated between measured sizes and labelled with their factor; a
+    size beyond the measured ones is only a bound (``helpers.curves.equivalent_size``): a
+    triangle at the largest measured size pointing up ("more than"), or at the smallest pointing
+    down ("fewer than"), labelled "> 2.0×" or "< 0.5×". Rows from ``worth_intervals`` carry a
+    bootstrap interval, drawn as a vertical bar; a one-sided end carries a small triangle.
 
     Example:
         >>> from helpers.augmentation_value import Worth
         >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-        ...                            Worth(400, 0.9, 900.0, "extrapolated", 500.0, float("inf"), 0.9)])
+        ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
         >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
         ('log', '90% interval')
     """
@@ -169,32 +192,31 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
         raise ValueError("rows is empty; give the list from augmentation_worth")
     fig, ax = plt.subplots(figsize=(8.0, 5.2))
     n = np.array([r.size for r in rows], dtype=float)
-    finite = [r for r in rows if np.isfinite(r.equivalent)]
-    highs = [r.high for r in finite if np.isfinite(r.high)]
-    top = max([r.equivalent for r in finite] + highs + [n.max()]) * 2
+    values = [r.equivalent for r in rows] + [r.high for r in rows if np.isfinite(r.high)]
+    top = max(values + [n.max()]) * 2
     ax.plot([n.min() / 1.5, top], [n.min() / 1.5, top], ":", color=COLORS["reference"], label="worth nothing (y = x)")
     color = COLORS["with augmentation"]
-    with_interval = [r for r in finite if not np.isnan(r.level)]
-    for r in with_interval:  # the bootstrap interval as a vertical bar; an open upper end runs to the top edge
-        ax.plot([r.size, r.size], [r.low, min(r.high, top)], color=color, lw=2, alpha=0.6,
+    with_interval = [r for r in rows if not np.isnan(r.level)]
+    for r in with_interval:
+        ax.plot([r.size, r.size], [r.low, r.high], color=color, lw=2, alpha=0.6,
                 label=f"{r.level:.0%} interval" if r is with_interval[0] else None)
-        if np.isinf(r.high):
-            ax.plot([r.size], [top], "^", color=color, ms=7, alpha=0.6)
-    for how, fill in (("interpolated", color), ("extrapolated", "white")):
-        chosen = [r for r in finite if r.how == how]
+        for end, how in ((r.low, r.low_how), (r.high, r.high_how)):
+            if how != "interpolated":
+                ax.plot([r.size], [end], "^" if how == "more than" else "v", color=color, ms=7, alpha=0.6)
+    marks = {"interpolated": ("o", "interpolated between measured sizes"),
+             "more than": ("^", "more than the largest measured size (a bound)"),
+             "fewer than": ("v", "fewer than the smallest measured size (a bound)")}
+    for how, (marker, label) in marks.items():
+        chosen = [r for r in rows if r.how == how]
         if chosen:
-            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], "o", color=color, mfc=fill, ms=9,
-                    label="interpolated between measured sizes" if how == "interpolated"
-                    else "extrapolated with the power law")
-    never = [r for r in rows if np.isinf(r.equivalent)]
-    if never:
-        ax.plot([r.size for r in never], [top] * len(never), "^", color=COLORS["prediction"], ms=9,
-                label="never, by the power law")
-    for r in finite:
-        ax.annotate(f"×{r.factor:.1f}", (r.size, r.equivalent), textcoords="offset points",
+            ax.plot([r.size for r in chosen], [r.equivalent for r in chosen], marker, color=color,
+                    mfc=color if how == "interpolated" else "white", ms=9, label=label)
+    for r in rows:
+        ax.annotate(r.factor_text(), (r.size, r.equivalent), textcoords="offset points",
                     xytext=(-10, 0), ha="right", va="center")
     ax.set(xlabel="training examples, with augmentation", ylabel="examples needed without augmentation",
-           title="augmentation is worth N examples", xlim=(n.min() / 2.5, n.max() * 1.6), ylim=(n.min() / 2, top * 1.5))
+           title="augmentation is worth N examples", xlim=(n.min() / 2.5, n.max() * 1.6),
+           ylim=(min(values + [r.low for r in rows if np.isfinite(r.low)] + [n.min()]) / 2, top * 1.5))
     log_axis(ax, "x", n)
     log_axis(ax, "y")
     ax.legend(loc="upper left")
