@@ -59,6 +59,7 @@ class LearningCurve:
     ``val_correct`` (``bool`` ``sizes × repeats × n_val``, recorded by ``learning_curve``) says which
     validation examples each model got right, so that an uncertainty band can include the
     sampling noise of the validation set itself (``fit_power_law``, ``worth_intervals``).
+    ``augment`` records the augmentation the models were trained with (its ``repr``; ``None``: none).
 
     Example:
         >>> curve = LearningCurve("toy", np.array([100, 1000]), np.full((2, 3), 0.9), np.full((2, 3), 0.8),
@@ -79,6 +80,7 @@ class LearningCurve:
     epochs: int
     models: KeptModels | None = None
     val_correct: np.ndarray | None = None
+    augment: str | None = None
 
     def __post_init__(self) -> None:
         if self.val_correct is None:

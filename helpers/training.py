@@ -372,7 +372,8 @@ def learning_curve(
     models = run.trained_models(plan) if keep_models else None
     val_correct = val_correct.reshape(*shape, -1)
     return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_correct.mean(-1, dtype=float),
-                         fit_time.reshape(shape), epochs, models, val_correct)
+                         fit_time.reshape(shape), epochs, models, val_correct,
+                         augment=None if augment is None else repr(augment))
 
 
 def _as_float_images(images: torch.Tensor) -> torch.Tensor:
