@@ -24,6 +24,7 @@ import contextlib
 import functools
 import io
 import math
+import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
-from helpers.curves import LearningCurve, equivalent_sizes, gain_per_doubling
+from helpers.curves import HOW, LearningCurve, equivalent_size, gain_per_doubling
 from helpers.standardization import mean_of_batch_stds
 from helpers.training import learning_curve  # the grader re-measures a curve with the task's settings
 
@@ -213,12 +214,16 @@ def _candidates(image: Image.Image) -> torch.Tensor:
 COARSE_ANGLES = torch.arange(-45.0, 45.5, 1.0)
 
 
-def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Tensor) -> tuple[int, int, float, float]:
+def _coarse_draw(output: torch.Tensor, candidates: torch.Tensor) -> tuple[int, int, float, float]:
+    """The crop offset and whole-degree angle of the candidate closest to ``output``, and its misfit."""
     misfit = (candidates - output).abs().mean(dim=(2, 3, 4))
     offset, coarse = divmod(int(misfit.argmin()), len(COARSE_ANGLES))
-    top, left = CROP_OFFSETS[offset]
+    return *CROP_OFFSETS[offset], float(COARSE_ANGLES[coarse]), float(misfit.min())
+
+
+def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Tensor) -> tuple[int, int, float, float]:
+    top, left, angle, _ = _coarse_draw(output, candidates)
     crop = base[:, top:top + 28, left:left + 28]
-    angle = float(COARSE_ANGLES[coarse])
     for step in (0.1, 0.02):
         angles = angle + step * torch.arange(-10, 11)
         errors = torch.stack([(_render(crop, float(a)) - output).abs().mean() for a in angles])
@@ -229,9 +234,10 @@ def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Ten
 RANGE_PROBLEM = "the spec's Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]"
 MAX_MISFIT = 0.03  # mean |Δ| per pixel: equivalent step orders stay below 0.02, nearest interpolation gives ~0.05
 PIXEL_TOLERANCE = 0.02  # max |Δ| for the test pipeline: rounding of equivalent step orders (1 grey level = 0.008)
-TRAIN_SEEDS = range(24)  # random seeds the train pipeline runs with
+TRAIN_SEEDS = range(128)  # random seeds the train pipeline runs with: the range of its angles
+FITTED_DRAWS = 24  # … of which the first are fitted to 0.02° (the pixels must be the spec's), the rest to 1°
 TEST_SEEDS = range(4)  # … and the test pipeline (it must not change)
-MIN_MAX_ANGLE = 22.0  # of 24 uniform draws in ±30°, the largest |angle| is below 22° with probability 6e-4
+EDGE_ANGLE = 26.5  # of 128 uniform draws in ±30°, all stay below 26.5° on one side with probability 5e-4
 
 
 def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, Hint | None]:
@@ -384,29 +390,32 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
 
 
 def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint | None:
-    """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are."""
+    """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are.
+
+    The angles must reach beyond ±``EDGE_ANGLE`` on *both* sides: of ``len(TRAIN_SEEDS)`` uniform
+    draws in ±30°, all stay below 26.5° on one side with probability 5e-4, while a narrower or
+    one-sided range (``RandomRotation(25)``, ``((0, 30))``) never gets there.
+    """
     angles = np.array([angle for _, _, angle, _ in draws])
     offsets = {(top, left) for top, left, _, _ in draws}
-    largest = float(np.abs(angles).max())
-    if largest < 0.5:
-        return (Hint("no rotation",
-                     f"your {which} transform does not rotate — the spec rotates by a random angle in ±30°: "
-                "RandomRotation(30)"))
-    if largest > 31:
-        return (Hint("angles too wide",
-                     f"your {which} rotation reaches {largest:.0f}° — the spec draws angles in ±30°: "
-                     f"RandomRotation(30) "
-                "(a number d means the range [−d, d])"))
-    if largest < MIN_MAX_ANGLE:
-        return (Hint("angles too narrow",
-                     f"your {which} rotation angles stay within ±{math.ceil(largest)}° in {len(draws)} draws — "
-                "the spec draws them uniformly in ±30°: RandomRotation(30)"))
+    low, high = float(angles.min()), float(angles.max())
+    spec = "the spec draws them uniformly in ±30°: RandomRotation(30) (a number d means [−d, d], a pair (a, b) [a, b])"
+    if max(-low, high) < 0.5:
+        return Hint("no rotation", f"your {which} transform does not rotate — the spec rotates by a random angle "
+                                   "in ±30°: RandomRotation(30)")
+    if max(-low, high) > 31:
+        return Hint("angles too wide", f"your {which} rotation reaches {max(-low, high):.0f}° — {spec}")
+    if low > -0.5 or high < 0.5:
+        side = "positive" if low > -0.5 else "negative"
+        return Hint("one-sided angles", f"your {which} rotation angles are all {side} ({low:.0f}° … {high:.0f}° in "
+                                        f"{len(draws)} draws) — {spec}")
+    if min(-low, high) < EDGE_ANGLE:
+        return Hint("angles too narrow", f"your {which} rotation angles stay within {low:.0f}° … {high:.0f}° in "
+                                         f"{len(draws)} draws — {spec}")
     if len(offsets) == 1:
         top, left = offsets.pop()
-        return (Hint("fixed crop",
-                     f"your {which} crop always starts at row {top}, column {left} — the spec shifts the digit at "
-                     f"random: "
-                "RandomCrop((28, 28)) after Resize((32, 32))"))
+        return Hint("fixed crop", f"your {which} crop always starts at row {top}, column {left} — the spec shifts "
+                                  "the digit at random: RandomCrop((28, 28)) after Resize((32, 32))")
     return None
 
 
@@ -422,13 +431,13 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
                      f"your {which} transform gives the same pixels every time — training data must be augmented at "
                 "random: RandomCrop((28, 28)) and RandomRotation(30) after the Resize")]
     candidates, base = _candidates(image), _resized(image)
-    draws = [_infer_draws(out, candidates, base) for out in outs]
+    draws = [_infer_draws(out, candidates, base) for out in outs[:FITTED_DRAWS]]  # to 0.02°, for the misfit
     if max(misfit for *_, misfit in draws) > MAX_MISFIT:
         return [_safe_structure_hint(lambda steps, _: _train_structure_hint(steps), train_transform, which)
                 or Hint("other pixels",
                         f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
                    f"the spec: {SPEC_TRAIN}")]
-    hint = _draws_hint(draws, which)
+    hint = _draws_hint(draws + [_coarse_draw(out, candidates) for out in outs[FITTED_DRAWS:]], which)  # to 1°
     return [hint] if hint else []
 
 
@@ -440,7 +449,7 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
     ``float32`` tensor 1×28×28 with values in [−1, 1]; the test pipeline is deterministic
     and gives the spec's pixels (up to rounding: ``ToImage()`` first, v1 or v2 all pass);
     every output of the train pipeline is the spec's Resize → crop → bilinear rotation →
-    Normalize for *some* crop offset and angle, and over 24 draws those offsets vary and
+    Normalize for *some* crop offset and angle, and over 128 draws those offsets vary and
     the angles fill ±30°. Recognised mistakes: no tensor / uint8 output, no crop (32×32),
     pixels not scaled, no or another ``Normalize``, Normalize before the rotation, a train
     pipeline without randomness, rotation range or interpolation (nearest, the default)
@@ -501,23 +510,38 @@ def _shape_hint(values: torch.Tensor, name: str, channels: int, image_shape: tup
 
 
 def _stats_hints(mean: torch.Tensor, std: torch.Tensor, x: torch.Tensor, train_loader: Iterable,
-                 all_images: torch.Tensor | None) -> list[Hint]:
+                 all_images: torch.Tensor | None, splits: dict | None = None) -> list[Hint]:
     ref_mean, ref_std = x.mean(dim=(0, 2, 3)), x.std(dim=(0, 2, 3), correction=0)
-    if all_images is not None:
-        every = torch.as_tensor(all_images).detach().cpu().double()
-        if _close(mean, every.mean(dim=(0, 2, 3))) and not _close(mean, ref_mean):
-            return [Hint("held-out data",
-                         "your statistics include the validation and test images — fit them on the training split "
-                    "only (the batches of `train_loader`); the held-out data must stay unseen")]
-    mean_ok = _close(mean, ref_mean)
-    hints = [] if mean_ok else [_mean_hint(mean, ref_mean, train_loader)]
-    if not any(_close(std, x.std(dim=(0, 2, 3), correction=c)) for c in (0, 1)):
-        hints.append(_std_hint(std, ref_std, x, train_loader, all_images))
+    if not (_close(mean, ref_mean) and _close_std(std, x)):
+        for names, images in _with_held_out(all_images, splits):
+            if _close(mean, images.mean(dim=(0, 2, 3))) or _close_std(std, images):
+                return [Hint("held-out data", f"your statistics include the {names} images — fit them on the "
+                                              "training split only (the batches of `train_loader`); the held-out "
+                                              "data must stay unseen")]
+    hints = [] if _close(mean, ref_mean) else [_mean_hint(mean, ref_mean, train_loader)]
+    if not _close_std(std, x):
+        hints.append(_std_hint(std, ref_std, x, train_loader))
     return hints
 
 
-def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_loader: Iterable,
-              all_images: torch.Tensor | None) -> Hint:
+def _close_std(std: torch.Tensor, images: torch.Tensor) -> bool:
+    """Whether ``std`` is the per-channel std of ``images`` (either correction: /N or /(N − 1))."""
+    return any(_close(std, images.std(dim=(0, 2, 3), correction=c)) for c in (0, 1))
+
+
+def _with_held_out(all_images: torch.Tensor | None, splits: dict | None) -> list[tuple[str, torch.Tensor]]:
+    """The training images together with held-out ones, named: "validation", "test", "validation and test"."""
+    if all_images is None:
+        return []
+    every = torch.as_tensor(all_images).detach().cpu().double()
+    if splits is None or not {"train", "val", "test"} <= set(splits):
+        return [("validation and test", every)]
+    train, val, test = (torch.as_tensor(splits[k]).long() for k in ("train", "val", "test"))
+    return [("validation", every[torch.cat([train, val])]), ("test", every[torch.cat([train, test])]),
+            ("validation and test", every)]
+
+
+def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_loader: Iterable) -> Hint:
     """The hint for a wrong per-channel ``std``: the typical mistake it matches (either std correction)."""
     batches = [_batches([b], "train_loader") for b in train_loader]
     guesses = {
@@ -533,10 +557,6 @@ def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_l
         Hint("0…255 scale",
              "your std is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)"): [ref_std * 255],
     }
-    if all_images is not None:
-        every = torch.as_tensor(all_images).detach().cpu().double()
-        guesses["your std includes the validation and test images — use the training split only"] = [
-            every.std(dim=(0, 2, 3), correction=c) for c in (0, 1)]
     return next((hint for hint, wrongs in guesses.items() if any(_close(std, wrong) for wrong in wrongs)),
                 Hint("std wrong",
                      f"your std {_fmt(std)} is not the std of all training pixels per channel — square the deviations "
@@ -557,20 +577,21 @@ def _mean_hint(mean: torch.Tensor, ref_mean: torch.Tensor, train_loader: Iterabl
 
 
 @_task(2)
-def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: torch.Tensor | None = None
-                 ) -> bool:
+def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: torch.Tensor | None = None,
+                 splits: dict | None = None) -> bool:
     """Task 2: exact per-channel mean and std of all pixels of the training split.
 
     ``train_loader`` yields the training images in batches (``N×C×H×W`` floats, or
-    ``(images, labels)``); ``all_images`` (optional) are the images of every split, to
-    recognise statistics fitted on more than the training data. Population (``/N``) and
-    sample (``/(N−1)``) std both pass. Recognised mistakes: one value for all channels, one
-    per pixel, the mean of per-batch stds, the mean of per-image stds, the variance, the
-    0…255 scale, unweighted batch means, statistics over all splits.
+    ``(images, labels)``); ``all_images`` (optional) are the images of every split and
+    ``splits`` (optional) their split indices, to recognise statistics fitted on more than the
+    training data. Population (``/N``) and sample (``/(N−1)``) std both pass. Recognised
+    mistakes: one value for all channels, one per pixel, the mean of per-batch stds, the mean
+    of per-image stds, the variance, the 0…255 scale, unweighted batch means, statistics that
+    include the validation images, the test images, or both.
 
     Example (in the homework)::
 
-        check_task_2(mean, std, train_loader, all_images=patch_x)
+        check_task_2(mean, std, train_loader, all_images=patch_x, splits=patch_splits)
     """
     if _unfinished(mean, std):
         return _not_done(2)
@@ -583,7 +604,7 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
         hints = [h for h in (_shape_hint(mean, "mean", x.shape[1], x.shape[1:]),
                              _shape_hint(std, "std", x.shape[1], x.shape[1:])) if h]
     if not hints:
-        hints = _stats_hints(mean.flatten(), std.flatten(), x, train_loader, all_images)
+        hints = _stats_hints(mean.flatten(), std.flatten(), x, train_loader, all_images, splits)
     if hints:
         return _report(2, hints, "")
     return _report(2, [], f"mean {_fmt(mean.flatten())} and std {_fmt(std.flatten())} are the exact per-channel "
@@ -639,16 +660,33 @@ def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) 
     if expected.val_acc.shape == curve.val_acc.shape and np.allclose(curve.val_acc, expected.val_acc, atol=1e-3) \
             and np.allclose(curve.train_acc, expected.train_acc, atol=1e-3):
         return None
+    hint = _split_hint(curve, name, {"val": reproduce["val_idx"]})
+    if hint:
+        return hint
     n_val = len(reproduce["val_idx"])
     counts = np.asarray(curve.val_acc, dtype=float) * n_val
     if not np.allclose(counts, np.round(counts), atol=1e-3):
-        return (Hint("not validation",
-                     f"`{name}` was not evaluated on the validation split (its accuracies are not counts out of its "
-                f"{n_val} digits) — pass splits[\"train\"] and splits[\"val\"]"))
+        return Hint("not validation", f"`{name}` was not evaluated on the validation split (its accuracies are not "
+                                      f"counts out of its {n_val} digits) — pass splits[\"train\"] and splits[\"val\"]")
     shown = {k: v for k, v in reproduce.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
-    return (Hint("settings differ", f"`{name}` differs from learning_curve(...) with the task's settings "
-            f"({', '.join(f'{k}={v!r}' for k, v in shown.items())}, the train pool splits[\"train\"], evaluated on "
-            "splits[\"val\"]) — check each argument of your call against the task"))
+    if reproduce.get("augment") is not None:
+        shown["augment"] = reproduce["augment"]
+    return Hint("settings differ", f"`{name}` differs from learning_curve(...) with the task's settings "
+                                   f"({', '.join(f'{k}={v!r}' for k, v in shown.items())}, the train pool "
+                                   "splits[\"train\"], evaluated on splits[\"val\"]) — check each argument of your "
+                                   "call against the task")
+
+
+def _split_hint(curve: LearningCurve, name: str, splits: dict | None) -> Hint | None:
+    """A hint when ``curve`` was not evaluated on the validation split: it records how many digits each model saw."""
+    if splits is None or curve.n_val is None or "val" not in splits or curve.n_val == len(splits["val"]):
+        return None
+    if "test" in splits and curve.n_val == len(splits["test"]):
+        return Hint("test split", f"`{name}` was evaluated on {curve.n_val:,} digits — the test split; decisions are "
+                                  f"made on the validation split ({len(splits['val']):,} digits): pass "
+                                  "splits[\"val\"], and keep the test split for the very end")
+    return Hint("not validation", f"`{name}` was evaluated on {curve.n_val:,} digits, but the validation split has "
+                                  f"{len(splits['val']):,} — pass splits[\"val\"] as the held-out set")
 
 
 def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
@@ -676,30 +714,32 @@ def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
 @_task(3)
 def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_gain_pp: float = 1.0,
                  sizes: Sequence[int] | None = None, epochs: int | None = None, repeats: int | None = None,
-                 reproduce: dict | None = None) -> bool:
+                 splits: dict | None = None, reproduce: dict | None = None) -> bool:
     """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), and a decision.
 
     ``more_data_helps`` must be ``gain_pp >= min_gain_pp``. ``sizes``, ``epochs`` and
     ``repeats`` are the task's settings, compared with what the curve records; without
-    ``sizes`` at least 3 sizes and 2 repeats are needed. ``reproduce`` (the grader's hidden
+    ``sizes`` at least 3 sizes and 2 repeats are needed. ``splits`` (the task's split indices): the
+    curve must be evaluated on as many digits as ``splits["val"]`` holds. ``reproduce`` (the grader's hidden
     test) holds the other ``learning_curve`` arguments (``images``, ``labels``,
     ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``, ``seed``, ``device``):
     the curve is measured again and must agree. Recognised mistakes: not a
     ``LearningCurve``, a softmax curve, other sizes, epochs or repeats than asked, another
-    split or other training settings, the gain as a fraction, from training accuracy, with
-    the wrong sign, over the whole curve, from one repeat, not per doubling; a decision that
-    is not a bool or contradicts the number.
+    split (the test split, by the count of evaluated digits) or other training settings, the
+    gain as a fraction, from training accuracy, with the wrong sign, over the whole curve, from
+    one repeat, not per doubling; a decision that is not a bool or contradicts the number.
 
     Example (in the homework)::
 
         check_task_3(curve, gain_pp, more_data_helps, min_gain_pp=MIN_GAIN_PP, sizes=SIZES, epochs=EPOCHS,
-                     repeats=REPEATS)
+                     repeats=REPEATS, splits=splits)
     """
     if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
     if _unfinished(curve, gain_pp, more_data_helps):
         return _not_done(3)
     hint = _curve_hint(curve, "curve") or _settings_hint(curve, "curve", sizes, epochs, repeats)
+    hint = hint or _split_hint(curve, "curve", splits)
     gain = _scalar(gain_pp)
     if hint is None and (gain is None or not math.isfinite(gain)):
         hint = Hint("gain not a number",
@@ -735,29 +775,46 @@ def _scalar(value: object) -> float | None:
 # --------------------------------------------------------------------------------------------
 # task 4 — what augmentation is worth in examples
 # --------------------------------------------------------------------------------------------
-def equivalent_examples(curve: LearningCurve, accuracy: float | Sequence[float], log_size: bool = True) -> np.ndarray:
-    """How many un-augmented examples reach ``accuracy`` on ``curve`` (its mean validation accuracy).
+BOUND = re.compile(r"^\s*(fewer than|less than|<|more than|>)\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*$")
+BOUND_WORDS = {"fewer than": "fewer than", "less than": "fewer than", "<": "fewer than", "more than": "more than",
+               ">": "more than"}
 
-    Inside the measured sizes this is ``helpers.curves.equivalent_sizes`` — the one rule notebook 04
-    uses too: linear in log size on the running maximum of the curve. Outside them it gives the
-    smallest or largest size (a capped answer; the check accepts that, ``nan`` and ``inf`` there).
-    ``log_size=False`` interpolates in the size itself (a typical mistake the check recognises).
+
+def worth_entry(item: object) -> tuple[float, str | None] | None:
+    """One entry of a task-4 ``worth`` answer as ``(size, how)``; ``how`` is ``None`` for a plain number.
+
+    Accepted: a number; the pair ``(size, how)`` that ``helpers.curves.equivalent_size`` returns; a text
+    bound such as ``"fewer than 125"``, ``"< 125"`` or ``"more than 1,500"``. ``None`` for anything else.
 
     Example:
-        >>> curve = LearningCurve("mlp", np.array([125, 250, 500]), np.ones((3, 1)),
-        ...                       np.array([[0.789], [0.836], [0.865]]), np.zeros((3, 1)), epochs=30)
-        >>> equivalent_examples(curve, [0.80, 0.85]).round(1)
-        array([147. , 349.4])
+        >>> worth_entry(180.4), worth_entry((125.0, "fewer than")), worth_entry("> 1,500")
+        ((180.4, None), (125.0, 'fewer than'), (1500.0, 'more than'))
     """
-    accuracy = np.asarray(accuracy, dtype=float)
-    if not ((accuracy >= 0) & (accuracy <= 1)).all():
-        raise ValueError(f"accuracy={accuracy.tolist()} must lie in [0, 1]")
-    running = np.maximum.accumulate(curve.val_acc.mean(axis=1))
-    if not log_size:
-        return _interpolate(accuracy, running, curve.sizes, log_size)
-    inside = equivalent_sizes(curve, accuracy.reshape(-1)).reshape(accuracy.shape)  # the course's one rule
-    capped = np.where(accuracy < running[0], curve.sizes[0], curve.sizes[-1]).astype(float)
-    return np.where(np.isnan(inside), capped, inside)
+    if isinstance(item, str):
+        found = BOUND.match(item.lower())
+        return (float(found.group(2).replace(",", "").replace("_", "")), BOUND_WORDS[found.group(1)]) if found else None
+    if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str) and item[1] in HOW:
+        size = _scalar(item[0])
+        return None if size is None else (size, item[1])
+    size = _scalar(item)
+    return None if size is None else (size, None)
+
+
+def _worth_entries(worth: object, count: int) -> tuple[list[tuple[float, str | None]] | None, Hint | None]:
+    """The entries of ``worth`` (one per augmented size), or a hint when it is not that."""
+    if count == 1 and worth_entry(worth) is not None:
+        worth = [worth]
+    items = worth.detach().cpu().flatten().tolist() if torch.is_tensor(worth) else (
+        np.asarray(worth).ravel().tolist() if isinstance(worth, np.ndarray) else worth)
+    if not isinstance(items, (list, tuple)):
+        return None, Hint("not a list", f"`worth` must be a list with one entry per augmented size, got a "
+                                        f"{type(worth).__name__}")
+    entries = [worth_entry(item) for item in items]
+    if len(entries) != count or None in entries:
+        return None, Hint("worth length", f"`worth` needs one entry per size of aug_curve ({count}): a number of "
+                                          "examples, or a bound such as (125, 'fewer than') where the curve has no "
+                                          f"number — got {str(worth)[:80]}")
+    return entries, None
 
 
 def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray, log_size: bool = True) -> np.ndarray:
@@ -765,102 +822,131 @@ def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray,
     return np.exp(np.interp(accuracy, curve_acc, np.log(sizes))) if log_size else np.interp(accuracy, curve_acc, sizes)
 
 
-def _worth_hint(worth: np.ndarray, aug_curve: LearningCurve, curve: LearningCurve) -> Hint | None:
-    """``None`` when ``worth`` is what the un-augmented curve says, else the hint for the mistake it matches."""
+def _bound_hint(value: float, how: str | None, size: int, bound: float, rule: str) -> Hint:
+    """The hint for an entry where the curve gives only a bound (``rule``: "fewer than" or "more than")."""
+    says = f"{rule} {bound:,.0f}"
+    where = "below the whole" if rule == "fewer than" else "above the whole"
+    if how is not None:
+        return Hint("wrong bound", f"for {size} augmented examples the un-augmented curve says '{says}', not "
+                                   f"'{how} {value:,.0f}'")
+    if not math.isfinite(value):
+        return Hint("unbounded", f"for {size} augmented examples your worth is {value} — the augmented accuracy lies "
+                                 f"{where} un-augmented curve, so the data bound it on one side only, '{says}': "
+                                 f"give ({bound:.0f}, '{rule}') (what equivalent_size returns)")
+    if math.isclose(value, bound, rel_tol=5e-3, abs_tol=1.0):
+        return Hint("clipped", f"for {size} augmented examples your worth is {value:,.0f}, the edge of the measured "
+                               f"sizes — but the augmented accuracy lies {where} un-augmented curve: the data only say "
+                               f"'{says}'. Give ({bound:.0f}, '{rule}') (what equivalent_size returns), not a clipped "
+                               "size (np.interp clips)")
+    return Hint("extrapolated", f"for {size} augmented examples your worth {value:,.0f} lies outside the measured "
+                                f"sizes, where the curve says nothing — the data only say '{says}': give "
+                                f"({bound:.0f}, '{rule}')")
+
+
+def _worth_hint(entries: list[tuple[float, str | None]], aug_curve: LearningCurve, curve: LearningCurve
+                ) -> Hint | None:
+    """``None`` when ``worth`` is what the un-augmented curve says (the one rule: ``equivalent_size``), else a hint."""
     acc, n = aug_curve.val_acc.mean(axis=1), aug_curve.sizes.astype(float)
-    plain = curve.val_acc.mean(axis=1)
-    refs = [equivalent_examples(curve, acc), _interpolate(acc, plain, curve.sizes)]
-    running = np.maximum.accumulate(plain)
-    outside = (acc < running[0]) | (acc > running[-1])  # beyond the measured sizes: capped, nan or inf all pass
-    unknown = outside & ~np.isfinite(worth)
-    if any(np.allclose(np.where(unknown, ref, worth), ref, rtol=5e-3, atol=1.0) for ref in refs):
+    expected = [equivalent_size(curve, float(a)) for a in acc]
+    for (value, how), (bound, rule), size in zip(entries, expected, aug_curve.sizes, strict=True):
+        if rule != "interpolated" and not (how == rule and math.isclose(value, bound, rel_tol=5e-3, abs_tol=1.0)):
+            return _bound_hint(value, how, int(size), bound, rule)
+    inside = [i for i, (_, rule) in enumerate(expected) if rule == "interpolated"]
+    values = np.array([entries[i][0] for i in inside])
+    ref = np.array([expected[i][0] for i in inside])
+    if any(entries[i][1] not in (None, "interpolated") for i in inside):
+        i = next(i for i in inside if entries[i][1] not in (None, "interpolated"))
+        return Hint("wrong bound", f"for {aug_curve.sizes[i]} augmented examples the curve has a number, "
+                                   f"{ref[inside.index(i)]:,.0f} examples, not a bound ('{entries[i][1]}')")
+    if np.allclose(values, ref, rtol=5e-3, atol=1.0):
         return None
-    ref = refs[0]
+    plain, sizes = curve.val_acc.mean(axis=1), curve.sizes
     guesses = {
-        Hint("linear size",
-             "you interpolated in the size itself — interpolate in log(size) (learning curves are close to straight "
-        "lines against log size): np.exp(np.interp(acc, val_acc, np.log(sizes)))"): _interpolate(
-            acc, plain, curve.sizes, log_size=False),
-        Hint("extra examples",
-             "your numbers are the *extra* examples augmentation is worth — the question asks for the total number "
-        "of un-augmented examples that reach the same accuracy"): ref - n,
-        Hint("factors",
-             "your numbers are factors — the question asks for numbers of examples (factor × size)"): ref / n,
-        Hint("training accuracy",
-             "your numbers come from training accuracy — use the validation accuracy of both curves"): _interpolate(
-            aug_curve.train_acc.mean(axis=1), curve.train_acc.mean(axis=1), curve.sizes),
-        Hint("accuracy differences",
-             "your numbers are accuracy differences — convert them into examples: which size of the un-augmented "
-        "curve reaches the augmented accuracy?"): (acc - np.interp(n, curve.sizes, plain)) * 100,
+        Hint("linear size", "you interpolated in the size itself — interpolate in log(size) (learning curves are "
+                            "close to straight lines against log size), or use equivalent_size"):
+            _interpolate(acc, plain, sizes, log_size=False),
+        Hint("extra examples", "your numbers are the *extra* examples augmentation is worth — the question asks "
+                               "for the total number of un-augmented examples that reach the same accuracy"): ref - n,
+        Hint("factors", "your numbers are factors — the question asks for numbers of examples (factor × size)"):
+            ref / n,
+        Hint("training accuracy", "your numbers come from training accuracy — use the validation accuracy of both "
+                                  "curves"): _interpolate(aug_curve.train_acc.mean(axis=1), curve.train_acc.mean(1),
+                                                         sizes),
+        Hint("accuracy differences", "your numbers are accuracy differences — convert them into examples: which "
+                                     "size of the un-augmented curve reaches the augmented accuracy?"):
+            (acc - np.interp(n, sizes, plain)) * 100,
     }
-    return next((hint for hint, wrong in guesses.items() if np.allclose(worth, wrong, rtol=5e-3, atol=1e-3)),
-                Hint("worth wrong",
-                     f"your numbers {np.round(worth).tolist()} are not what the un-augmented curve says: it reaches "
-                     f"the "
-                f"augmented accuracies {np.round(acc * 100, 1).tolist()} % at about {np.round(ref).tolist()} "
-                "examples (interpolate its mean val_acc in log size)"))
+    return next((hint for hint, wrong in guesses.items()
+                 if np.allclose(values, np.asarray(wrong)[inside], rtol=5e-3, atol=1e-3)),
+                Hint("worth wrong", f"your numbers {np.round(values).tolist()} are not what the un-augmented curve "
+                                    "says: it reaches the augmented accuracies "
+                                    f"{np.round(acc[inside] * 100, 1).tolist()} % at about {np.round(ref).tolist()} "
+                                    "examples (interpolate its mean val_acc in log size: equivalent_size)"))
 
 
-def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Sequence[int] | None) -> Hint | None:
+def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Sequence[int] | None,
+                    augment: object = None) -> Hint | None:
     if aug_curve.epochs != curve.epochs:
-        return (Hint("epochs differ",
-                     f"compare like with like: the augmented models trained {aug_curve.epochs} epochs, the "
-                     f"un-augmented "
-                f"ones {curve.epochs}"))
+        return Hint("epochs differ", f"compare like with like: the augmented models trained {aug_curve.epochs} "
+                                     f"epochs, the un-augmented ones {curve.epochs}")
     if aug_curve.repeats != curve.repeats:
-        return (Hint("repeats differ",
-                     f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per size, `curve` "
-                f"{curve.repeats}"))
+        return Hint("repeats differ", f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per "
+                                      f"size, `curve` {curve.repeats}")
     if sizes is not None and (settings := _settings_hint(aug_curve, "aug_curve", sizes, None, None, "AUG_SIZES")):
         return settings
     k = len(aug_curve.sizes)
-    same_plan = np.array_equal(aug_curve.sizes, curve.sizes[:k])
-    if same_plan and np.array_equal(aug_curve.val_acc, curve.val_acc[:k]):
-        return (Hint("no augmentation",
-                     "your augmented curve is identical to the un-augmented one — pass augment=FusedAugment(...) to "
-                "learning_curve"))
+    if aug_curve.augment is None or (
+            np.array_equal(aug_curve.sizes, curve.sizes[:k]) and np.array_equal(aug_curve.val_acc, curve.val_acc[:k])):
+        return Hint("no augmentation", "your augmented curve was trained without augmentation — pass "
+                                       "augment=FusedAugment(...) to learning_curve")
+    if augment is not None and aug_curve.augment != repr(augment):
+        return Hint("other augmentation", f"`aug_curve` was trained with {aug_curve.augment}; the task asks for "
+                                          f"{augment!r} — keep resize=28, crop=28 (no zoom): learning_curve evaluates "
+                                          "on the plain 28×28 digits, so training digits must keep that scale")
     return None
 
 
 @_task(4)
 def check_task_4(aug_curve: object, worth: object, curve: object, sizes: Sequence[int] | None = None,
-                 reproduce: dict | None = None) -> bool:
+                 augment: object = None, reproduce: dict | None = None) -> bool:
     """Task 4: an augmented MLP curve at small sizes, and how many un-augmented examples each size is worth.
 
-    ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of
-    ``aug_curve``, the size at which ``curve`` reaches the augmented models' mean validation
-    accuracy (interpolated in log size; beyond the measured range: the largest or smallest
-    size, or ``nan``/``inf`` there). ``sizes`` are the task's ``AUG_SIZES``; ``reproduce``
-    (the grader's hidden test) holds the other ``learning_curve`` arguments, ``augment`` included: ``aug_curve`` is
-    measured again and must agree. Recognised mistakes: not a ``LearningCurve``, other
-    epochs or repeats than ``curve``, other sizes, no augmentation (identical to ``curve``
-    for the same sizes and seed), another augmentation or split, interpolation in linear
-    size, the extra examples instead of the total, factors, training accuracy, accuracy
-    differences.
+    ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of ``aug_curve``,
+    what the course's one rule (``helpers.curves.equivalent_size``) says of ``curve`` at the augmented
+    models' mean validation accuracy: a number of examples inside the measured accuracies
+    (interpolated in log size), and only a bound outside them — ``(125, "fewer than")`` (or the text
+    ``"fewer than 125"``) below the smallest size, ``(1500, "more than")`` above the largest; a clipped
+    size, ``inf``/``nan`` or an extrapolated number does not pass there. ``sizes`` are the task's
+    ``AUG_SIZES``, ``augment`` the augmentation it asks for (compared with what the curve records);
+    ``reproduce`` (the grader's hidden test) holds the other ``learning_curve`` arguments, ``augment``
+    included: ``aug_curve`` is measured again and must agree. Recognised mistakes: not a
+    ``LearningCurve``, other epochs or repeats than ``curve``, other sizes, no or another augmentation
+    (the lecture's zoom), another split, a clipped, infinite or extrapolated size where the curve gives
+    only a bound, interpolation in linear size, the extra examples instead of the total, factors,
+    training accuracy, accuracy differences.
 
     Example (in the homework)::
 
-        check_task_4(aug_curve, worth, curve, sizes=AUG_SIZES)
+        check_task_4(aug_curve, worth, curve, sizes=AUG_SIZES, augment=FusedAugment(degrees=AUG_DEGREES, resize=28,
+                     crop=28))
     """
     if _unfinished(curve):
         return _not_done(4, "it needs `curve`, the un-augmented MLP learning curve of task 3, first")
     if _unfinished(aug_curve, worth):
         return _not_done(4)
     hint = _curve_hint(curve, "curve") or _curve_hint(aug_curve, "aug_curve")
-    hint = hint or _aug_curve_hint(aug_curve, curve, sizes)
-    values, error = _as_values(worth, "worth") if hint is None else (None, None)
-    if hint is None and (error or values.numel() != len(aug_curve.sizes)):
-        hint = error or (Hint("worth length",
-                              f"`worth` needs one number per size of aug_curve ({aug_curve.sizes.tolist()}), "
-                         f"got {values.numel()}"))
-    hint = hint or _worth_hint(values.flatten().numpy(), aug_curve, curve)
+    hint = hint or _aug_curve_hint(aug_curve, curve, sizes, augment)
+    entries, error = _worth_entries(worth, len(aug_curve.sizes)) if hint is None else (None, None)
+    hint = hint or error or _worth_hint(entries, aug_curve, curve)
     hint = hint or _reproduction_hint(aug_curve, "aug_curve", reproduce)
     if hint:
         return _report(4, [hint], "")
-    beyond = aug_curve.val_acc.mean(axis=1).max() > curve.val_acc.mean(axis=1).max()
-    capped = " (capped at the largest measured size — add larger SIZES)" if beyond else ""
+    bounds = [how for _, how in (equivalent_size(curve, float(a)) for a in aug_curve.val_acc.mean(axis=1))
+              if how != "interpolated"]
+    note = f" — and only a bound where the augmented accuracy lies outside the measured curve ({bounds[0]})" \
+        if bounds else ""
     return _report(4, [], "`worth` holds, per augmented size, how many un-augmented examples reach the same "
-                          f"validation accuracy (interpolated in log size){capped}.")
+                          f"validation accuracy (interpolated in log size){note}.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from helpers.checks import (
     check_task_3,
     check_task_4,
     check_task_5,
-    equivalent_examples,
     gain_per_doubling,
     grade_task,
     infer_draws,
@@ -26,6 +25,7 @@ from helpers.checks import (
     sample_image,
     smooth_image,
 )
+from helpers.curves import equivalent_size, equivalent_sizes
 from helpers.data import ImageDataset, rgb_photos, stratified_split
 from helpers.standardization import dataset_mean_std, mean_of_batch_stds, photo_patches
 from helpers.training import LearningCurve, learning_curve
@@ -108,10 +108,15 @@ WRONG_TASK_1 = {
                               TEST, "uses nearest interpolation"),
     "±15°": (pipeline(v2.Resize(32), v2.RandomCrop(28),
                       v2.RandomRotation(15, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
-             TEST, "angles stay within ±15°"),
+             TEST, "rotation angles stay within"),
+    **{f"{degrees}": (pipeline(v2.Resize(32), v2.RandomCrop(28),
+                               v2.RandomRotation(degrees, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
+                      TEST, fragment)
+       for degrees, fragment in ((23, "rotation angles stay within -23°"), (25, "rotation angles stay within -25°"),
+                                 ((0, 30), "angles are all positive"), ((-30, 0), "angles are all negative"))},
     "±45°": (pipeline(v2.Resize(32), v2.RandomCrop(28),
                       v2.RandomRotation(45, interpolation=InterpolationMode.BILINEAR), *TO_FLOAT, HALF),
-             TEST, "the spec draws angles in ±30°"),
+             TEST, "rotation reaches 45°"),
     "Normalize before the rotation": (pipeline(*TO_FLOAT, HALF, v2.Resize(32), v2.RandomCrop(28), BILINEAR), TEST,
                                       "you normalize before you rotate"),
     "a fixed crop in training": (pipeline(v2.Resize(32), v2.CenterCrop(28), BILINEAR, *TO_FLOAT, HALF), TEST,
@@ -219,9 +224,10 @@ def test_run_seeded_repeats_a_random_transform_exactly():
 def patches() -> dict:
     images, labels = photo_patches(rgb_photos(), size=16, per_photo=50, seed=0)
     x = images.permute(0, 3, 1, 2).float() / 255
-    train = stratified_split(labels, sizes={"train": 150, "val": 50, "test": 50}, seed=0)["train"]
+    splits = stratified_split(labels, sizes={"train": 150, "val": 50, "test": 50}, seed=0)
+    train = splits["train"]
     loader = DataLoader(TensorDataset(x[train.sort().values]), batch_size=64)  # last batch: 22 patches
-    return {"x": x, "train": x[train], "loader": loader}
+    return {"x": x, "train": x[train], "loader": loader, "splits": splits}
 
 
 def test_task_2_passes_exact_statistics_whichever_way_they_are_computed(capsys, patches):
@@ -243,6 +249,8 @@ def wrong_statistics(p: dict) -> dict:
                                       "mean of per-batch stds"),
         "per-image stds": (mean, train.std(dim=(2, 3)).mean(0), "average of per-image stds"),
         "all splits": (*dataset_mean_std([p["x"]]), "include the validation and test images"),
+        "train and validation": (*dataset_mean_std([p["x"][torch.cat([p["splits"]["train"], p["splits"]["val"]])]]),
+                                 "include the validation images"),
         "variance": (mean, std**2, "your std is the variance"),
         "0…255": (mean * 255, std * 255, "your mean is on the 0…255 scale"),
         "one number": (train.mean(), train.std(), "`mean` is one number for all channels"),
@@ -253,14 +261,15 @@ def wrong_statistics(p: dict) -> dict:
     }
 
 
-WRONG_TASK_2 = ["mean of batch stds", "batch stds, torch default", "per-image stds", "all splits", "variance", "0…255",
+WRONG_TASK_2 = ["mean of batch stds", "batch stds, torch default", "per-image stds", "all splits",
+                "train and validation", "variance", "0…255",
                 "one number", "per pixel", "unweighted batch means", "not numbers", "something else"]
 
 
 @pytest.mark.parametrize("case", WRONG_TASK_2)
 def test_task_2_names_the_mistake(capsys, patches, case):
     mean, std, fragment = wrong_statistics(patches)[case]
-    check_task_2(mean, std, patches["loader"], all_images=patches["x"])
+    check_task_2(mean, std, patches["loader"], all_images=patches["x"], splits=patches["splits"])
     assert_hint(printed(capsys), 2, fragment)
 
 
@@ -277,11 +286,20 @@ def test_task_2_rejects_unusable_inputs_of_the_task(patches):
 # --------------------------------------------------------------------------------------------
 # tasks 3 and 4 — learning curves (made up: the checks only read them)
 # --------------------------------------------------------------------------------------------
-def make_curve(val: list, sizes: list | None = None, model: str = "mlp", epochs: int = 30, train=None) -> LearningCurve:
+def make_curve(val: list, sizes: list | None = None, model: str = "mlp", epochs: int = 30, train=None,
+               augment: str | None = None) -> LearningCurve:
     val = np.array(val, dtype=float)
     sizes = np.array(sizes if sizes is not None else [125, 250, 500, 1000, 2000][:len(val)])
     train = np.array(train, dtype=float) if train is not None else np.clip(val + 0.1, 0, 1)
-    return LearningCurve(model, sizes, train, val, np.zeros_like(val), epochs)
+    return LearningCurve(model, sizes, train, val, np.zeros_like(val), epochs, augment=augment)
+
+
+ROTATE_15 = repr(FusedAugment(degrees=15, resize=28, crop=28))
+
+
+def one_rule(plain: LearningCurve, augmented: LearningCurve) -> list[tuple[float, str]]:
+    """The right task-4 answer: ``equivalent_size`` of ``plain`` at each augmented mean accuracy."""
+    return [equivalent_size(plain, float(acc)) for acc in augmented.val_acc.mean(axis=1)]
 
 
 CURVE = make_curve([[.78, .80, .79], [.83, .84, .835], [.86, .87, .865], [.89, .90, .895], [.91, .92, .925]],
@@ -383,6 +401,7 @@ def small_curves(mnist) -> dict:
         "aug": learning_curve(**common, **{**curve, "sizes": [20, 40]}, augment=augment),
         "aug 30°": learning_curve(**common, **{**curve, "sizes": [20, 40]},
                                   augment=FusedAugment(degrees=30, resize=28, crop=28)),
+        "zoom": learning_curve(**common, **{**curve, "sizes": [20, 40]}, augment=FusedAugment(degrees=15)),
     }
 
 
@@ -394,7 +413,8 @@ def test_task_3_remeasures_the_curve_in_the_hidden_test(capsys, small_curves):
 
 
 @pytest.mark.parametrize("case, fragment", [("no momentum", "momentum=0.9"), ("other seed", "seed=0"),
-                                            ("test split", "not evaluated on the validation split")])
+                                            ("test split", "was evaluated on 1,000 digits, but the validation split "
+                                                           "has 500")])
 def test_task_3_hidden_test_catches_what_the_curve_does_not_record(capsys, small_curves, case, fragment):
     curve = small_curves[case]
     check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1, sizes=[20, 40, 80], epochs=2,
@@ -402,27 +422,66 @@ def test_task_3_hidden_test_catches_what_the_curve_does_not_record(capsys, small
     assert_hint(printed(capsys), 3, fragment)
 
 
+def test_task_3_sees_the_test_split_student_side_by_the_count_of_evaluated_digits(capsys, small_curves, mnist):
+    splits = stratified_split(mnist[1], seed=0)
+    for case, passes in (("right", True), ("test split", False)):
+        curve = small_curves[case]
+        check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1, sizes=[20, 40, 80], epochs=2,
+                     repeats=2, splits=splits)
+        text = printed(capsys)
+        assert_pass(text, 3) if passes else assert_hint(text, 3, "evaluated on 1,000 digits — the test split")
+
+
 def test_task_4_remeasures_the_augmented_curve_in_the_hidden_test(capsys, small_curves):
     right, reproduce = small_curves["right"], {**small_curves["common"], "augment": small_curves["augment"]}
     for case, passes in (("aug", True), ("aug 30°", False)):
         aug = small_curves[case]
-        check_task_4(aug, equivalent_examples(right, aug.val_acc.mean(axis=1)), right, sizes=[20, 40],
-                     reproduce=reproduce)
+        check_task_4(aug, one_rule(right, aug), right, sizes=[20, 40], reproduce=reproduce)
         text = printed(capsys)
-        assert_pass(text, 4) if passes else assert_hint(text, 4, "`aug_curve` differs from learning_curve(...)")
+        assert_pass(text, 4) if passes else assert_hint(text, 4, "augment=FusedAugment(degrees=(-15.0, 15.0)")
 
 
-def test_task_4_accepts_capped_nan_or_inf_beyond_the_measured_sizes(capsys):
-    beyond = make_curve([[.95, .95, .95], [.96, .96, .96]], train=AUG.train_acc)
+def test_task_4_names_the_lectures_zoom_from_what_the_curve_records(capsys, small_curves):
+    """The lecture's zoom (resize 32 → crop 28) where the task asks for resize=28, crop=28: caught student-side."""
+    right, zoom = small_curves["right"], small_curves["zoom"]
+    check_task_4(zoom, one_rule(right, zoom), right, sizes=[20, 40], augment=small_curves["augment"])
+    assert_hint(printed(capsys), 4, "keep resize=28, crop=28 (no zoom)")
+    aug = small_curves["aug"]
+    check_task_4(aug, one_rule(right, aug), right, sizes=[20, 40], augment=small_curves["augment"])
+    assert_pass(printed(capsys), 4)
+
+
+BELOW = make_curve([[.70, .71, .72], [.845, .85, .855]], train=[[.99] * 3, [.98] * 3], augment=ROTATE_15)
+BEYOND = make_curve([[.95, .95, .95], [.96, .96, .96]], train=[[.99] * 3, [.98] * 3], augment=ROTATE_15)
+
+
+@pytest.mark.parametrize("worth", [[(125.0, "fewer than"), None], ["fewer than 125", None], ["< 125", None]],
+                         ids=["pair", "words", "sign"])
+def test_task_4_accepts_exactly_a_one_sided_answer_below_the_smallest_size(capsys, worth):
+    worth[1] = equivalent_sizes(CURVE, BELOW.val_acc.mean(axis=1))[1]
+    check_task_4(BELOW, worth, CURVE)
+    assert_pass(printed(capsys), 4)
+
+
+@pytest.mark.parametrize("first, fragment", [(125.0, "not a clipped size"), (np.inf, "bound it on one side"),
+                                             (90.0, "lies outside the measured sizes"),
+                                             ((125.0, "more than"), "says 'fewer than 125'")],
+                         ids=["clipped by np.interp", "inf", "extrapolated", "wrong side"])
+def test_task_4_refuses_a_clipped_infinite_or_extrapolated_size_below_the_curve(capsys, first, fragment):
+    check_task_4(BELOW, [first, equivalent_sizes(CURVE, BELOW.val_acc.mean(axis=1))[1]], CURVE)
+    assert_hint(printed(capsys), 4, fragment)
+
+
+def test_task_4_above_the_largest_size_only_more_than_passes(capsys):
+    check_task_4(BEYOND, [(2000, "more than"), "more than 2,000"], CURVE)
+    assert_pass(printed(capsys), 4)
     for worth in ([2000, 2000], [np.nan, np.nan], [np.inf, np.inf]):
-        check_task_4(beyond, worth, CURVE)
-        assert_pass(printed(capsys), 4)
-    check_task_4(beyond, [np.nan, 125], CURVE)
-    assert_hint(printed(capsys), 4, "not what the un-augmented curve says")
+        check_task_4(BEYOND, worth, CURVE)
+        assert_hint(printed(capsys), 4, "'more than 2,000'")
 
 
 def test_task_4_checks_the_augmented_sizes(capsys):
-    check_task_4(AUG, equivalent_examples(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
+    check_task_4(AUG, equivalent_sizes(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
     assert_hint(printed(capsys), 4, "`aug_curve` was measured at sizes [125, 250]; the task asks for [125, 250, 500] "
                                     "(AUG_SIZES)")
 
@@ -432,34 +491,23 @@ def test_task_3_rejects_a_threshold_that_is_not_a_number():
         check_task_3(CURVE, GAIN, True, min_gain_pp=float("nan"))
 
 
-AUG = make_curve([[.80, .81, .82], [.845, .85, .855]], train=[[.99, .99, .99], [.98, .98, .98]])
+AUG = make_curve([[.80, .81, .82], [.845, .85, .855]], train=[[.99, .99, .99], [.98, .98, .98]], augment=ROTATE_15)
 
 
-def test_equivalent_examples_interpolates_in_log_size():
-    worth = equivalent_examples(CURVE, AUG.val_acc.mean(axis=1))
+def test_task_4_passes_exact_and_rounded_numbers_and_the_rules_pairs(capsys):
+    worth = equivalent_sizes(CURVE, AUG.val_acc.mean(axis=1))
     plain = CURVE.val_acc.mean(axis=1)
-    expected = np.exp(np.log(125) + (0.81 - plain[0]) / (plain[1] - plain[0]) * np.log(2))
-    assert worth[0] == pytest.approx(expected)
-    assert equivalent_examples(CURVE, 0.99) == pytest.approx(2000), "beyond the curve: the largest size"
-    assert equivalent_examples(CURVE, 0.835, log_size=False) == pytest.approx(250)
-
-
-def test_equivalent_examples_rejects_accuracies_outside_0_1():
-    with pytest.raises(ValueError, match=r"accuracy=\[85.0\] must lie in \[0, 1\]"):
-        equivalent_examples(CURVE, [85.0])
-
-
-def test_task_4_passes_exact_and_rounded_numbers(capsys):
-    worth = equivalent_examples(CURVE, AUG.val_acc.mean(axis=1))
+    assert worth[0] == pytest.approx(np.exp(np.log(125) + (0.81 - plain[0]) / (plain[1] - plain[0]) * np.log(2)))
     check_task_4(AUG, worth, CURVE)
     check_task_4(AUG, np.round(worth).tolist(), CURVE)
+    check_task_4(AUG, [(w, "interpolated") for w in worth], CURVE)
     for line in printed(capsys).splitlines():
         assert_pass(line, 4)
 
 
 def wrong_worth() -> dict:
     acc, n = AUG.val_acc.mean(axis=1), AUG.sizes
-    worth = equivalent_examples(CURVE, acc)
+    worth = equivalent_sizes(CURVE, acc)
     return {
         "extra examples": (AUG, worth - n, "the *extra* examples"),
         "a factor": (AUG, worth / n, "your numbers are factors"),
@@ -467,9 +515,9 @@ def wrong_worth() -> dict:
         "training accuracy": (AUG, np.exp(np.interp(AUG.train_acc.mean(1), CURVE.train_acc.mean(1),
                                                     np.log(CURVE.sizes.astype(float)))), "come from training accuracy"),
         "accuracy difference": (AUG, (acc - CURVE.val_acc.mean(1)[:2]) * 100, "accuracy differences"),
-        "one number for two sizes": (AUG, worth[0], "needs one number per size"),
-        "no augmentation": (make_curve(CURVE.val_acc[:2]), n, "identical to the un-augmented one"),
-        "other epochs": (make_curve(AUG.val_acc, epochs=10), worth, "trained 10 epochs"),
+        "one number for two sizes": (AUG, worth[0], "one entry per augmented size"),
+        "no augmentation": (make_curve(CURVE.val_acc[:2]), n, "trained without augmentation"),
+        "other epochs": (make_curve(AUG.val_acc, epochs=10, augment=ROTATE_15), worth, "trained 10 epochs"),
         "not a curve": (acc, worth, "`aug_curve` must be the LearningCurve"),
         "something else": (AUG, worth * 1.5, "not what the un-augmented curve says"),
     }
@@ -497,8 +545,8 @@ def test_task_4_spots_a_real_curve_trained_without_augmentation(capsys, mnist):
     augmented = learning_curve(images, labels, splits["train"], splits["val"], [50, 100], **common,
                                augment=FusedAugment(degrees=15, resize=28, crop=28))
     check_task_4(plain, [50, 100], curve)
-    assert_hint(printed(capsys), 4, "identical to the un-augmented one")
-    check_task_4(augmented, equivalent_examples(curve, augmented.val_acc.mean(axis=1)), curve)
+    assert_hint(printed(capsys), 4, "trained without augmentation")
+    check_task_4(augmented, one_rule(curve, augmented), curve)
     assert_pass(printed(capsys), 4)
 
 
