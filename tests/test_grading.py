@@ -3,19 +3,28 @@
 The submissions are built from the released student notebook of a small-settings copy of
 the solution (so the training tasks take a second): right answers in two formulations,
 each task wrong in a typical way, unfinished, a crash, broken JSON, a file that is no
-notebook, an answer that deletes the files of its working folder and one that redefines
-the checks. A submission that never finishes is graded on its own, with a short time limit,
-so that it does not hold one of the class's two workers for the whole limit.
+notebook, an empty and an oversized file, a name with spaces and non-ASCII letters — and
+hostile submissions (``ADVERSARIAL``) that try to raise their own grade or change anyone
+else's: deleting or editing the checks, patching torch's, numpy's and math's comparisons,
+IPython hooks, a replaced ``sys.modules`` entry, writing into the course checkout, the
+source notebook, the submissions and the output folder, fake "passed" text, a forged
+hand-in file, a memory hog, an output flood and a process left running. Each must earn
+nothing it did not answer right, the right submissions graded after them get full points,
+and the course checkout is byte-identical afterwards. A submission that never finishes is
+graded on its own, with a short time limit, so that it does not hold one of the class's two
+workers for the whole limit.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -48,6 +57,58 @@ CURVE_CALL = ('curve = learning_curve(images, labels, splits["train"], splits["v
               'repeats=REPEATS, epochs={epochs}, batch_size=BATCH_SIZE, lr=LR, momentum={momentum}, seed=SEED, '
               'device=DEVICE, progress=False)')
 WRONG_STD = "mean, std = total / count, ...\n"
+LINEAR_WORTH = ("aug_acc = aug_curve.val_acc.mean(axis=1)\n"
+                "worth = np.interp(aug_acc, curve.val_acc.mean(axis=1), curve.sizes)\n")  # linear in size, clipped
+PWNED = Path("/tmp/course-grading-test-pwned")  # a forged hand-in that ran code in the judge would create it
+
+
+def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]:
+    """Hostile submissions: name → [(answer cell, "right" or "wrong" answer, code appended to it)].
+
+    ``paths``: the grader's folders and files, which a submission that knows the layout may try to write.
+    """
+    targets = [paths["out"] / "grades.csv", paths["submissions"] / "alice_hw1.ipynb", paths["source"],
+               ROOT / "helpers" / "checks.py", ROOT / "README.md"]
+    return {
+        "adv_patches": [  # wrong tasks 2 and 3, with torch's, numpy's and math's comparisons patched
+            ("task2_answer", "wrong", "import torch\ntorch.allclose = lambda *a, **k: True\n"
+                                      "torch.equal = lambda *a, **k: True\n"
+                                      "print('✅ Task 2 passed: exact statistics')\nprint('task2: 2/2 points')\n"),
+            ("task3_answer", "wrong", "import math\n\nimport numpy\n\n"
+                                      "numpy.allclose = numpy.isclose = math.isclose = lambda *a, **k: True\n")],
+        "adv_hooks": [  # wrong tasks 4 and 5, with IPython hooks and a fake checks module
+            ("task4_answer", "wrong", "ip = get_ipython()\nip.set_custom_exc((BaseException,), lambda *a, **k: None)\n"
+                                      "ip.events.register('post_run_cell', lambda *a: print('✅ Task 4 passed'))\n"),
+            ("task5_answer", "wrong", "import sys\nimport types\n\nfake = types.SimpleNamespace(grade_task=lambda "
+                                      "*a, **k: None, check_task_5=lambda *a, **k: print('✅ passed'))\n"
+                                      "sys.modules['helpers.checks'] = fake\n")],
+        "adv_check_files": [  # a wrong task 1; edits and deletes the checks
+            ("task1_answer", "wrong", "import helpers.checks\n\npath = helpers.checks.__file__\n"
+                                      "text = open(path).read().replace('if not passed:', 'if False:')\n"
+                                      "open(path, 'w').write(text)\n"),
+            ("task2_answer", "right", "import os\n\nimport helpers.checks\n\nos.remove(helpers.checks.__file__)\n")],
+        "adv_outside": [  # right answers; writes into the grader's files, forges task 2's hand-in file
+            ("task1_answer", "right", "for target in " + repr([str(t) for t in targets]) + ":\n"
+                                      "    try:\n        open(target, 'a').write('pwned')\n"
+                                      "    except OSError as error:\n        print(type(error).__name__)\n"),
+            ("task5_answer", "right", "import io\nimport os\n\nimport torch\n\n\nclass Payload:\n"
+                                      "    def __reduce__(self):\n        return (os.system, "
+                                      f"('touch {PWNED}',))\n\n\nbuffer = io.BytesIO()\n"
+                                      "torch.save(Payload(), buffer)\nos.makedirs('answers', exist_ok=True)\n"
+                                      "torch.save({'values': {'mean': buffer.getvalue()}, 'missing': [], "
+                                      "'failed': {}}, 'answers/task2_check.pt')\n")],
+        "adv_resources": [  # right answers; a process left running, a memory hog, an output flood
+            ("task1_answer", "right", "import os\nimport time\n\nif os.fork() == 0:\n    os.setsid()\n"
+                                      "    while True:\n        time.sleep(0.2)\n"),
+            ("task2_answer", "right", "hog = bytearray(12 * 2**30)\n"),
+            ("task3_answer", "right", "for _ in range(300):\n    print('x' * 100_000)\n")],
+    }
+
+
+def tree_hashes(folders: list[Path]) -> dict[str, str]:
+    """SHA-256 of every file below ``folders`` (the course checkout, byte for byte)."""
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for folder in folders for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
 
 
 def solution_answers(source: nbformat.NotebookNode) -> dict[str, str]:
@@ -66,7 +127,7 @@ def submission(student: nbformat.NotebookNode, answers: dict[str, str], **change
     return nbformat.writes(notebook)
 
 
-def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[str]]:
+def build_class(folder: Path, source: nbformat.NotebookNode, paths: dict[str, Path]) -> dict[str, list[str]]:
     """Write the synthetic class into ``folder``; return each student's expected grades.csv row."""
     student = release(source)
     right = solution_answers(source)
@@ -75,7 +136,7 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
                                      "std = torch.stack([b.std(dim=(0, 2, 3)) for (b,) in train_loader]).mean(0)")
     files = {
         "alice_hw1.ipynb": submission(student, right),
-        "Bob Baker - hw1_data.ipynb": submission(student, right, task1_answer=ALT_TASK_1, task2_answer=ALT_TASK_2,
+        "Bob Bäker - hw1 data.ipynb": submission(student, right, task1_answer=ALT_TASK_1, task2_answer=ALT_TASK_2,
                                                  task3_answer=ALT_TASK_3),
         "carol.ipynb": nbformat.writes(student),  # unfinished: the release as it is
         "dave_nearest.ipynb": submission(student, right, task1_answer=right["task1_answer"].replace(
@@ -87,9 +148,7 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
             sizes="SIZES", epochs="EPOCHS", momentum=0.0)),
         "heidi_fraction.ipynb": submission(student, right, task3_answer=right["task3_answer"].replace(
             "* 100 / np.log2", "/ np.log2")),
-        "ivan_linear.ipynb": submission(student, right, task4_answer=right["task4_answer"].replace(
-            "np.exp(np.interp(aug_acc, curve.val_acc.mean(axis=1), np.log(curve.sizes)))",
-            "np.interp(aug_acc, curve.val_acc.mean(axis=1), curve.sizes)")),
+        "ivan_linear.ipynb": submission(student, right, task4_answer=LINEAR_WORTH),
         "judy_bug_kept.ipynb": submission(student, right, task5_answer=right["task5_answer"].replace(
             "transform=test_transform", "transform=train_transform")),
         "mallory_noise.ipynb": submission(student, right, task5_answer=right["task5_answer"].replace(
@@ -109,6 +168,17 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
         "wendy_wrong_settings.ipynb": submission(student, right, task3_curve=CURVE_CALL.format(
             sizes="SIZES", epochs="EPOCHS", momentum="MOMENTUM").replace('splits["val"]', 'splits["test"]')),
     }
+    wrong = {"task1_answer": files_answer(files["dave_nearest.ipynb"], "task1_answer"),
+             "task2_answer": batch_stds,
+             "task3_answer": files_answer(files["heidi_fraction.ipynb"], "task3_answer"),
+             "task4_answer": files_answer(files["ivan_linear.ipynb"], "task4_answer"),
+             "task5_answer": files_answer(files["judy_bug_kept.ipynb"], "task5_answer")}
+    for name, changes in adversarial(paths).items():
+        answers = {cell: (right if base == "right" else wrong)[cell] + "\n" + code for cell, base, code in changes}
+        files[f"{name}.ipynb"] = submission(student, right, **answers)
+    files["empty.ipynb"] = ""
+    files["huge.ipynb"] = submission(student, right).replace('"cells": [', '"padding": "' + "x" * 21_000_000
+                                                               + '", "cells": [', 1)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     full = ["2", "2", "2", "2", "2", "10", "graded"]
@@ -120,16 +190,34 @@ def build_class(folder: Path, source: nbformat.NotebookNode) -> dict[str, list[s
         return points + [str(sum(int(p) for p in points)), status]
 
     return {
-        "alice_hw1": full, "Bob Baker - hw1_data": full, "carol": ["0"] * 6 + ["graded"],
+        "alice_hw1": full, "Bob Bäker - hw1 data": full, "carol": ["0"] * 6 + ["graded"],
         "dave_nearest": row(task1=0, task5=0), "erin_batch_stds": row(task2=0),
         "frank_tiny_curve": row(task3=0, task4=0), "grace_no_momentum": row(task3=0),
         "heidi_fraction": row(task3=0), "ivan_linear": row(task4=0), "judy_bug_kept": row(task5=0),
-        "mallory_noise": row(task5=0), "niaj_test_split": row(task5=0),
+        "mallory_noise": ["2", "2", "2", "2", "needs review", "8", "needs review"], "niaj_test_split": row(task5=0),
         "olivia_import_error": row(task1=0, task5=0),
         "rupert_crash": row("crashed"), "sybil_broken": row("not a notebook"),
         "trent_report.pdf": row("not a notebook"), "uma_deletes_files": full,
         "victor_redefines": row(task2=0), "wendy_wrong_settings": row(task3=0),
+        "adv_patches": row(task2=0, task3=0), "adv_hooks": row(task4=0, task5=0),
+        "adv_check_files": row(task1=0, task5=0),
+        "adv_outside": ["2", "needs review", "2", "2", "2", "8", "needs review"],
+        "adv_resources": full,
+        "empty": row("not a notebook"),
+        "huge": row("too large"),
     }
+
+
+def files_sorted_after(folder: Path, name: str, prefix: str) -> bool:
+    """Whether ``name`` comes after every file starting with ``prefix`` in the grader's (sorted) order."""
+    order = sorted(p.name for p in folder.iterdir())
+    return all(order.index(name) > i for i, other in enumerate(order) if other.startswith(prefix))
+
+
+def files_answer(text: str, grade_id: str) -> str:
+    """The answer cell ``grade_id`` of a submission given as JSON text."""
+    return next(c.source for c in nbformat.reads(text, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 @pytest.fixture(scope="module")
@@ -147,28 +235,46 @@ def small_source(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_source):
-    submissions = tmp_path / "submissions"
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
     submissions.mkdir()
-    expected = build_class(submissions, nbformat.read(small_source, as_version=4))
+    PWNED.unlink(missing_ok=True)
+    paths = {"submissions": submissions, "out": out, "source": small_source}
+    expected = build_class(submissions, nbformat.read(small_source, as_version=4), paths)
     before = {p.name: p.read_bytes() for p in submissions.iterdir()}
+    course = [ROOT / name for name in ("helpers", "tools", "notebooks", "tests")]
+    checkout, source_bytes = tree_hashes(course), small_source.read_bytes()
     start = time.monotonic()
-    results = grade_folder(submissions, tmp_path / "out", small_source, timeout=TIMEOUT, jobs=2)
+    results = grade_folder(submissions, out, small_source, timeout=TIMEOUT, jobs=2)
     print(f"graded {len(results)} submissions in {time.monotonic() - start:.0f} s")
-    with (tmp_path / "out" / "grades.csv").open(encoding="utf-8") as handle:
+    with (out / "grades.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["student", "task1", "task2", "task3", "task4", "task5", "total", "status"]
     got = {row[0]: row[1:] for row in rows[1:]}
     assert got == expected, "\n".join(f"{s}: got {got.get(s)}, expected {e}" for s, e in expected.items()
                                       if got.get(s) != e)
     assert {p.name: p.read_bytes() for p in submissions.iterdir()} == before, "submissions are never modified"
+    assert tree_hashes(course) == checkout and small_source.read_bytes() == source_bytes, "the checkout is unchanged"
+    assert not PWNED.exists(), "a forged hand-in file ran code in the judge"
+    assert not [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and
+                p.info["uids"].real in grade.SANDBOX_UIDS], "a process a submission left running was not stopped"
     assert len(results) == len(expected)
-    feedback = (tmp_path / "out" / "feedback" / "erin_batch_stds.txt").read_text(encoding="utf-8")
-    assert "task2: 0/2 points" in feedback and "mean of per-batch stds" in feedback
-    cheat = (tmp_path / "out" / "feedback" / "victor_redefines.txt").read_text(encoding="utf-8")
+    assert files_sorted_after(submissions, "alice_hw1.ipynb", "adv_"), "a right submission is graded after the cheats"
+
+    def feedback(student: str) -> str:
+        return (out / "feedback" / f"{student}.txt").read_text(encoding="utf-8")
+
+    erin = feedback("erin_batch_stds")
+    assert "task2: 0/2 points" in erin and "mean of per-batch stds" in erin
+    cheat = feedback("victor_redefines")
     assert "mean of per-batch stds" in cheat and "✅" not in cheat, "a redefined check's output is not feedback"
-    assert "momentum=0.9" in (tmp_path / "out" / "feedback" / "grace_no_momentum.txt").read_text()
-    assert "task1_answer raised ModuleNotFoundError" in (tmp_path / "out" / "feedback" /
-                                                         "olivia_import_error.txt").read_text()
+    assert "momentum=0.9" in feedback("grace_no_momentum")
+    assert "task1_answer raised ModuleNotFoundError" in feedback("olivia_import_error")
+    assert "task2: needs review" in feedback("adv_outside") and "posix.system" in feedback("adv_outside")
+    assert "task5: needs review" in feedback("mallory_noise") and "cannot take this answer by value" in feedback(
+        "mallory_noise"), "a lambda in an answer is for the instructor to review, never run by the grader"
+    assert "raised MemoryError" in feedback("adv_resources")
+    assert (out / "graded" / "adv_resources.ipynb").stat().st_size < 5_000_000, "output is capped"
+    assert "more than 20,000,000" in feedback("huge") and "not a Jupyter notebook" in feedback("empty")
 
 
 def test_a_submission_that_never_finishes_is_stopped_at_the_limit(tmp_path, small_source):
@@ -197,6 +303,17 @@ def test_autograde_notebook_keeps_the_source_outside_answer_cells(small_source):
         [c.source for c in source.cells if not c.metadata.get("nbgrader", {}).get("solution")]
 
 
+def test_the_students_kernel_never_sees_the_hidden_tests_it_only_hands_in_answers(small_source):
+    source = nbformat.read(small_source, as_version=4)
+    student = nbformat.reads(submission(release(source), solution_answers(source)), as_version=4)
+    kernel = grade.sandboxed_notebook(autograde_notebook(source, student), source)
+    code = "\n".join(cell.source for cell in kernel.cells if cell.cell_type == "code")
+    assert "BEGIN HIDDEN TESTS" not in code and "grade_task" not in code and "reproduce=" not in code
+    check = next(c for c in kernel.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "task4_check")
+    assert check.source.startswith("check_task_4(aug_curve, worth, curve"), "the student-side check still runs"
+    assert "__hand_in(['aug_curve', 'curve', 'worth'], globals())" in check.source
+
+
 def test_task_columns_and_unreadable_files(tmp_path, small_source):
     assert task_columns(nbformat.read(small_source, as_version=4)) == {f"task{k}": 2.0 for k in range(1, 6)}
     (tmp_path / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
@@ -213,20 +330,24 @@ def test_grade_folder_rejects_bad_arguments(tmp_path):
         grade_folder(tmp_path, tmp_path / "out", jobs=0)
 
 
-def test_each_kernel_gets_its_share_of_the_cores_unless_the_environment_says(tmp_path, monkeypatch):
+def test_each_kernel_gets_its_share_of_the_cores_unless_the_environment_says(monkeypatch):
     """Two kernels that each spin OpenMP threads on every core slow each other down many times over."""
     for name in grade.THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os, torch\nprint(os.environ.get('OMP_NUM_THREADS'), os.environ.get('MKL_NUM_THREADS'), "
         "torch.get_num_threads())")])
+    sandbox = grade.Sandbox(hidden=[])
 
     def seen(threads):
-        status, executed = grade.execute(probe, tmp_path, timeout=120, threads=threads)
+        status, executed, _ = grade.execute(probe, sandbox, 0, timeout=120, threads=threads)
         assert status == "graded"
         return executed.cells[0].outputs[0]["text"].split()
 
-    assert seen(1) == ["1", "1", "1"]
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the instructor's own setting wins
-    assert seen(1) == ["2", "None", "2"]
+    try:
+        assert seen(1) == ["1", "1", "1"]
+        monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the instructor's own setting wins
+        assert seen(1) == ["2", "None", "2"]
+    finally:
+        sandbox.close()
     assert grade.kernel_threads(jobs=1) >= grade.kernel_threads(jobs=2) >= 1
