@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from torchvision.transforms import InterpolationMode, v2
 
 nbformat = pytest.importorskip("nbformat")
 grade = pytest.importorskip("tools.grade", reason="the autograder needs the instructors' extra: pip install .[grade]")
-from tools.judge import hand_in_source, judge_cell, load_answers  # noqa: E402
+from tools.judge import hand_in_source, judge, judge_cell, load_answers  # noqa: E402
 
 MARKER = Path("/tmp/course-judge-test-ran-code")
 
@@ -28,15 +29,15 @@ class Payload:
         return (os.system, (f"touch {MARKER}",))
 
 
-def hand_in(folder: Path, **answers: object) -> Path:
+def hand_in(folder: Path, grade_id: str = "task_check", **answers: object) -> Path:
     """Run the kernel's hand-in code in ``folder`` with ``answers`` defined; the file it wrote."""
     cwd = Path.cwd()
     os.chdir(folder)
     try:
-        exec(hand_in_source("task_check", sorted(answers) + ["not_defined"]), dict(answers))
+        exec(hand_in_source(grade_id, sorted(answers) + ["not_defined"]), dict(answers))
     finally:
         os.chdir(cwd)
-    return folder / "answers" / "task_check.pt"
+    return folder / "answers" / f"{grade_id}.pt"
 
 
 def test_plain_answers_and_torchvision_pipelines_come_back_by_value(tmp_path):
@@ -79,3 +80,20 @@ def test_grading_stops_when_a_course_file_changed(tmp_path, monkeypatch):
     source.write_text('{"cells": []}', encoding="utf-8")
     with pytest.raises(grade.CourseFilesChanged, match=r"source\.ipynb changed while grading"):
         grade.check_unchanged(before, source)
+
+
+def test_an_answer_that_makes_the_hidden_tests_run_long_is_stopped_and_left_for_review(tmp_path):
+    """A student can make the student-side check a no-op, so the judge's time is limited per submission."""
+    answer = nbformat.v4.new_code_cell("pipeline = v2.Resize((16000, 16000))")
+    answer.metadata["nbgrader"] = {"solution": True, "grade_id": "task_answer"}
+    check = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nfrom PIL import Image\n\nfor _ in range(1000):\n"
+                                      "    pipeline(Image.new('L', (28, 28)))\n### END HIDDEN TESTS\n")
+    check.metadata["nbgrader"] = {"grade": True, "grade_id": "task_check", "points": 1}
+    source = tmp_path / "source.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[answer, check]), source)
+    hand_in(tmp_path, pipeline=v2.Resize((16000, 16000)))
+    start = time.monotonic()
+    verdicts = judge(source, tmp_path / "answers", seconds=2)
+    assert time.monotonic() - start < 30
+    assert verdicts == [{"grade_id": "task_check", "verdict": "needs review", "message": verdicts[0]["message"]}]
+    assert "ran longer than 2 s" in verdicts[0]["message"]

@@ -337,33 +337,55 @@ def _read_executed(path: Path) -> nbformat.NotebookNode | None:
     return read_submission(path)
 
 
-def run_judges(source_path: Path, folders: list[Path], jobs: int, threads: int | None = None) -> dict[str, list]:
+def run_judges(source_path: Path, folders: list[Path], jobs: int, seconds: float,
+               threads: int | None = None) -> dict[str, list]:
     """Judge the hand-in ``folders`` with ``tools.judge``: ``jobs`` fresh processes with the pristine course code.
 
-    Returns each folder's verdicts (keyed by ``str(folder)``).
+    Each submission's hidden tests get ``seconds``; the processes run under ``LIMITS``. A process
+    that dies (an answer that exhausts its memory, say) is re-run one folder at a time, and a folder
+    that still stops it gets ``needs review``. Returns each folder's verdicts (keyed by ``str(folder)``).
     """
+    chunks = [folders[k::jobs] for k in range(jobs) if folders[k::jobs]]
+    verdicts: dict[str, list] = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for part in pool.map(lambda chunk: _judge_chunk(source_path, chunk, seconds, threads), chunks):
+            verdicts.update(part)
+    return verdicts
+
+
+def _judge_chunk(source_path: Path, chunk: list[Path], seconds: float, threads: int | None) -> dict[str, list]:
+    verdicts = _run_judge(source_path, chunk, seconds, threads)
+    if verdicts is not None:
+        return verdicts
+    alone = {}
+    for folder in chunk:
+        found = _run_judge(source_path, [folder], seconds, threads) if len(chunk) > 1 else None
+        alone[str(folder)] = found[str(folder)] if found else [
+            {"grade_id": grade_id, "verdict": NEEDS_REVIEW, "message": "the judge process stopped on your answers "
+             "(they exhaust its memory or time) — your instructor reviews them"}
+            for grade_id in answer_names(nbformat.read(source_path, as_version=4))]
+    return alone
+
+
+def _run_judge(source_path: Path, folders: list[Path], seconds: float, threads: int | None) -> dict | None:
+    """One judge process over ``folders``: the verdicts, or ``None`` when it died or ran out of time."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            "MPLBACKEND": "Agg"}
     if threads is not None and not any(name in os.environ for name in THREAD_VARIABLES):
         env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
-    chunks = [folders[k::jobs] for k in range(jobs) if folders[k::jobs]]
-
-    def judge_chunk(index_and_chunk: tuple[int, list[Path]]) -> dict:
-        index, chunk = index_and_chunk
-        report = chunk[0].parent / f"report-{index}.json"
-        subprocess.run([sys.executable, "-m", "tools.judge", str(source_path), str(report), *map(str, chunk)],
-                       cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        result = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {"error": "no report"}
-        if "error" in result:
-            raise RuntimeError(f"the judge failed on the instructor's source notebook: {result['error']}")
-        return result["verdicts"]
-
-    verdicts: dict[str, list] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for part in pool.map(judge_chunk, enumerate(chunks)):
-            verdicts.update(part)
-    return verdicts
+    report = folders[0].parent / f"report-{folders[0].name}-{len(folders)}.json"
+    command = [sys.executable, "-m", "tools.judge", str(source_path), str(report), *map(str, folders),
+               "--seconds", str(seconds)]
+    limits = ["prlimit", f"--as={LIMITS['as']}", "--"] if shutil.which("prlimit") else []
+    try:
+        subprocess.run(limits + command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=seconds * len(folders) + 120)
+    except subprocess.TimeoutExpired:
+        return None
+    result = json.loads(report.read_text(encoding="utf-8")) if report.exists() else None
+    if result is not None and "error" in result:
+        raise RuntimeError(f"the judge failed on the instructor's source notebook: {result['error']}")
+    return None if result is None else result["verdicts"]
 
 
 def score(executed: nbformat.NotebookNode, verdicts: list[dict],
@@ -493,7 +515,7 @@ def grade_folder(submissions: Path, out: Path, source_path: Path = DEFAULT_SOURC
                                                       threads), enumerate(files)))
         sandbox.close()
         handed_in = [run.answers for run in runs if run.answers is not None]
-        verdicts = run_judges(source_path, handed_in, jobs, threads) if handed_in else {}
+        verdicts = run_judges(source_path, handed_in, jobs, timeout, threads) if handed_in else {}
         results = [finish(run, verdicts, task_columns(source)) for run in runs]
     finally:
         sandbox.close()

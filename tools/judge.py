@@ -27,7 +27,9 @@ import io
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from pathlib import Path
@@ -258,20 +260,48 @@ def judge_cell(tests: str, trusted: dict, answers: dict, missing: list[str]) -> 
     return "passed", ""
 
 
-def judge(source_path: Path, answers_dir: Path) -> list[dict]:
-    """One verdict per graded code cell of the source: ``{"grade_id", "verdict", "message"}``."""
+class JudgeTimeout(BaseException):
+    """Judging one submission's answers took longer than its time limit (a BaseException: no test catches it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Raise ``JudgeTimeout`` in the block once ``seconds`` have passed (POSIX main thread; else no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise JudgeTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def judge(source_path: Path, answers_dir: Path, seconds: float | None = None) -> list[dict]:
+    """One verdict per graded code cell of the source: ``{"grade_id", "verdict", "message"}``.
+
+    ``seconds`` limits the hidden tests of one submission in all: an answer that makes them run
+    longer (a transform that resizes to 16,000 pixels, say) gets ``needs review`` for every task.
+    """
     source = nbformat.read(source_path, as_version=4)
     names = answer_names(source)
     trusted = trusted_namespace(source)
-    verdicts = []
-    for cell in source.cells:
-        if not is_graded_code(cell):
-            continue
-        grade_id = nbgrader_meta(cell)["grade_id"]
-        visible, hidden = split_hidden(cell.source)
-        verdicts.append({"grade_id": grade_id, **_verdict(hidden or visible, trusted, answers_dir / f"{grade_id}.pt",
-                                                          names[grade_id])})
-    return verdicts
+    cells = [(nbgrader_meta(cell)["grade_id"], split_hidden(cell.source)) for cell in source.cells
+             if is_graded_code(cell)]
+    try:
+        with time_limit(seconds):
+            return [{"grade_id": grade_id, **_verdict(hidden or visible, trusted, answers_dir / f"{grade_id}.pt",
+                                                      names[grade_id])} for grade_id, (visible, hidden) in cells]
+    except JudgeTimeout:
+        return [{"grade_id": grade_id, "verdict": "needs review",
+                 "message": f"the hidden tests ran longer than {seconds:g} s on your answers (a transform that makes "
+                            "huge images, say) — your instructor reviews them"} for grade_id, _ in cells]
 
 
 def _verdict(tests: str, trusted: dict, hand_in: Path, names: list[str]) -> dict:
@@ -296,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path, help="the instructor's source (solution) notebook")
     parser.add_argument("report", type=Path, help="where the verdicts go (JSON)")
     parser.add_argument("answers", type=Path, nargs="+", help="one hand-in folder per submission")
+    parser.add_argument("--seconds", type=float, default=None, help="time limit per submission")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        verdicts = {str(folder): judge(args.source, folder) for folder in args.answers}
+        verdicts = {str(folder): judge(args.source, folder, args.seconds) for folder in args.answers}
     except Exception:
         args.report.write_text(json.dumps({"error": traceback.format_exc()[-3000:]}), encoding="utf-8")
         return 1
