@@ -437,7 +437,12 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
                 or Hint("other pixels",
                         f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
                    f"the spec: {SPEC_TRAIN}")]
-    hint = _draws_hint(draws + [_coarse_draw(out, candidates) for out in outs[FITTED_DRAWS:]], which)  # to 1°
+    flat = candidates.reshape(-1, candidates[0, 0].numel())
+    norms = (flat * flat).sum(dim=1)  # for the nearest candidate by squared distance: one matrix product per draw
+    nearest = [divmod(int((norms - 2 * flat @ out.reshape(-1)).argmin()), len(COARSE_ANGLES))
+               for out in outs[FITTED_DRAWS:]]
+    coarse = [(*CROP_OFFSETS[offset], float(COARSE_ANGLES[angle]), float("nan")) for offset, angle in nearest]
+    hint = _draws_hint(draws + coarse, which)  # the rest to 1°
     return [hint] if hint else []
 
 
