@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ import torch
 
 REPORTED_PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scipy", "mlxtend",
                      "scikit-image")
+MINIMUM_VERSIONS = {"torchvision": "0.21"}
+"""The oldest versions the notebooks need: torchvision 0.21 made ``make_params`` of v2 transforms public (02)."""
 
 
 def pick_device() -> torch.device:
@@ -40,6 +43,41 @@ def environment_report() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             report[name] = "not installed"
     return report
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The numeric release of a version string, for comparing versions (``0.9`` < ``0.21``).
+
+    Example:
+        >>> release("0.21.0+cu124"), release("0.9"), release("2.6.0a0")
+        ((0, 21, 0), (0, 9), (2, 6, 0))
+    """
+    match = re.match(r"\d+(\.\d+)*", version.strip())
+    if match is None:
+        raise ValueError(f"version={version!r} does not start with a release number like 0.21.0")
+    return tuple(int(part) for part in match.group().split("."))
+
+
+def check_versions(minimums: dict[str, str] | None = None) -> dict[str, str]:
+    """The installed version of each package in ``minimums``; ``RuntimeError`` if one is older or missing.
+
+    ``None`` checks ``MINIMUM_VERSIONS``. The error names the package, both versions and the fix.
+
+    Example:
+        >>> check_versions({"torch": "1.0"})["torch"] == environment_report()["torch"]
+        True
+    """
+    minimums = MINIMUM_VERSIONS if minimums is None else minimums
+    installed = {}
+    for name, minimum in minimums.items():
+        try:
+            installed[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            raise RuntimeError(f"{name} is not installed; the notebooks need {name}>={minimum}") from None
+        if release(installed[name]) < release(minimum):
+            raise RuntimeError(f"{name} {installed[name]} is too old: the notebooks need {name}>={minimum} — "
+                               f"run `pip install -U {name}` and restart the kernel")
+    return installed
 
 
 @contextmanager

@@ -132,21 +132,37 @@ class AugmentationExplorer:
         slider.value = before
         return times
 
-    def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float | None = None):
+    def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float | None = None,
+                normalize: bool | None = None):
         """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run.
 
-        Drawn as the live explorer draws: the current slider values (``Normalize`` included) on
-        the fixed −1…+1 scale of ``COLOUR_MAP``, with its colour bar.
+        Drawn with the current slider values; ``normalize`` overrides the ``Normalize`` toggle
+        (``None`` keeps it). Normalized values are drawn on the fixed −1…+1 scale, values
+        that are not normalized on a 0…1 scale — the colour bar always states which.
+
+        Example:
+            >>> import io, contextlib
+            >>> import matplotlib.pyplot as plt
+            >>> images, labels = load_mnist()
+            >>> with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook the first image is printed
+            ...     explorer = AugmentationExplorer(images, labels, choices=[0, 500])
+            >>> fig = explorer.preview(angles=(0, 30), normalize=True)
+            >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
+            ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
+            >>> plt.close(fig)
         """
         values = {name: control.value for name, control in self.controls.items()}
+        if normalize is not None:
+            values["normalize"] = bool(normalize)
         original = self.images[values["digit"], :, :, :].float().div(255)
         if values["normalize"]:
             original = (original - self.mean) / self.std
         shown = [original] + [self.image(**{**values, "angle": angle}) for angle in angles]
         titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
-        return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar="pixel value (−1…+1)",
-                           value_range=(-1, 1), suptitle="the explorer at a few angles (interactive in the lab view)")
-
+        scale, label = ((-1, 1), "normalized pixel value (−1…+1)") if values["normalize"] else \
+            ((0, 1), "pixel value (0…1, not normalized)")
+        return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar=label,
+                           value_range=scale, suptitle="the explorer at a few angles (interactive in the lab view)")
 
 def _png(panels: Sequence[np.ndarray], pixel_size: int) -> bytes:
     """Panels with values in −1…1 drawn side by side with ``COLOUR_MAP``, each pixel a square, as PNG bytes."""

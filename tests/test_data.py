@@ -98,6 +98,17 @@ def test_default_split_is_disjoint_class_balanced_and_complete(mnist):
     assert len(torch.unique(everything)) == 5000
 
 
+@pytest.mark.parametrize("seed", [0, 1, 123])
+@pytest.mark.parametrize("sizes", [None, {"train": 100, "val": 50, "test": 50}])
+def test_no_example_is_in_two_splits(mnist, seed, sizes):
+    _, labels = mnist
+    split = stratified_split(labels, sizes=sizes, seed=seed)
+    parts = {name: set(index.tolist()) for name, index in split.items()}
+    assert all(len(parts[name]) == len(split[name]) for name in split), "no example twice within a split"
+    for first, second in (("train", "val"), ("train", "test"), ("val", "test")):
+        assert not parts[first] & parts[second], f"{first} and {second} share examples"
+
+
 def test_split_is_reproducible_for_a_seed_and_differs_for_another(mnist):
     _, labels = mnist
     first, again, other = (stratified_split(labels, seed=s) for s in (1, 1, 2))

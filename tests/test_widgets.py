@@ -85,6 +85,25 @@ def test_static_preview_shows_the_digit_at_a_few_angles(explorer):
     assert titles == ["original", "rotated -30°", "rotated +0°", "rotated +30°"]
 
 
+@pytest.mark.parametrize(("normalize", "scale", "label"), [
+    (True, (-1.0, 1.0), "normalized pixel value (−1…+1)"),
+    (False, (0.0, 1.0), "pixel value (0…1, not normalized)"),
+])
+def test_static_preview_draws_values_on_the_scale_its_colour_bar_names(explorer, normalize, scale, label):
+    import matplotlib.pyplot as plt
+
+    fig = explorer.preview(angles=(0, 30), normalize=normalize)
+    try:
+        panels = [ax.images[0] for ax in fig.axes if ax.images]
+        background = float(panels[0].get_array()[0, 0])  # the corner of the original digit
+        assert background == scale[0], "the background is the low end of the scale: -1 normalized, 0 otherwise"
+        assert all(p.get_clim() == scale for p in panels)
+        assert fig.axes[-1].get_ylabel() == label
+        assert all(float(p.get_array().min()) >= scale[0] for p in panels)
+    finally:
+        plt.close(fig)
+
+
 def test_the_image_matches_fused_augment(explorer, mnist):
     image = explorer.image(digit=500, angle=10, shift_x=1, shift_y=0, scale=1.0, interpolation="bilinear")
     expected = explorer.augment.apply(mnist[0][500:501, None].float() / 255, 10.0, (1, 0))[0]
