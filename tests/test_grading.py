@@ -65,7 +65,8 @@ PWNED = Path("/tmp/course-grading-test-pwned")  # a forged hand-in that ran code
 def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]:
     """Hostile submissions: name → [(answer cell, "right" or "wrong" answer, code appended to it)].
 
-    ``paths``: the grader's folders and files, which a submission that knows the layout may try to write.
+    ``paths``: the grader's folders and files, which a submission that knows the layout may try to write,
+    and a private folder it leaves a link to.
     """
     targets = [paths["out"] / "grades.csv", paths["submissions"] / "alice_hw1.ipynb", paths["source"],
                ROOT / "helpers" / "checks.py", ROOT / "README.md"]
@@ -101,7 +102,9 @@ def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]
             ("task1_answer", "right", "import os\nimport time\n\nif os.fork() == 0:\n    os.setsid()\n"
                                       "    while True:\n        time.sleep(0.2)\n"),
             ("task2_answer", "right", "hog = bytearray(12 * 2**30)\n"),
-            ("task3_answer", "right", "for _ in range(300):\n    print('x' * 100_000)\n")],
+            ("task3_answer", "right", "for _ in range(300):\n    print('x' * 100_000)\n"
+                                      f"import os\n\nos.symlink({str(paths['private'])!r}, 'link')\n"
+                                      "os.makedirs('locked/inner')\nos.chmod('locked', 0o500)\n")],
     }
 
 
@@ -238,7 +241,9 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     submissions, out = tmp_path / "submissions", tmp_path / "out"
     submissions.mkdir()
     PWNED.unlink(missing_ok=True)
-    paths = {"submissions": submissions, "out": out, "source": small_source}
+    private = tmp_path / "private"  # a folder the grader must not touch through a link a kernel leaves
+    private.mkdir(mode=0o700)
+    paths = {"submissions": submissions, "out": out, "source": small_source, "private": private}
     expected = build_class(submissions, nbformat.read(small_source, as_version=4), paths)
     before = {p.name: p.read_bytes() for p in submissions.iterdir()}
     course = [ROOT / name for name in ("helpers", "tools", "notebooks", "tests")]
@@ -255,6 +260,7 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     assert {p.name: p.read_bytes() for p in submissions.iterdir()} == before, "submissions are never modified"
     assert tree_hashes(course) == checkout and small_source.read_bytes() == source_bytes, "the checkout is unchanged"
     assert not PWNED.exists(), "a forged hand-in file ran code in the judge"
+    assert private.stat().st_mode & 0o777 == 0o700, "cleaning up followed a link a kernel left"
     assert not [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and
                 p.info["uids"].real in grade.SANDBOX_UIDS], "a process a submission left running was not stopped"
     assert len(results) == len(expected)

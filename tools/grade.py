@@ -220,12 +220,16 @@ class Sandbox:
         return str(self.view / "venv" / Path(sys.executable).relative_to(self.venv))
 
     def close(self) -> None:
-        """Remove every working folder (and the course copy); calling it again does nothing."""
+        """Remove every working folder (and the course copy); calling it again does nothing.
+
+        Folders a kernel made unwritable are made writable first (without root, ``rmtree`` needs it);
+        links are never followed, so a link a kernel left to a folder outside changes nothing there.
+        """
         if not self.base.exists():
             return
-        for path in self.base.rglob("*"):
-            if path.is_dir() and not path.is_symlink():
-                os.chmod(path, 0o755)
+        for folder, subfolders, _ in os.walk(self.base, followlinks=False):
+            os.chmod(folder, 0o755)
+            subfolders[:] = [name for name in subfolders if not os.path.islink(os.path.join(folder, name))]
         shutil.rmtree(self.base, ignore_errors=True)
 
     def workdir(self, index: int) -> tuple[Path, int | None]:
