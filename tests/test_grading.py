@@ -336,6 +336,28 @@ def test_grade_folder_rejects_bad_arguments(tmp_path):
         grade_folder(tmp_path, tmp_path / "out", jobs=0)
 
 
+def test_a_kernel_runs_with_the_source_inside_the_checkout_and_sees_neither(tmp_path):
+    """The default layout: the solution notebook lives in the course checkout, both are hidden from the kernel."""
+    secret = SOLUTION.read_text(encoding="utf-8")[:200]
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import pathlib\n"
+        f"for path in {[str(SOLUTION), str(ROOT / 'README.md'), str(tmp_path / 'submissions')]!r}:\n"
+        "    try:\n        print(path, len(pathlib.Path(path).read_text()))\n"
+        "    except OSError as error:\n        print(path, type(error).__name__)\n"
+        "import helpers.checks\nprint('course copy:', helpers.checks.__file__)")])
+    (tmp_path / "submissions").mkdir()
+    sandbox = grade.Sandbox(hidden=[ROOT, SOLUTION, tmp_path / "submissions"])
+    try:
+        status, executed, _ = grade.execute(probe, sandbox, 0, timeout=120)
+    finally:
+        sandbox.close()
+    assert status == "graded"
+    text = "".join(output.get("text", "") for output in executed.cells[0].outputs)
+    assert f"course copy: {sandbox.view}" in text and secret not in text
+    if sandbox.isolated:  # as root: hidden; otherwise only the hash check guards the checkout
+        assert f"{SOLUTION} FileNotFoundError" in text and f"{ROOT / 'README.md'} FileNotFoundError" in text
+
+
 def test_each_kernel_gets_its_share_of_the_cores_unless_the_environment_says(monkeypatch):
     """Two kernels that each spin OpenMP threads on every core slow each other down many times over."""
     for name in grade.THREAD_VARIABLES:

@@ -36,6 +36,7 @@ import csv
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -202,7 +203,7 @@ class Sandbox:
     def __init__(self, hidden: list[Path]) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="course-grade-"))
         self.isolated = _can_isolate()
-        self.hidden = [p.resolve() for p in hidden if p.exists()]
+        self.hidden = outermost([p.resolve() for p in hidden if p.exists()])
         self.venv = Path(sys.prefix) if sys.prefix != sys.base_prefix else None
         view = self.base / "view"
         for name in COURSE_CODE:
@@ -247,13 +248,14 @@ class Sandbox:
         limited = ["prlimit", *limits, "--", *runner] if shutil.which("prlimit") else runner
         if uid is None:
             return limited
+        quote = shlex.quote
         mounts = []
-        if self.venv is not None:
-            mounts += [f'mount --bind "{self.venv}" "{self.view / "venv"}"',
-                       f'mount -o remount,bind,ro "{self.view / "venv"}"']
+        if self.venv is not None:  # before the checkout that may hold it is hidden
+            mounts += [f"mount --bind {quote(str(self.venv))} {quote(str(self.view / 'venv'))}",
+                       f"mount -o remount,bind,ro {quote(str(self.view / 'venv'))}"]
         for path in self.hidden:
-            mounts.append(f'mount -t tmpfs -o size=64k,mode=0755 tmpfs "{path}"' if path.is_dir()
-                          else f'mount --bind /dev/null "{path}"')
+            mounts.append(f"mount -t tmpfs -o size=64k,mode=0755 tmpfs {quote(str(path))}" if path.is_dir()
+                          else f"mount --bind /dev/null {quote(str(path))}")
         drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
         script = " && ".join(mounts + ['exec "$@"'])
@@ -272,6 +274,16 @@ class Sandbox:
         if threads is not None and not any(name in os.environ for name in THREAD_VARIABLES):
             env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
         return env
+
+
+def outermost(paths: list[Path]) -> list[Path]:
+    """``paths`` without those inside another of them (hiding a folder hides what it holds).
+
+    Example:
+        >>> [str(p) for p in outermost([Path("/c"), Path("/c/nb.ipynb"), Path("/s"), Path("/s/out"), Path("/o")])]
+        ['/c', '/s', '/o']
+    """
+    return [p for p in paths if not any(other != p and other in p.parents for other in paths)]
 
 
 def _read_only(folder: Path) -> None:
