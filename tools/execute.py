@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
+from tools.notebooks import run_notebook
 from tools.slides import apply_slides, lecture_notebooks
 
 KERNEL_ENV = {"COURSE_STRICT_CLAIMS": "1", "COURSE_TEXT_PROGRESS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
@@ -63,9 +63,11 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     """Run the notebook at ``path`` in a fresh kernel and save it with its outputs; returns the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(Path(path).resolve().parent)}})
-    client.execute(env={**os.environ, **KERNEL_ENV})
+    status = run_notebook(notebook, Path(path).resolve().parent, timeout, max_output=None,
+                          env={**os.environ, **KERNEL_ENV}, allow_errors=False)
+    if status != "ran":
+        raise RuntimeError(f"{path} did not run to the end: a cell {status} (limit {timeout} s per cell)"
+                           if status == "timed out" else f"{path} did not run to the end: its kernel died")
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [nbformat.from_dict(o) for o in final_stream_outputs(cell.outputs)]

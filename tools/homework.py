@@ -207,10 +207,11 @@ def release_file(solution_path: Path, execute: bool = True, timeout: int = 600) 
     student = release(solution, solution_path.name)
     target = Path(student_path_for(str(solution_path)))
     if execute:
-        from nbclient import NotebookClient
+        from tools.notebooks import run_notebook
 
-        NotebookClient(student, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(target.parent)}}).execute()
+        if run_notebook(student, target.parent, timeout, max_output=None, allow_errors=False) != "ran":
+            raise RuntimeError(f"the released {target.name} did not run to the end (a cell ran past {timeout} s, "
+                               "or its kernel died)")
     nbformat.write(student, target)
     return target
 

@@ -29,7 +29,7 @@ TRUNCATED = "\n[the autograder dropped further output: this notebook printed mor
 class CappedClient(NotebookClient):
     """``NotebookClient`` that keeps at most ``max_output`` bytes of outputs in the whole notebook."""
 
-    def __init__(self, notebook: nbformat.NotebookNode, max_output: int, **kwargs: object) -> None:
+    def __init__(self, notebook: nbformat.NotebookNode, max_output: float, **kwargs: object) -> None:
         super().__init__(notebook, **kwargs)
         self.max_output, self.kept, self.truncated = max_output, 0, False
 
@@ -46,8 +46,13 @@ class CappedClient(NotebookClient):
 
 
 def run_notebook(notebook: nbformat.NotebookNode, folder: Path, timeout: float,
-                 max_output: int = MAX_OUTPUT_BYTES, env: dict[str, str] | None = None) -> str:
+                 max_output: int | None = MAX_OUTPUT_BYTES, env: dict[str, str] | None = None,
+                 allow_errors: bool = True) -> str:
     """Execute ``notebook`` in place in a fresh kernel started in ``folder``; ``"ran"``, ``"timed out"`` or ``"died"``.
+
+    The one way the course runs a notebook: the grader's sandbox, ``tools.execute`` and ``tools.homework``
+    call it. ``max_output=None`` keeps every output; ``allow_errors=False`` raises nbclient's
+    ``CellExecutionError`` at the first cell that fails (a committed notebook must run clean).
 
     Example:
         >>> import tempfile
@@ -57,8 +62,9 @@ def run_notebook(notebook: nbformat.NotebookNode, folder: Path, timeout: float,
         >>> nb.cells[0].outputs[0].text.strip()[:40]
         '[the autograder dropped further output: '
     """
-    client = CappedClient(notebook, max_output, timeout=int(timeout), kernel_name="python3", allow_errors=True,
-                          record_timing=False, resources={"metadata": {"path": str(folder)}})
+    client = CappedClient(notebook, max_output if max_output is not None else float("inf"), timeout=int(timeout),
+                          kernel_name="python3", allow_errors=allow_errors, record_timing=False,
+                          resources={"metadata": {"path": str(folder)}})
     try:
         client.execute(**({"env": env} if env is not None else {}))
     except CellTimeoutError:
