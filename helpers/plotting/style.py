@@ -161,10 +161,10 @@ def _sentence(text: str) -> str:
 
 def _grid(axes: Sequence[plt.Axes]) -> str:
     """" in R rows × C columns" when ``axes`` fill a grid of subplots with more than one row and column, else ""."""
-    shapes = {ax.get_subplotspec().get_geometry()[:2] for ax in axes if ax.get_subplotspec() is not None}
-    if len(shapes) != 1:
+    specs = [ax.get_subplotspec() for ax in axes]
+    if len(axes) < 2 or None in specs or len({id(spec.get_gridspec()) for spec in specs}) != 1:
         return ""
-    rows, columns = shapes.pop()
+    rows, columns = specs[0].get_gridspec().get_geometry()
     return f" in {rows} rows × {columns} columns" if rows > 1 and columns > 1 else ""
 
 
@@ -198,8 +198,8 @@ def describe_figure(fig: plt.Figure) -> str:
     images = [ax for ax in axes if ax.images]
     plots = [ax for ax in axes if not ax.images]
     title = fig._suptitle.get_text().strip() if fig._suptitle is not None else ""
-    counts = [f"{len(group)} {noun}{'s' if len(group) > 1 else ''}" if len(group) > 1 else f"a {noun}"
-              for group, noun in ((plots, "plot"), (images, "image")) if group]
+    counts = [f"{len(group)} {noun}s" if len(group) > 1 else f"{article} {noun}"
+              for group, noun, article in ((plots, "plot", "a"), (images, "image", "an")) if group]
     if images:
         counts[-1] += _grid(images)
     sentences = ["Figure: " + (f"{title} — " if title else "") + (" and ".join(counts) or "empty") + "."]
