@@ -26,10 +26,18 @@ def test_a_plot_is_described_by_its_title_panels_axis_labels_and_legend():
     left.legend()
     left.set(title="Accuracy", xlabel="training size", ylabel="accuracy")
     image = right.imshow([[0, 1], [2, 3]])
-    fig.colorbar(image, ax=right)
+    fig.colorbar(image, ax=right, label="pixel value")
     right.set_title("a digit")
     assert describe_figure(fig) == ("Figure: Learning curves — a plot and an image. Accuracy (x: training size; "
-                                    "y: accuracy; legend: train, validation). Images: a digit.")
+                                    "y: accuracy; legend: train, validation). Images: a digit. "
+                                    "Colour scale: pixel value.")
+
+
+def test_a_panel_without_a_title_is_described_by_its_axis_labels():
+    fig, ax = plt.subplots()
+    ax.hist([1, 2, 2])
+    ax.set(xlabel="angle (degrees)", ylabel="count")
+    assert describe_figure(fig) == "Figure: a plot. x: angle (degrees); y: count."
 
 
 def test_an_image_grid_names_its_shape_and_row_labels_and_long_lists_end_in_an_ellipsis():

@@ -177,13 +177,14 @@ def _describe_axes(ax: plt.Axes) -> str:
         if entries:
             details.append("legend: " + ", ".join(entries))
     title = " ".join(_texts(ax.get_title(loc) for loc in ("left", "center", "right")))
-    inner = f" ({'; '.join(details)})" if details else ""
-    return f"{title}{inner}" if title else (f"a panel{inner}" if inner else "")
+    if not title:
+        return "; ".join(details)
+    return f"{title} ({'; '.join(details)})" if details else title
 
 
 def describe_figure(fig: plt.Figure) -> str:
     """A short text alternative of ``fig`` made from what it shows in words: its title, how many plots and
-    images it holds, the panels' titles and axis labels, the images' row and column labels, legends.
+    images it holds, the panels' titles and axis labels, the images' row and column labels, legends, colour bars.
 
     Example:
         >>> fig, axes = plt.subplots(1, 2)
@@ -211,6 +212,9 @@ def describe_figure(fig: plt.Figure) -> str:
         shown = _texts(labels)
         if shown:
             sentences.append(_sentence(f"{name}: " + ", ".join(shown)))
+    scales = _texts(ax.get_ylabel() or ax.get_xlabel() for ax in fig.axes if getattr(ax, "_colorbar", None))
+    if scales:
+        sentences.append(_sentence("Colour scale: " + ", ".join(scales)))
     for name, label in (("x", fig._supxlabel), ("y", fig._supylabel)):
         if label is not None and label.get_text().strip():
             sentences.append(_sentence(f"Shared {name} axis: " + " ".join(label.get_text().split())))
