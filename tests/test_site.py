@@ -420,16 +420,18 @@ def check_notebook_page(page, path: str) -> None:
     assert page.locator(".page-toc .toc-entry a").count() > 0, f"{path}: no table of contents of the page"
 
 
-def check_page(context, site_url: str, path: str, lecture: bool, axe: Path) -> tuple[int, int]:
+def check_page(context, site_url: str, path: str, lecture: bool, axe: Path) -> tuple[int, int, list[str]]:
     """Open the page of ``path`` and check it (screenshot ``FAILED-<name>.png`` when a check fails); return
-    how many figures (output images) and formulas it shows."""
+    how many figures (output images) and formulas it shows, and its images' alt-text problems (checked by the
+    caller after every page, so that one run lists them all)."""
     page, errors = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
     name = Path(path).stem
     try:
         assert not errors, f"{path}: {errors}"
         images = page.eval_on_selector_all(".bd-article img", IMAGES_JS)
         assert all(width for _, width in images), f"{path}: images not loaded: {[s for s, w in images if not w]}"
-        assert not alt_text_problems(page.eval_on_selector_all("img", ALTS_JS)), path
+        alts = page.eval_on_selector_all("img", ALTS_JS)
+        alt_problems = [f"{path}: {problem}" for problem in alt_text_problems(alts)]
         formulas = check_formulas(page, path)
         violations = axe_violations(page, axe)
         assert not violations, f"{path}: WCAG 2.1 A/AA violations: {violations}"
@@ -443,7 +445,7 @@ def check_page(context, site_url: str, path: str, lecture: bool, axe: Path) -> t
         if lecture and figures:
             page.locator(".bd-article .cell_output img").first.scroll_into_view_if_needed()
             page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
-        return figures, formulas
+        return figures, formulas, alt_problems
     except AssertionError:
         page.screenshot(path=ARTIFACTS / f"FAILED-{name}.png")
         raise
@@ -470,10 +472,12 @@ def test_the_landing_page_and_every_page_of_the_site_in_a_real_browser(site_url)
         page.close()
         shown = [check_page(context, site_url, path, lecture=True, axe=axe) for path in lectures]
         shown += [check_page(context, site_url, path, lecture=False, axe=axe) for path in [*others, "instructors.md"]]
-    print(f"site in the browser: {sum(f for f, _ in shown)} figures, {sum(m for _, m in shown)} formulas typeset")
-    assert sum(figures for figures, _ in shown[:len(lectures)]) > 0, "no figure on any lecture page"
-    assert sum(formulas for _, formulas in shown) > 0, "no formula typeset on any page"
+    print(f"site in the browser: {sum(s[0] for s in shown)} figures, {sum(s[1] for s in shown)} formulas typeset")
+    assert sum(figures for figures, _, _ in shown[:len(lectures)]) > 0, "no figure on any lecture page"
+    assert sum(formulas for _, formulas, _ in shown) > 0, "no formula typeset on any page"
     assert blocked == [], f"the site asked for outside resources (offline they fail): {blocked}"
+    alt_problems = [problem for _, _, problems in shown for problem in problems]
+    assert not alt_problems, f"{len(alt_problems)} images without a real text alternative: {alt_problems}"
 
 
 @pytest.mark.browser
