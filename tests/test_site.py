@@ -510,3 +510,20 @@ def test_the_search_page_finds_normalize(site_url):
         assert not errors, errors
         assert any("03_standardization_math.html" in hit for hit in hits), hits
         assert not [hit for hit in hits if SOLUTION_LINK.search(hit)]
+
+
+@pytest.mark.browser
+def test_the_browser_checks_catch_a_wcag_violation_and_a_formula_left_as_latex():
+    """The checks above fail on the bad case: axe-core flags an image without alt text, a page without a language
+    and an empty link; a formula MathJax did not typeset is caught as LaTeX source."""
+    local_only_browser = browser_or_skip()
+    axe = axe_script()
+    with local_only_browser() as (context, _):
+        page = context.new_page()
+        page.set_content('<html><head><title>t</title></head><body><main class="bd-article">'
+                         '<img src="data:,"><a href="#"></a><span class="math">\\(x^2\\)</span></main></body></html>')
+        found = {violation.split(" ")[0] for violation in axe_violations(page, axe)}
+        with pytest.raises(AssertionError, match=r"formulas not typeset by MathJax: \['\\\\\(x\^2\\\\\)'\]"):
+            check_formulas(page, "bad.html")
+        page.close()
+    assert {"image-alt", "html-has-lang", "link-name"} <= found, found
