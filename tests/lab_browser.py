@@ -160,8 +160,9 @@ def is_local(url: str) -> bool:
 
 
 @contextmanager
-def local_only_browser(viewport: dict[str, int] | None = None):
-    """A Playwright browser context on Debian's Chromium that aborts every request not to 127.0.0.1.
+def local_only_browser(viewport: dict[str, int] | None = None, color_scheme: str = "light"):
+    """A Playwright browser context on Debian's Chromium that aborts every request not to 127.0.0.1; its pages
+    prefer the ``color_scheme`` ("light" or "dark").
 
     Yields ``(context, blocked)``, where ``blocked`` collects the URLs that were refused.
     """
@@ -179,7 +180,8 @@ def local_only_browser(viewport: dict[str, int] | None = None):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
+                                          color_scheme=color_scheme)
             context.route("**/*", guard)
             yield context, blocked
         finally:

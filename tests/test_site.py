@@ -8,9 +8,14 @@ looks in a real browser.
 - The site is built once per test session with ``python -m tools.site`` (Jupyter Book 1.x, warnings as
   errors, offline) in under a minute; a broken cross-reference fails the build; downloads are the notebooks
   as committed.
-- In headless Chromium, on the built site served from 127.0.0.1 with every other request refused (MathJax's
-  CDN is the one outside request the site makes): the landing page and every other page load with no
-  console error, every image on them has loaded, each notebook page's Colab link opens that page's
+- Accessibility: every figure carries a text alternative saved in its notebook's output metadata, and the
+  built page gives it to the figure's ``<img>`` (never the image's file name).
+- In headless Chromium, on the built site served from 127.0.0.1 with every other request refused (the site
+  works offline: MathJax is served by the site itself): the landing page and every other page load with no
+  console error and no outside request, every image on them has loaded and has a text alternative that is
+  not a file name, every formula is typeset by MathJax (its output element, not LaTeX source), axe-core
+  (the ``axe.min.js`` shipped in the ``axe-playwright-python`` package, MPL-2.0) finds no WCAG 2.1 A or AA
+  violation, in the light and the dark colour scheme, each notebook page's Colab link opens that page's
   notebook and it has a download and a repository button and its own table of contents, the search page
   finds "Normalize", and no link anywhere points at a solution notebook. Screenshots go to
   ``artifacts/site/`` (git-ignored; ``FAILED-<page>.png`` when a page fails a check).
@@ -39,12 +44,32 @@ from tools import site
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "site"
 LOCAL_HOST = "127.0.0.1"
-# The one resource from outside the site: MathJax renders the formulas, from its CDN as Jupyter Book does.
-# The offline browser refuses it like every other outside request; that refusal is the only error allowed.
-MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
 BUILD_LIMIT_S = 60
 TIMEOUT_MS = 120_000  # generous: the machines that run the tests are often busy
 SOLUTION_LINK = re.compile(r"_solution(\.ipynb|\.html|/|$|[?#])")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # axe-core's tags of the WCAG 2.0/2.1 A and AA rules
+FILE_NAME = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|gif|svg|webp)$", re.I)
+
+
+def alt_text_problems(images: list[tuple[str, str | None]]) -> list[str]:
+    """The images of ``[(src, alt), ...]`` whose alt text is missing, empty or a file name, as messages."""
+    problems = []
+    for src, alt in images:
+        if alt is None or not alt.strip():
+            problems.append(f"{src}: no alt text")
+        elif FILE_NAME.search(alt.strip()) or alt.strip() == src:
+            problems.append(f"{src}: the alt text is a file name ({alt!r})")
+    return problems
+
+
+def figures_without_alt_text(path: Path) -> int:
+    """How many image outputs of the notebook at ``path`` have no ``alt`` in their output metadata."""
+    missing = 0
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            for mime in (m for m in output.get("data", {}) if m.startswith("image/")):
+                missing += not str(output.get("metadata", {}).get(mime, {}).get("alt", "")).strip()
+    return missing
 
 
 # ---------------------------------------------------------------- helpers of the tests
@@ -209,6 +234,42 @@ def test_the_readme_splits_after_its_notebook_table():
     assert rest.startswith("## ") and "## The notebooks" not in rest
 
 
+# ---------------------------------------------------------------- text alternatives of figures
+def test_the_alt_text_check_catches_file_names_and_missing_alt_texts():
+    src = "../_images/f61dfd59.png"
+    assert alt_text_problems([(src, src)]) == [f"{src}: the alt text is a file name ({src!r})"]
+    assert alt_text_problems([(src, "f61dfd59.PNG")]) and alt_text_problems([(src, None)])
+    assert alt_text_problems([(src, " ")])
+    assert alt_text_problems([(src, "Figure: 80 images in 10 rows × 8 columns. Rows: 0, 1, 2.")]) == []
+
+
+def test_every_figure_of_the_site_has_a_text_alternative_saved_with_it():
+    missing = {path: count for paths in site.site_notebooks().values() for path in paths
+               if (count := figures_without_alt_text(ROOT / path))}
+    assert not missing, ("figures without alt text in their output metadata (re-execute these notebooks, whose "
+                         f"use_course_style() saves it): {missing}")
+
+
+def test_the_built_page_gives_each_figure_the_alt_text_saved_with_it(tmp_path):
+    png = "iVBORw0KGgo="
+    digest = site.hashlib.sha256(site.image_bytes("image/png", png)).hexdigest()
+    described = {"output_type": "display_data", "data": {"image/png": png},
+                 "metadata": {"image/png": {"alt": "Figure: a plot. Loss <falls> (x: epoch)."}}}
+    bare = {"output_type": "display_data", "data": {"image/png": "R0lGOD=="}, "metadata": {}}
+    write_notebook(tmp_path / "notebooks" / "00_a.ipynb", notebook("# A", outputs=[described, bare]))
+    page = tmp_path / "html" / "notebooks" / "00_a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f'<p><img alt="../_images/{digest}.png" src="../_images/{digest}.png" />'
+                    f'<img alt="../_images/other.png" src="../_images/other.png" /></p>')
+    assert site.add_alt_texts(tmp_path / "html", tmp_path, ["notebooks/00_a.ipynb"]) == (
+        1, 2, ["notebooks/00_a.ipynb"])
+    fitted = page.read_text()
+    assert f'<img alt="Figure: a plot. Loss &lt;falls&gt; (x: epoch)." src="../_images/{digest}.png" />' in fitted
+    images = re.findall(r'<img alt="([^"]*)" src="([^"]*)"', fitted)
+    assert alt_text_problems([(src, alt) for alt, src in images]) == [
+        "../_images/other.png: the alt text is a file name ('../_images/other.png')"]
+
+
 # ---------------------------------------------------------------- the built site
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> tuple[Path, float]:
@@ -222,6 +283,7 @@ def built_site(tmp_path_factory) -> tuple[Path, float]:
     seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"^site: built .*index\.html in [0-9.]+ s$", result.stdout, flags=re.M), result.stdout
+    print(next(line for line in result.stdout.splitlines() if "text alternative" in line))
     return out / "_build" / "html", seconds
 
 
@@ -236,6 +298,16 @@ def test_the_site_builds_offline_in_under_a_minute_with_a_page_per_notebook(buil
             assert download.read_bytes() == (ROOT / path).read_bytes(), f"the download of {path} is not the notebook"
     assert (html_dir / "index.html").is_file() and (html_dir / "instructors.html").is_file()
     assert not [p for p in html_dir.rglob("*") if "_solution" in p.name]
+
+
+def test_the_site_serves_mathjax_itself(built_site):
+    html_dir, _ = built_site
+    page = (html_dir / "notebooks" / "03_standardization_math.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', page, flags=re.I)
+    assert scripts == ["../_static/mathjax/" + site.MATHJAX_ENTRY], scripts
+    assert (html_dir / "_static" / "mathjax" / site.MATHJAX_ENTRY).is_file()
+    assert list((html_dir / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert "cdn.jsdelivr" not in page and "mathjax@" not in page
 
 
 def test_no_link_anywhere_points_at_a_solution_notebook(built_site):
@@ -286,12 +358,12 @@ def browser_or_skip():
 
 
 def visit(context, url: str) -> tuple[object, list[str]]:
-    """Open ``url`` in a new page; return it and the console/page errors not caused by refusing MathJax's CDN."""
+    """Open ``url`` in a new page; return it and its console/page errors."""
     page = context.new_page()
     errors: list[str] = []
 
     def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").startswith(MATHJAX_CDN):
+        if message.type == "error":
             errors.append(f"console: {message.text} ({message.location.get('url')})")
 
     page.on("console", on_console)
@@ -303,6 +375,34 @@ def visit(context, url: str) -> tuple[object, list[str]]:
 
 
 IMAGES_JS = "imgs => imgs.map(img => [img.getAttribute('src'), img.complete && img.naturalWidth])"
+ALTS_JS = "imgs => imgs.map(img => [img.getAttribute('src'), img.getAttribute('alt')])"
+# Every formula of the page: whether MathJax typeset it (its output element is there) and the LaTeX left as text.
+MATH_JS = """els => els.map(el => [!!el.querySelector('mjx-container'),
+  [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('').trim()])"""
+AXE_RUN_JS = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+
+
+def axe_script() -> Path:
+    """axe-core's ``axe.min.js``, as the ``axe-playwright-python`` package ships it (the test extra)."""
+    module = pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (test extra) is not installed")
+    return Path(module.__file__).parent / "axe.min.js"
+
+
+def check_formulas(page, path: str) -> int:
+    """Every formula of the page is typeset by MathJax (no LaTeX source left as text); return how many there are."""
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    formulas = page.eval_on_selector_all(".bd-article .math", MATH_JS)
+    raw = [text for typeset, text in formulas if not typeset or re.search(r"\\[(\[]|\$", text)]
+    assert not raw, f"{path}: formulas not typeset by MathJax: {raw[:3]}"
+    return len(formulas)
+
+
+def axe_violations(page, axe: Path) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule: id, impact, elements, help."""
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
+    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])}×: {[n['target'] for n in v['nodes'][:3]]}): {v['help']}"
+            for v in result["violations"]]
 
 
 def check_notebook_page(page, path: str) -> None:
@@ -320,15 +420,21 @@ def check_notebook_page(page, path: str) -> None:
     assert page.locator(".page-toc .toc-entry a").count() > 0, f"{path}: no table of contents of the page"
 
 
-def check_page(context, site_url: str, path: str, lecture: bool) -> int:
+def check_page(context, site_url: str, path: str, lecture: bool, axe: Path) -> tuple[int, int, list[str]]:
     """Open the page of ``path`` and check it (screenshot ``FAILED-<name>.png`` when a check fails); return
-    how many figures (output images) it shows."""
+    how many figures (output images) and formulas it shows, and its images' alt-text problems (checked by the
+    caller after every page, so that one run lists them all)."""
     page, errors = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
     name = Path(path).stem
     try:
         assert not errors, f"{path}: {errors}"
         images = page.eval_on_selector_all(".bd-article img", IMAGES_JS)
         assert all(width for _, width in images), f"{path}: images not loaded: {[s for s, w in images if not w]}"
+        alts = page.eval_on_selector_all("img", ALTS_JS)
+        alt_problems = [f"{path}: {problem}" for problem in alt_text_problems(alts)]
+        formulas = check_formulas(page, path)
+        violations = axe_violations(page, axe)
+        assert not violations, f"{path}: WCAG 2.1 A/AA violations: {violations}"
         links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
         assert not [link for link in links if SOLUTION_LINK.search(link)], f"{path} links to a solution"
         if path.endswith(".ipynb"):
@@ -339,7 +445,7 @@ def check_page(context, site_url: str, path: str, lecture: bool) -> int:
         if lecture and figures:
             page.locator(".bd-article .cell_output img").first.scroll_into_view_if_needed()
             page.screenshot(path=ARTIFACTS / f"{name}-figure.png")
-        return figures
+        return figures, formulas, alt_problems
     except AssertionError:
         page.screenshot(path=ARTIFACTS / f"FAILED-{name}.png")
         raise
@@ -350,6 +456,7 @@ def check_page(context, site_url: str, path: str, lecture: bool) -> int:
 @pytest.mark.browser
 def test_the_landing_page_and_every_page_of_the_site_in_a_real_browser(site_url):
     local_only_browser = browser_or_skip()
+    axe = axe_script()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     groups = site.site_notebooks()
     lectures = groups["Lecture notebooks"]
@@ -358,15 +465,36 @@ def test_the_landing_page_and_every_page_of_the_site_in_a_real_browser(site_url)
         page, errors = visit(context, f"{site_url}/index.html")
         page.screenshot(path=ARTIFACTS / "landing.png")
         assert not errors, errors
+        assert not axe_violations(page, axe)
         for link in page.eval_on_selector_all(".bd-article a[href]", "as => as.map(a => a.href)"):
             if link.startswith(site_url):  # every link of the README that stays on the site leads to a page
                 assert context.request.get(link).ok, f"the landing page links to {link}, which is missing"
         page.close()
-        figures = [check_page(context, site_url, path, lecture=True) for path in lectures]
-        assert sum(figures) > 0, "no figure on any lecture page"
-        for path in [*others, "instructors.md"]:
-            check_page(context, site_url, path, lecture=False)
-    assert {url for url in blocked if not url.startswith(MATHJAX_CDN)} == set(), blocked
+        shown = [check_page(context, site_url, path, lecture=True, axe=axe) for path in lectures]
+        shown += [check_page(context, site_url, path, lecture=False, axe=axe) for path in [*others, "instructors.md"]]
+    print(f"site in the browser: {sum(s[0] for s in shown)} figures, {sum(s[1] for s in shown)} formulas typeset")
+    assert sum(figures for figures, _, _ in shown[:len(lectures)]) > 0, "no figure on any lecture page"
+    assert sum(formulas for _, formulas, _ in shown) > 0, "no formula typeset on any page"
+    assert blocked == [], f"the site asked for outside resources (offline they fail): {blocked}"
+    alt_problems = [problem for _, _, problems in shown for problem in problems]
+    assert not alt_problems, f"{len(alt_problems)} images without a real text alternative: {alt_problems}"
+
+
+@pytest.mark.browser
+def test_the_site_in_the_dark_colour_scheme_has_no_wcag_violation(site_url):
+    """The theme follows the reader's colour scheme (default_mode: auto): the dark one is checked too."""
+    local_only_browser = browser_or_skip()
+    axe = axe_script()
+    found = {}
+    with local_only_browser(color_scheme="dark") as (context, blocked):
+        for path in ["index.md", *(p for paths in site.site_notebooks().values() for p in paths)]:
+            page, _ = visit(context, f"{site_url}/{Path(path).with_suffix('.html').as_posix()}")
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark", path
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            found[path] = axe_violations(page, axe)
+            page.close()
+    assert blocked == []
+    assert not {path: v for path, v in found.items() if v}, found
 
 
 @pytest.mark.browser
@@ -382,3 +510,20 @@ def test_the_search_page_finds_normalize(site_url):
         assert not errors, errors
         assert any("03_standardization_math.html" in hit for hit in hits), hits
         assert not [hit for hit in hits if SOLUTION_LINK.search(hit)]
+
+
+@pytest.mark.browser
+def test_the_browser_checks_catch_a_wcag_violation_and_a_formula_left_as_latex():
+    """The checks above fail on the bad case: axe-core flags an image without alt text, a page without a language
+    and an empty link; a formula MathJax did not typeset is caught as LaTeX source."""
+    local_only_browser = browser_or_skip()
+    axe = axe_script()
+    with local_only_browser() as (context, _):
+        page = context.new_page()
+        page.set_content('<html><head><title>t</title></head><body><main class="bd-article">'
+                         '<img src="data:,"><a href="#"></a><span class="math">\\(x^2\\)</span></main></body></html>')
+        found = {violation.split(" ")[0] for violation in axe_violations(page, axe)}
+        with pytest.raises(AssertionError, match=r"formulas not typeset by MathJax: \['\\\\\(x\^2\\\\\)'\]"):
+            check_formulas(page, "bad.html")
+        page.close()
+    assert {"image-alt", "html-has-lang", "link-name"} <= found, found

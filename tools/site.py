@@ -16,7 +16,16 @@ folders at every build. Nothing in ``notebooks/`` is written to: staged copies g
 - links to repository files that are not pages turned into GitHub links, links to a solution
   notebook turned into plain text, and the Colab badge image served from the site itself.
 
+The site works offline: MathJax 3 (the browser build, the files of the npm package ``mathjax@3.2.2``
+shipped inside the ``sphinx-mathjax-offline`` package of the ``site`` extra) is copied into the built
+site's ``_static/mathjax/``, and ``site/_config.yml`` points ``mathjax_path`` at it instead of a CDN.
+
 A page's download button gives the notebook as committed, not its staged copy.
+
+Every figure's ``<img>`` gets the text alternative saved with it in the notebook (the output metadata
+``{"image/png": {"alt": ...}}`` that ``helpers.plotting.use_course_style()`` writes): MyST-NB takes an
+image's ``alt`` only from cell metadata, one for the whole cell, and otherwise writes the image's file
+name, so the built pages are fitted afterwards (MyST-NB names each image file by the SHA-256 of its bytes).
 
 The repository button and every page's Colab link come from ``GITHUB_REPO`` in ``tools.course``
 (``helpers.course`` where that module does not exist), so ``tasks.py set-repo`` re-points the site.
@@ -25,7 +34,9 @@ The repository button and every page's Colab link come from ``GITHUB_REPO`` in `
 from __future__ import annotations
 
 import argparse
+import binascii
 import copy
+import hashlib
 import html
 import importlib.util
 import json
@@ -66,6 +77,12 @@ MARKDOWN_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>" + LINK_TEXT + r")\]\((?P<t
 HTML_LINK = re.compile(r"(?P<attr>\b(?:href|src))=(?P<quote>[\"'])(?P<target>[^\"']*)(?P=quote)")
 CODE = re.compile(r"(^[ \t]*```.*?^[ \t]*```[ \t]*$|^[ \t]*~~~.*?^[ \t]*~~~[ \t]*$|`[^`\n]+`)", re.M | re.S)
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
+MATHJAX_PACKAGE = "sphinx-mathjax-offline"  # ships MathJax 3's es5 browser build (npm mathjax@3.2.2, unchanged)
+MATHJAX_ENTRY = "tex-mml-chtml.js"  # the component Sphinx loads from the CDN by default
+BASE64_IMAGES = {"image/png", "image/jpeg", "image/gif"}  # the image outputs nbformat stores base64-encoded
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+ALT_ATTRIBUTE = re.compile(r"""\salt=(?:"[^"]*"|'[^']*'|[^\s>]*)""")
+SRC_ATTRIBUTE = re.compile(r"""\ssrc=["']([^"']*)["']""")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
@@ -236,6 +253,101 @@ def stage_notebook(notebook: dict, source: str, links: LinkRewriter) -> dict:
     return staged
 
 
+# ---------------------------------------------------------------- MathJax, served by the site itself
+def mathjax_files() -> Path:
+    """The folder of MathJax 3's browser build (``tex-mml-chtml.js``, its fonts and extensions) as installed.
+
+    Raises ``RuntimeError`` naming the package to install when it is missing.
+
+    Example:
+        >>> (mathjax_files() / MATHJAX_ENTRY).is_file()
+        True
+    """
+    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+    folder = Path(next(iter(spec.submodule_search_locations or []), "")) / "static" / "mathjax" if spec else None
+    if folder is None or not (folder / MATHJAX_ENTRY).is_file():
+        raise RuntimeError(f"MathJax is not installed: install the 'site' extra (pip install -e \".[site]\"), "
+                           f"which brings {MATHJAX_PACKAGE}")
+    return folder
+
+
+# ---------------------------------------------------------------- text alternatives of figures
+def image_bytes(mime: str, content: str | list[str]) -> bytes:
+    """The bytes of an image output as MyST-NB writes them to its file (base64 decoded; SVG text as UTF-8)."""
+    text = "".join(content) if isinstance(content, list) else content
+    if mime in BASE64_IMAGES:
+        return binascii.a2b_base64(text)
+    return "\n".join(text.splitlines()).encode("utf-8")
+
+
+def figure_alt_texts(notebook: dict) -> tuple[dict[str, str], int]:
+    """``({image file stem: alt text}, number of image outputs)`` of ``notebook``: the stem is the SHA-256 of the
+    image's bytes, MyST-NB's name for the image file; the alt text is the output's ``metadata[mime]["alt"]``.
+
+    Example:
+        >>> output = {"output_type": "display_data", "data": {"image/png": "iVBORw0K"},
+        ...           "metadata": {"image/png": {"alt": "Figure: a plot."}}}
+        >>> alts, count = figure_alt_texts({"cells": [{"cell_type": "code", "outputs": [output]}]})
+        >>> list(alts.values()), count
+        (['Figure: a plot.'], 1)
+    """
+    alts: dict[str, str] = {}
+    count = 0
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            for mime, content in output.get("data", {}).items():
+                if not mime.startswith("image/"):
+                    continue
+                count += 1
+                alt = output.get("metadata", {}).get(mime, {}).get("alt")
+                if isinstance(alt, str) and alt.strip():
+                    alts[hashlib.sha256(image_bytes(mime, content)).hexdigest()] = alt.strip()
+    return alts, count
+
+
+def with_alt_texts(page: str, alts: dict[str, str]) -> tuple[str, int]:
+    """``page`` (HTML) with the ``alt`` of each ``<img>`` whose file stem is in ``alts`` set to its text; and how
+    many were set.
+
+    Example:
+        >>> with_alt_texts('<img alt="../_images/ab12.png" src="../_images/ab12.png" />', {"ab12": "A & B"})
+        ('<img alt="A &amp; B" src="../_images/ab12.png" />', 1)
+    """
+    done = 0
+
+    def fit(match: re.Match) -> str:
+        nonlocal done
+        tag = match[0]
+        src = SRC_ATTRIBUTE.search(tag)
+        alt = alts.get(posixpath.splitext(posixpath.basename(src[1]))[0]) if src else None
+        if alt is None:
+            return tag
+        done += 1
+        attribute = f' alt="{html.escape(alt, quote=True)}"'
+        return ALT_ATTRIBUTE.sub(lambda _: attribute, tag, count=1) if ALT_ATTRIBUTE.search(tag) \
+            else tag.replace("<img", "<img" + attribute, 1)
+
+    return IMG_TAG.sub(fit, page), done
+
+
+def add_alt_texts(html_dir: Path, root: Path, paths: list[str]) -> tuple[int, int, list[str]]:
+    """Give the figures of the pages of ``paths`` (notebooks) their saved text alternatives.
+
+    Returns ``(figures given one, figures in all, notebooks with a figure that has none)``.
+    """
+    given = total = 0
+    missing: list[str] = []
+    for path in paths:
+        alts, count = figure_alt_texts(json.loads((root / path).read_text(encoding="utf-8")))
+        page = (html_dir / path).with_suffix(".html")
+        fitted, done = with_alt_texts(page.read_text(encoding="utf-8"), alts)
+        page.write_text(fitted, encoding="utf-8")
+        given, total = given + done, total + count
+        if len(alts) < count or done < count:
+            missing.append(path)
+    return given, total, missing
+
+
 # ---------------------------------------------------------------- README: landing page and instructors page
 def split_readme(text: str) -> tuple[str, str]:
     """The README's introduction (up to its second ``## `` section) and the rest, for the instructors page.
@@ -291,6 +403,7 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
     if importlib.util.find_spec("jupyter_book") is None:
         raise RuntimeError("Jupyter Book 1.x is not installed: install the 'site' extra "
                            "(pip install -e \".[site]\") to build the website")
+    mathjax = mathjax_files()
     groups = stage(root, out / "source", repo)
     if (out / "_build").exists():
         shutil.rmtree(out / "_build")
@@ -303,8 +416,14 @@ def build(out: Path = DEFAULT_OUT, root: Path = ROOT, repo: str = GITHUB_REPO) -
         raise RuntimeError(f"the site build failed (exit code {result.returncode}); warnings are errors:\n"
                            + "\n".join(problems or log.splitlines()[-40:]))
     html_dir = out / "_build" / "html"
-    for path in (path for paths in groups.values() for path in paths):  # downloads: the notebooks as committed
+    # After the build: Jupyter Book would load every .js file of the book's _static folder in every page.
+    shutil.copytree(mathjax, html_dir / "_static" / "mathjax")  # formulas render offline (mathjax_path)
+    notebooks = [path for paths in groups.values() for path in paths]
+    for path in notebooks:  # downloads: the notebooks as committed
         shutil.copyfile(root / path, html_dir / "_sources" / path)
+    given, total, missing = add_alt_texts(html_dir, root, notebooks)
+    print(f"site: {given} of {total} figures have a text alternative"
+          + (f"; re-execute to add the others: {', '.join(missing)}" if missing else ""))
     return html_dir
 
 

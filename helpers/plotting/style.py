@@ -2,12 +2,17 @@
 
 ``use_course_style()`` sets it for every figure of a notebook; every plotting helper of
 ``helpers.plotting`` draws inside ``course_style()``, so its figures look the same without it.
+
+Every figure also gets a short text alternative (what it shows, for readers who cannot see it):
+``alt_text(fig)`` is the one given with ``set_alt_text(fig, ...)`` or else one described from the figure's
+titles, axis labels and legends. In Jupyter, ``use_course_style()`` saves it with each figure it displays,
+in the output's metadata (``{"image/png": {"alt": ...}}``), where the course website reads it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -89,6 +94,15 @@ HELPER_RC = {"figure.constrained_layout.use": True}
 
 F = TypeVar("F", bound=Callable)
 
+ALT_TEXT_KEY = "alt"
+"""The key of a figure's text alternative in its output metadata (``{"image/png": {"alt": ...}}``)."""
+
+ALT_TEXT_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
+"""The image formats of a displayed figure that carry its text alternative."""
+
+MAX_ALT_ITEMS = 6
+"""At most this many titles or labels of one kind are listed in a described text alternative."""
+
 
 def use_course_style() -> None:
     """Set the course style for every figure from now on (call it once, in a notebook's setup cell).
@@ -100,6 +114,176 @@ def use_course_style() -> None:
         >>> mpl.rcdefaults()  # back to matplotlib's own style
     """
     mpl.rcParams.update(COURSE_RC)
+    install_alt_text()
+
+
+# ---------------------------------------------------------------- text alternatives of figures
+def set_alt_text(fig: plt.Figure, text: str) -> plt.Figure:
+    """Give ``fig`` the text alternative ``text`` (what it shows, in a sentence); return ``fig``.
+
+    Example:
+        >>> fig = set_alt_text(plt.figure(), "Training loss falls with each epoch.")
+        >>> alt_text(fig)
+        'Training loss falls with each epoch.'
+        >>> plt.close(fig)
+    """
+    if not isinstance(fig, mpl.figure.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"text must be a non-empty sentence saying what the figure shows, got {text!r}")
+    fig._course_alt_text = text.strip()  # type: ignore[attr-defined]
+    return fig
+
+
+def alt_text(fig: plt.Figure) -> str:
+    """The text alternative of ``fig``: the one set with ``set_alt_text``, else ``describe_figure(fig)``.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="loss")
+        >>> alt_text(fig)
+        'Figure: a plot. Loss (x: epoch; y: loss).'
+        >>> plt.close(fig)
+    """
+    return getattr(fig, "_course_alt_text", None) or describe_figure(fig)
+
+
+def _texts(items: Iterable[str]) -> list[str]:
+    """The non-empty texts of ``items``, stripped, each once, in order, at most ``MAX_ALT_ITEMS`` (then "…")."""
+    unique = list(dict.fromkeys(" ".join(text.split()) for text in items if text and text.strip()))
+    return unique[:MAX_ALT_ITEMS] + (["…"] if len(unique) > MAX_ALT_ITEMS else [])
+
+
+def _sentence(text: str) -> str:
+    """``text`` ended with one full stop (none after an ellipsis)."""
+    return text if text.endswith(("…", ".")) else text + "."
+
+
+def _grid(axes: Sequence[plt.Axes]) -> str:
+    """" in R rows × C columns" when ``axes`` fill a grid of subplots with more than one row and column, else ""."""
+    specs = [ax.get_subplotspec() for ax in axes]
+    if len(axes) < 2 or None in specs or len({id(spec.get_gridspec()) for spec in specs}) != 1:
+        return ""
+    rows, columns = specs[0].get_gridspec().get_geometry()
+    return f" in {rows} rows × {columns} columns" if rows > 1 and columns > 1 else ""
+
+
+def _describe_axes(ax: plt.Axes) -> str:
+    """One plot panel in words: its title, its axis labels and its legend's entries."""
+    details = [f"{name}: {label}" for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+    legend = ax.get_legend()
+    if legend is not None:
+        entries = _texts(text.get_text() for text in legend.get_texts())
+        if entries:
+            details.append("legend: " + ", ".join(entries))
+    title = " ".join(_texts(ax.get_title(loc) for loc in ("left", "center", "right")))
+    if not title:
+        return "; ".join(details)
+    return f"{title} ({'; '.join(details)})" if details else title
+
+
+def describe_figure(fig: plt.Figure) -> str:
+    """A short text alternative of ``fig`` made from what it shows in words: its title, how many plots and
+    images it holds, the panels' titles and axis labels, the images' row and column labels, legends, colour bars.
+
+    Example:
+        >>> fig, axes = plt.subplots(1, 2)
+        >>> _ = fig.suptitle("Original and augmented")
+        >>> for ax, name in zip(axes, ["original", "augmented"]):
+        ...     _ = ax.imshow([[0, 1]]); _ = ax.set_title(name)
+        >>> describe_figure(fig)
+        'Figure: Original and augmented — 2 images. Images: original, augmented.'
+        >>> plt.close(fig)
+    """
+    axes = [ax for ax in fig.axes if ax.get_visible() and getattr(ax, "_colorbar", None) is None]
+    images = [ax for ax in axes if ax.images]
+    plots = [ax for ax in axes if not ax.images]
+    title = fig._suptitle.get_text().strip() if fig._suptitle is not None else ""
+    counts = [f"{len(group)} {noun}s" if len(group) > 1 else f"{article} {noun}"
+              for group, noun, article in ((plots, "plot", "a"), (images, "image", "an")) if group]
+    if images:
+        counts[-1] += _grid(images)
+    sentences = ["Figure: " + (f"{title} — " if title else "") + (" and ".join(counts) or "empty") + "."]
+    panels = _texts(_describe_axes(ax) for ax in plots)
+    if panels:
+        sentences.append(_sentence("; ".join(panels)))
+    for name, labels in (("Images", [ax.get_title() for ax in images]), ("Rows", [ax.get_ylabel() for ax in images]),
+                         ("Columns", [ax.get_xlabel() for ax in images])):
+        shown = _texts(labels)
+        if shown:
+            sentences.append(_sentence(f"{name}: " + ", ".join(shown)))
+    scales = _texts(ax.get_ylabel() or ax.get_xlabel() for ax in fig.axes if getattr(ax, "_colorbar", None))
+    if scales:
+        sentences.append(_sentence("Colour scale: " + ", ".join(scales)))
+    for name, label in (("x", fig._supxlabel), ("y", fig._supylabel)):
+        if label is not None and label.get_text().strip():
+            sentences.append(_sentence(f"Shared {name} axis: " + " ".join(label.get_text().split())))
+    return " ".join(sentences)
+
+
+def _with_alt_text(printer: Callable) -> Callable:
+    """``printer`` (IPython's formatter of a figure) returning ``(data, {"alt": alt_text(fig)})`` instead of data."""
+
+    def print_with_alt(fig: plt.Figure):
+        data = printer(fig)
+        return None if data is None else (data, {ALT_TEXT_KEY: alt_text(fig)})
+
+    print_with_alt.course_alt_text = True  # type: ignore[attr-defined]
+    return print_with_alt
+
+
+def _wrap_figure_printers(shell: object) -> int:
+    """Make the shell's figure formatters save each figure's text alternative; return how many were wrapped now."""
+    wrapped = 0
+    for mime in ALT_TEXT_MIMES:
+        formatter = shell.display_formatter.formatters.get(mime)  # type: ignore[attr-defined]
+        try:
+            printer = formatter.lookup_by_type(mpl.figure.Figure) if formatter is not None else None
+        except KeyError:
+            printer = None
+        if printer is not None and not getattr(printer, "course_alt_text", False):
+            formatter.for_type(mpl.figure.Figure, _with_alt_text(printer))
+            wrapped += 1
+    return wrapped
+
+
+def _rewrapper(shell: object) -> Callable[..., None]:
+    """An IPython event callback that wraps the shell's figure formatters again (see ``install_alt_text``)."""
+
+    def rewrap(*_args: object) -> None:
+        _wrap_figure_printers(shell)
+
+    rewrap.course_alt_text = True  # type: ignore[attr-defined]
+    return rewrap
+
+
+def install_alt_text(shell: object | None = None) -> bool:
+    """In IPython/Jupyter: from now on every figure displayed carries ``alt_text(fig)`` in its output's
+    metadata. Returns ``False`` (and does nothing) outside IPython.
+
+    Before each cell, and before a cell's figures are shown, it checks the figure formatters again.
+
+    Example:
+        >>> install_alt_text()  # a plain Python session: nothing to do
+        False
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    _wrap_figure_printers(shell)
+    # Jupyter's inline backend registers its formatters when a cell first draws, and `%matplotlib inline` or
+    # `set_matplotlib_formats` replace them: wrap again before each cell and before the figures of a cell are shown
+    # (our post_execute callback is registered before the backend's, which displays them).
+    for event in ("pre_run_cell", "post_execute"):
+        callbacks = shell.events.callbacks.get(event, [])  # type: ignore[attr-defined]
+        if not any(getattr(callback, "course_alt_text", False) for callback in callbacks):
+            shell.events.register(event, _rewrapper(shell))  # type: ignore[attr-defined]
+    return True
 
 
 @contextmanager
