@@ -371,6 +371,68 @@ def fit_power_law(
     return PowerLawFit(*best, sizes=curve.sizes[keep], samples=np.array(samples), level=level, noise=noise)
 
 
+@dataclass(frozen=True)
+class Bracket:
+    """What a measured curve bounds at a training size ``at`` beyond it: ``low ≤ accuracy ≤ high``.
+
+    Example:
+        >>> print(Bracket(60000, 0.885, 0.975, 0.9))
+        at 60,000: 88.5% … 97.5% (at least 90%: not below the largest size, not above the straight line in log n)
+    """
+
+    at: int
+    low: float
+    high: float
+    level: float
+
+    def __str__(self) -> str:
+        return (f"at {self.at:,}: {self.low:.1%} … {self.high:.1%} (at least {self.level:.0%}: not below the largest "
+                "size, not above the straight line in log n)")
+
+
+def extrapolation_bracket(curve: LearningCurve, at: int, level: float = 0.9, n_boot: int = 200,
+                          seed: int = 0) -> Bracket:
+    """Bounds on the mean validation accuracy at a size ``at`` beyond the measured ones, from two assumptions
+    that learning curves keep, instead of one curve shape stretched far beyond the data.
+
+    - **Lower end**: more data does not make the model worse — the accuracy at ``at`` is at least
+      the accuracy at the largest measured size (its lower ``(1 − level) / 2`` bootstrap quantile).
+    - **Upper end**: the gain per doubling of the data does not grow (every power law
+      ``a·n^(−b) + c`` bends down in ``log n``) — the accuracy is at most the straight line in
+      ``log n`` through the upper half of the measured sizes (its upper quantile), and at most 100 %.
+
+    Both quantiles come from one bootstrap over the repeats and — when recorded — the validation
+    examples (``bootstrap_val_acc``); if both assumptions hold, the bracket covers the accuracy
+    with probability at least ``level``.
+
+    Example:
+        >>> sizes = np.array([100, 250, 500, 1000, 2000, 3500])
+        >>> acc = 1 - power_law(sizes, 1.2, 0.45, 0.075)
+        >>> curve = LearningCurve("toy", sizes, np.ones((6, 2)), np.stack([acc, acc], 1), np.zeros((6, 2)), 1)
+        >>> bracket = extrapolation_bracket(curve, 60000, n_boot=20)
+        >>> truth = 1 - power_law(60000, 1.2, 0.45, 0.075)
+        >>> bool(bracket.low < truth < bracket.high), bool(round(bracket.low, 3) == round(acc[-1], 3))
+        (True, True)
+    """
+    _check_curve(curve)
+    _check_bootstrap(n_boot, level)
+    if len(curve.sizes) < 4:
+        raise ValueError(f"curve has {len(curve.sizes)} sizes; the bracket's straight line needs at least 4")
+    if not at > curve.sizes.max():
+        raise ValueError(f"at={at!r} must lie beyond the largest measured size {int(curve.sizes.max())}")
+    noise = _noise(curve, None)
+    upper_half = np.log2(curve.sizes[len(curve.sizes) // 2:].astype(float))
+    rng = np.random.default_rng(seed)
+    lows, highs = [], []
+    for _ in range(n_boot):
+        mean = bootstrap_val_acc(curve, rng, noise).mean(1)
+        slope, intercept = np.polyfit(upper_half, mean[len(curve.sizes) // 2:], 1)
+        lows.append(mean[-1])
+        highs.append(min(1.0, max(mean[-1], intercept + slope * math.log2(at))))
+    tail = (1 - level) / 2
+    return Bracket(int(at), float(np.quantile(lows, tail)), float(np.quantile(highs, 1 - tail)), level)
+
+
 def _take_sizes(curve: LearningCurve, keep: np.ndarray) -> LearningCurve:
     """The curve restricted to the sizes where ``keep`` is true (the models are dropped)."""
     correct = None if curve.val_correct is None else np.asarray(curve.val_correct)[keep]
