@@ -80,7 +80,8 @@ def test_a_band_over_the_repeats_only_covers_far_less_the_first_version_s_mistak
     hits = []
     for k in range(DRAWS // 2):
         curve = simulated_curve(rng)
-        low, high = mean_band(LearningCurve(**{**curve.__dict__, "val_correct": None}), n_boot=100, seed=k)["validation"]
+        repeats_only = LearningCurve(**{**curve.__dict__, "val_correct": None})
+        low, high = mean_band(repeats_only, n_boot=100, seed=k)["validation"]
         hits.append(low[-1] <= true_accuracy(SIZES[-1]) <= high[-1])
     assert coverage(hits) < 0.75, coverage(hits)
 
