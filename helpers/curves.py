@@ -696,6 +696,52 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     return intervals
 
 
+def pooled_worth(augmented: LearningCurve, plain: LearningCurve, at: Sequence[int], n_boot: int = 200,
+                 level: float = 0.9, seed: int = 0) -> tuple[float, float]:
+    """The geometric mean of the worth factors at the size indices ``at`` of ``augmented``, and a one-sided
+    lower end at ``level``: "over these sizes, augmentation multiplies the data by at least ``low``".
+
+    One statement for "when data is scarce", from the same bootstrap as ``worth_intervals`` (repeats
+    and, when recorded, one shared draw of the validation examples); pooling several sizes makes it
+    steadier than any one size's interval. A draw beyond the measured sizes counts at its bound (the
+    largest size, or the smallest), so the lower end stays a lower end and is never extrapolated.
+
+    Example:
+        >>> sizes = np.array([100, 200, 400, 800])
+        >>> correct = np.zeros((4, 2, 100), dtype=bool)
+        >>> for i, k in enumerate([70, 80, 85, 88]):
+        ...     correct[i, :, :k] = True
+        >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1,
+        ...                       val_correct=correct)
+        >>> augmented = replace(plain, sizes=sizes[:2], train_acc=np.ones((2, 2)), val_acc=plain.val_acc[1:3],
+        ...                     fit_time=np.zeros((2, 2)), val_correct=correct[1:3])
+        >>> factor, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=50)  # worth 2× at both sizes
+        >>> round(factor, 2), bool(1 < low < factor)
+        (2.0, True)
+    """
+    _check_curve(augmented, "augmented")
+    _check_curve(plain, "plain")
+    _check_bootstrap(n_boot, level)
+    at = list(at)
+    if not at or any(not -len(augmented.sizes) <= i < len(augmented.sizes) for i in at):
+        raise ValueError(f"at={at} must be one or more size indices of augmented ({len(augmented.sizes)} sizes)")
+    noise = _shared_noise({"augmented": augmented, "plain": plain}, "plain", None, "a shared draw")
+    sizes = augmented.sizes[at].astype(float)
+
+    def factor(plain_curve: LearningCurve, accuracies: np.ndarray) -> float:
+        found = [equivalent_size(plain_curve, float(np.clip(a, 0, 1)))[0] for a in accuracies[at]]
+        return float(np.exp(np.mean(np.log(np.array(found) / sizes))))
+
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        weights = rng.multinomial(plain.n_val, np.full(plain.n_val, 1 / plain.n_val)) if noise == NOISE[1] else None
+        plain_acc = bootstrap_val_acc(plain, rng, noise, weights)
+        plain_draw = replace(plain, val_acc=plain_acc, models=None, val_correct=None)
+        draws.append(factor(plain_draw, bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1)))
+    return factor(plain, augmented.val_acc.mean(axis=1)), float(np.quantile(draws, 1 - level))
+
+
 def _log_size(size: float, how: str) -> float:
     """A sortable key of an equivalent size: ``log size``, ``−inf`` for "fewer than", ``+inf`` for "more than"."""
     return {HOW[0]: math.log(size), HOW[1]: -math.inf, HOW[2]: math.inf}[how]

@@ -20,6 +20,7 @@ from helpers.curves import (
     accuracy_difference,
     extrapolation_bracket,
     mean_band,
+    pooled_worth,
     power_law,
     worth_intervals,
 )
@@ -54,8 +55,13 @@ def simulated_curve(rng: np.random.Generator, sizes: np.ndarray = SIZES, lift: f
     """One measured curve on a fresh validation set of ``N_VAL`` examples, each with its own difficulty shared by
     every model: a model of size ``n`` gets it right with probability ``σ(shift(n) + difficulty)``, so that its
     accuracy over the whole population is ``true_accuracy(n) + lift``."""
+    return simulated_curve_at(rng, sizes, true_accuracy(sizes) + lift)
+
+
+def simulated_curve_at(rng: np.random.Generator, sizes: np.ndarray, accuracies: np.ndarray) -> LearningCurve:
+    """A simulated curve whose models reach the given population ``accuracies`` at ``sizes``."""
     difficulty = rng.normal(0, SPREAD, N_VAL)
-    shifts = np.array([_shift_for(float(a)) for a in np.clip(true_accuracy(sizes) + lift, 0, 0.999)])
+    shifts = np.array([_shift_for(float(a)) for a in np.clip(accuracies, 0, 0.999)])
     p = 1 / (1 + np.exp(-(shifts[:, None] + difficulty[None, :])))
     correct = rng.random((len(sizes), REPEATS, N_VAL)) < p[:, None, :]
     val = correct.mean(axis=2)
@@ -107,6 +113,19 @@ def test_the_worth_interval_covers_the_true_equivalent_size_or_says_more_than():
         high = np.inf if row.high_how == "more than" else row.high
         low = -np.inf if row.low_how == "fewer than" else row.low
         hits.append(low <= target <= high)
+    assert coverage(hits) >= 0.85, coverage(hits)
+
+
+def test_the_pooled_worth_lower_end_stays_below_the_true_factor_at_its_level():
+    rng = np.random.default_rng(6)
+    sizes = np.array([250, 500])
+    hits = []
+    for k in range(DRAWS // 2):  # augmented n digits as good as 3n plain ones: a true factor of 3 at both sizes
+        plain = simulated_curve(rng)
+        lifted = np.clip(true_accuracy(3 * sizes), 0, 1)
+        augmented = simulated_curve_at(rng, sizes, lifted)
+        _, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=100, seed=k)
+        hits.append(low <= 3.0)
     assert coverage(hits) >= 0.85, coverage(hits)
 
 
