@@ -187,11 +187,9 @@ def reference_01(results: list[SeedResult]) -> dict[str, float]:
 
 # --- 03 · standardization: steps to the target ---------------------------------------------------------------
 def lecture_03(seed: int) -> SeedResult:
-    """Notebook 03's section 5: steps to the target at one learning rate and with a tuned one."""
-    import torch
-
+    """Notebook 03's section 5: steps to the target with a learning rate tuned per scaling, and its two claims."""
     from helpers.data import load_mnist, stratified_split
-    from helpers.standardization import steps_to_accuracy, train_small_model, tune_learning_rate
+    from helpers.standardization import tune_learning_rate
 
     s = settings("03_standardization_math.ipynb", seed)
     seeds = s.get("SEEDS", [seed + k for k in range(3)])
@@ -199,41 +197,26 @@ def lecture_03(seed: int) -> SeedResult:
     splits = stratified_split(labels, seed=seed)
     x_train = images[splits["train"]].unsqueeze(1).float() / 255
     mu, sigma = x_train.mean().item(), x_train.std(correction=0).item()
-    scalings = {"raw 0…255": lambda x: x, "ToTensor 0…1": lambda x: x / 255,
-                "Normalize(0.5, 0.5) −1…1": lambda x: (x / 255 - 0.5) / 0.5,
-                "standardized (μ, σ)": lambda x: (x / 255 - mu) / sigma,
-                "std 1, not centred": lambda x: x / 255 / sigma}
+    scalings = {"ToTensor 0…1": lambda x: x / 255, "Normalize(0.5, 0.5) −1…1": lambda x: (x / 255 - 0.5) / 0.5,
+                "std 1, not centred": lambda x: x / 255 / sigma,
+                "standardized (μ, σ)": lambda x: (x / 255 - mu) / sigma}
     raw_train, raw_val = (images[splits[k]].unsqueeze(1).float() for k in ("train", "val"))
     y_train, y_val = labels[splits["train"]], labels[splits["val"]]
-    target, steps, options = s["TARGET_ACCURACY"], s["TRAIN_STEPS"], steps_options(s)
     result = SeedResult(seed)
-    one_rate = {name: [steps_to_accuracy(train_small_model(scale(raw_train), y_train, scale(raw_val), y_val,
-                                                           steps=steps, lr=s["LEARNING_RATE"], seed=k, **options),
-                                         target, **counting(s)) or math.inf for k in seeds]
-                for name, scale in scalings.items() if name != "std 1, not centred"}
-    median = {name: statistics.median(v) for name, v in one_rate.items()}
-    result.claims["one learning rate: standardized fastest, raw never"] = bool(
-        median["standardized (μ, σ)"] < median["ToTensor 0…1"] and median["raw 0…255"] == math.inf)
-    tuned = {name: tune_learning_rate(scale(raw_train), y_train, scale(raw_val), y_val, s["LEARNING_RATES"], target,
-                                      steps=steps, seeds=seeds, **options, **counting(s))
-             for name, scale in scalings.items() if name != "raw 0…255"}
+    tuned = {name: tune_learning_rate(scale(raw_train), y_train, scale(raw_val), y_val, s["LEARNING_RATES"],
+                                      s["TARGET_ACCURACY"], steps=s["TRAIN_STEPS"], seeds=seeds, interpolate=True)
+             for name, scale in scalings.items()}
     for name, search in tuned.items():
         low, high = search.best_range()
         result.intervals.append(Interval(f"03 steps to target, tuned lr, {name}", order_level(len(seeds)), low, high))
         result.pool[name] = search.steps[int(np.argmin(search.median_steps))].tolist()
-    result.claims.update(tuned_claims(tuned))
-    del torch
+    median = {name: search.best_steps for name, search in tuned.items()}
+    lecture = "Normalize(0.5, 0.5) −1…1"
+    result.claims["tuned lr: standardized inputs are fastest (median)"] = bool(
+        median["standardized (μ, σ)"] < min(v for k, v in median.items() if k != "standardized (μ, σ)"))
+    result.claims["tuned lr: the lecture's Normalize(0.5, 0.5) is slowest (median)"] = bool(
+        median[lecture] > max(v for k, v in median.items() if k != lecture))
     return result
-
-
-def steps_options(s: dict) -> dict:
-    """Extra ``train_small_model`` options notebook 03 passes (none in the first version)."""
-    return {}
-
-
-def counting(s: dict) -> dict:
-    """How notebook 03 counts the steps to the target: the crossing, interpolated between evaluations."""
-    return {"interpolate": True}
 
 
 def order_level(repeats: int) -> float:
@@ -244,13 +227,6 @@ def order_level(repeats: int) -> float:
         (0.75, 0.9375)
     """
     return 1 - 2 * 0.5 ** repeats
-
-
-def tuned_claims(tuned: dict) -> dict[str, bool]:
-    """Notebook 03's claim with a learning rate tuned per scaling."""
-    slowest_centred = tuned["standardized (μ, σ)"].best_range()[1]
-    fastest_uncentred = min(t.best_range()[0] for name, t in tuned.items() if name != "standardized (μ, σ)")
-    return {"tuned lr: centring decides the speed": bool(slowest_centred < fastest_uncentred)}
 
 
 def reference_03(results: list[SeedResult]) -> dict[str, float]:
