@@ -787,7 +787,10 @@ def worth_table(rows: list[Worth]) -> str:
 
 
 def _interval_text(row: Worth) -> str:
-    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end and ``?`` for an unmeasured one."""
+    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end, ``"> 2.0×"`` alone when both ends are the
+    same bound, and ``?`` for an unmeasured end."""
     def one(x: float, how: str) -> str:
         return "?" if np.isnan(x) else _bounded(x / row.size, how, "{:.1f}×")
+    if row.low_how == row.high_how != HOW[0]:  # every draw beyond the same end of the sizes: one bound
+        return one(row.low, row.low_how)
     return f"{one(row.low, row.low_how)} – {one(row.high, row.high_how)}"
