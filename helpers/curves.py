@@ -373,6 +373,68 @@ def fit_power_law(
     return PowerLawFit(*best, sizes=curve.sizes[keep], samples=np.array(samples), level=level, noise=noise)
 
 
+@dataclass(frozen=True)
+class Bracket:
+    """What a measured curve bounds at a training size ``at`` beyond it: ``low ≤ accuracy ≤ high``.
+
+    Example:
+        >>> print(Bracket(60000, 0.885, 0.975, 0.9))
+        at 60,000: 88.5% … 97.5% (at least 90%: not below the largest size, not above the straight line in log n)
+    """
+
+    at: int
+    low: float
+    high: float
+    level: float
+
+    def __str__(self) -> str:
+        return (f"at {self.at:,}: {self.low:.1%} … {self.high:.1%} (at least {self.level:.0%}: not below the largest "
+                "size, not above the straight line in log n)")
+
+
+def extrapolation_bracket(curve: LearningCurve, at: int, level: float = 0.9, n_boot: int = 200,
+                          seed: int = 0) -> Bracket:
+    """Bounds on the mean validation accuracy at a size ``at`` beyond the measured ones, from two assumptions
+    that learning curves keep, instead of one curve shape stretched far beyond the data.
+
+    - **Lower end**: more data does not make the model worse — the accuracy at ``at`` is at least
+      the accuracy at the largest measured size (its lower ``(1 − level) / 2`` bootstrap quantile).
+    - **Upper end**: the gain per doubling of the data does not grow (every power law
+      ``a·n^(−b) + c`` bends down in ``log n``) — the accuracy is at most the straight line in
+      ``log n`` through the upper half of the measured sizes (its upper quantile), and at most 100 %.
+
+    Both quantiles come from one bootstrap over the repeats and — when recorded — the validation
+    examples (``bootstrap_val_acc``); if both assumptions hold, the bracket covers the accuracy
+    with probability at least ``level``.
+
+    Example:
+        >>> sizes = np.array([100, 250, 500, 1000, 2000, 3500])
+        >>> acc = 1 - power_law(sizes, 1.2, 0.45, 0.075)
+        >>> curve = LearningCurve("toy", sizes, np.ones((6, 2)), np.stack([acc, acc], 1), np.zeros((6, 2)), 1)
+        >>> bracket = extrapolation_bracket(curve, 60000, n_boot=20)
+        >>> truth = 1 - power_law(60000, 1.2, 0.45, 0.075)
+        >>> bool(bracket.low < truth < bracket.high), bool(round(bracket.low, 3) == round(acc[-1], 3))
+        (True, True)
+    """
+    _check_curve(curve)
+    _check_bootstrap(n_boot, level)
+    if len(curve.sizes) < 4:
+        raise ValueError(f"curve has {len(curve.sizes)} sizes; the bracket's straight line needs at least 4")
+    if not at > curve.sizes.max():
+        raise ValueError(f"at={at!r} must lie beyond the largest measured size {int(curve.sizes.max())}")
+    noise = _noise(curve, None)
+    upper_half = np.log2(curve.sizes[len(curve.sizes) // 2:].astype(float))
+    rng = np.random.default_rng(seed)
+    lows, highs = [], []
+    for _ in range(n_boot):
+        mean = bootstrap_val_acc(curve, rng, noise).mean(1)
+        slope, intercept = np.polyfit(upper_half, mean[len(curve.sizes) // 2:], 1)
+        lows.append(mean[-1])
+        highs.append(min(1.0, max(mean[-1], intercept + slope * math.log2(at))))
+    tail = (1 - level) / 2
+    return Bracket(int(at), float(np.quantile(lows, tail)), float(np.quantile(highs, 1 - tail)), level)
+
+
 def _take_sizes(curve: LearningCurve, keep: np.ndarray) -> LearningCurve:
     """The curve restricted to the sizes where ``keep`` is true (the models are dropped)."""
     correct = None if curve.val_correct is None else np.asarray(curve.val_correct)[keep]
@@ -636,6 +698,52 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     return intervals
 
 
+def pooled_worth(augmented: LearningCurve, plain: LearningCurve, at: Sequence[int], n_boot: int = 200,
+                 level: float = 0.9, seed: int = 0) -> tuple[float, float]:
+    """The geometric mean of the worth factors at the size indices ``at`` of ``augmented``, and a one-sided
+    lower end at ``level``: "over these sizes, augmentation multiplies the data by at least ``low``".
+
+    One statement for "when data is scarce", from the same bootstrap as ``worth_intervals`` (repeats
+    and, when recorded, one shared draw of the validation examples); pooling several sizes makes it
+    steadier than any one size's interval. A draw beyond the measured sizes counts at its bound (the
+    largest size, or the smallest), so the lower end stays a lower end and is never extrapolated.
+
+    Example:
+        >>> sizes = np.array([100, 200, 400, 800])
+        >>> correct = np.zeros((4, 2, 100), dtype=bool)
+        >>> for i, k in enumerate([70, 80, 85, 88]):
+        ...     correct[i, :, :k] = True
+        >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1,
+        ...                       val_correct=correct)
+        >>> augmented = replace(plain, sizes=sizes[:2], train_acc=np.ones((2, 2)), val_acc=plain.val_acc[1:3],
+        ...                     fit_time=np.zeros((2, 2)), val_correct=correct[1:3])
+        >>> factor, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=50)  # worth 2× at both sizes
+        >>> round(factor, 2), bool(1 < low < factor)
+        (2.0, True)
+    """
+    _check_curve(augmented, "augmented")
+    _check_curve(plain, "plain")
+    _check_bootstrap(n_boot, level)
+    at = list(at)
+    if not at or any(not -len(augmented.sizes) <= i < len(augmented.sizes) for i in at):
+        raise ValueError(f"at={at} must be one or more size indices of augmented ({len(augmented.sizes)} sizes)")
+    noise = _shared_noise({"augmented": augmented, "plain": plain}, "plain", None, "a shared draw")
+    sizes = augmented.sizes[at].astype(float)
+
+    def factor(plain_curve: LearningCurve, accuracies: np.ndarray) -> float:
+        found = [equivalent_size(plain_curve, float(np.clip(a, 0, 1)))[0] for a in accuracies[at]]
+        return float(np.exp(np.mean(np.log(np.array(found) / sizes))))
+
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        weights = rng.multinomial(plain.n_val, np.full(plain.n_val, 1 / plain.n_val)) if noise == NOISE[1] else None
+        plain_acc = bootstrap_val_acc(plain, rng, noise, weights)
+        plain_draw = replace(plain, val_acc=plain_acc, models=None, val_correct=None)
+        draws.append(factor(plain_draw, bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1)))
+    return factor(plain, augmented.val_acc.mean(axis=1)), float(np.quantile(draws, 1 - level))
+
+
 def _log_size(size: float, how: str) -> float:
     """A sortable key of an equivalent size: ``log size``, ``−inf`` for "fewer than", ``+inf`` for "more than"."""
     return {HOW[0]: math.log(size), HOW[1]: -math.inf, HOW[2]: math.inf}[how]
@@ -681,7 +789,10 @@ def worth_table(rows: list[Worth]) -> str:
 
 
 def _interval_text(row: Worth) -> str:
-    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end and ``?`` for an unmeasured one."""
+    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end, ``"> 2.0×"`` alone when both ends are the
+    same bound, and ``?`` for an unmeasured end."""
     def one(x: float, how: str) -> str:
         return "?" if np.isnan(x) else _bounded(x / row.size, how, "{:.1f}×")
+    if row.low_how == row.high_how != HOW[0]:  # every draw beyond the same end of the sizes: one bound
+        return one(row.low, row.low_how)
     return f"{one(row.low, row.low_how)} – {one(row.high, row.high_how)}"

@@ -36,3 +36,18 @@ def test_every_claim_holds_at_a_seed_the_notebook_was_not_tuned_on(name, monkeyp
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == committed_claims(name), "the run did not reach every claim:\n" + "\n".join(lines)
     assert not failed, f"at SEED = {OTHER_SEED}:\n" + "\n".join(failed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "setting", "value", "message"), [
+    ("03_standardization_math.ipynb", "SEED", "-1", "SEED = -1 is outside its range"),
+    ("04_augmentation_vs_more_data.ipynb", "SMALLEST", "9", "SMALLEST = 9 is outside its range; allowed: an integer "
+                                                            "from 1 to 3"),
+    ("01_learning_curves.ipynb", "PLAIN_SIZE", "300", "PLAIN_SIZE = 300 must be one of SIZES"),
+])
+def test_a_bad_setting_stops_the_run_at_the_settings_cell_naming_it(name, setting, value, message, monkeypatch):
+    from nbclient.exceptions import CellExecutionError
+
+    with pytest.raises(CellExecutionError, match="ValueError") as error:
+        claim_lines(NOTEBOOKS / name, monkeypatch, **{setting: value})
+    assert message in str(error.value)

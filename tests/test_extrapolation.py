@@ -90,8 +90,8 @@ def test_power_law_figure_marks_held_back_points_and_labels_predictions():
     fig = plot_power_law(curve, fit, predict_at=[3500])
     ax = fig.axes[0]
     labels = ax.get_legend_handles_labels()[1]
-    assert "measured, held back" in labels and "measured, used for the fit" in labels
-    assert f"prediction (3.5k: {(1 - fit.predict([3500])[0]) * 100:.1f}%)" in labels  # in the legend, off the data
+    assert "measured, held back" in labels and "measured, used for the fit (90% interval: repeats)" in labels
+    assert f"power-law prediction (3.5k: {(1 - fit.predict([3500])[0]) * 100:.1f}%)" in labels  # legend
     with pytest.raises(ValueError, match="predict_at=\\[\\] must hold at least one positive"):
         plot_power_law(curve, fit, predict_at=[])
     other = LearningCurve("toy", SIZES[:3] * 7, curve.train_acc[:3], curve.val_acc[:3], curve.fit_time[:3], 1)

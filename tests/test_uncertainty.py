@@ -137,6 +137,8 @@ def test_worth_intervals_are_one_sided_where_draws_leave_the_measured_sizes():
     assert far_above.low == far_above.high == far_above.equivalent == SIZES[-1]
     table = worth_table([near_top, far_above])
     assert f"more than {SIZES[-1]:,}" in table and f"> {SIZES[-1] / SIZES[1]:.1f}×" in table
+    last = table.splitlines()[-1]
+    assert last.count(f"> {SIZES[-1] / SIZES[1]:.1f}×") == 2 and "–" not in last, "one bound, not '> x – > x'"
 
 
 def test_worth_intervals_refuse_curves_scored_on_different_examples():

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.curves import BAND_LABEL, LearningCurve, PowerLawFit, Worth, mean_band
+from helpers.curves import BAND_LABEL, Bracket, LearningCurve, PowerLawFit, Worth, mean_band
 from helpers.plotting.style import COLORS, color_for, count_label, course_figure, log_axis
 
 LEVEL = 0.9  # the level of every learning-curve band
@@ -81,12 +81,16 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
 
 @course_figure
 def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int],
-                   known: tuple[float, str] | None = None) -> plt.Figure:
+                   known: tuple[float, str] | None = None, brackets: Sequence[Bracket] = ()) -> plt.Figure:
     """A power-law fit to validation accuracy with its band, the measured points (filled: used for
     the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars;
     the predicted values are listed in the legend, off the data. The band's legend says what its
     bootstrap resampled (``fit.noise``). ``known = (accuracy, label)`` draws a value known from
     elsewhere (e.g. the literature's full-MNIST accuracy) as a dashed line to compare with.
+
+    With ``brackets`` (``helpers.curves.extrapolation_bracket``) far beyond the data, the fit's band
+    stops at the largest measured size — stretched further it would claim more than the data bound —
+    and each bracket is drawn as a wide bar at its size: what the measured curve really bounds there.
 
     Example:
         >>> from helpers.extrapolation import fit_power_law
@@ -106,8 +110,9 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
         raise ValueError(f"known={known!r} must be (accuracy in 0…1, label), e.g. (0.92, 'softmax, all of MNIST')")
     fig, ax = plt.subplots(figsize=(9.0, 5.0))
     grid = np.geomspace(curve.sizes.min(), max(curve.sizes.max(), predict_at.max()) * 1.15, 200)
-    lower, upper = fit.band(grid)
-    ax.fill_between(grid, (1 - upper) * 100, (1 - lower) * 100, color=COLORS["fit"], alpha=0.2, linewidth=0,
+    shaded = grid[grid <= curve.sizes.max()] if brackets else grid
+    lower, upper = fit.band(shaded)
+    ax.fill_between(shaded, (1 - upper) * 100, (1 - lower) * 100, color=COLORS["fit"], alpha=0.2, linewidth=0,
                     label=f"{fit.level:.0%} band (bootstrap: {fit.noise})")
     ax.plot(grid, (1 - fit.predict(grid)) * 100, color=COLORS["fit"], label="power law: error = a·n^(−b) + c")
     ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
@@ -124,8 +129,12 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
                     capsize=3, zorder=5, label="measured, held back")
     predicted, (lo, hi) = (1 - fit.predict(predict_at)) * 100, fit.band(predict_at)
     values = ", ".join(f"{count_label(n)}: {p:.1f}%" for n, p in zip(predict_at, predicted, strict=True))
-    ax.errorbar(predict_at, predicted, [predicted - (1 - hi) * 100, (1 - lo) * 100 - predicted], fmt="D",
-                color=COLORS["prediction"], capsize=5, label=f"prediction ({values})")
+    bars = None if brackets else [predicted - (1 - hi) * 100, (1 - lo) * 100 - predicted]
+    ax.errorbar(predict_at, predicted, bars, fmt="D", color=COLORS["prediction"], capsize=5,
+                label=f"power-law prediction ({values})")
+    for k, b in enumerate(brackets):
+        ax.plot([b.at, b.at], [b.low * 100, b.high * 100], color=COLORS["prediction"], lw=7, alpha=0.35,
+                solid_capstyle="butt", label=f"what the data bound (≥ {b.level:.0%})" if k == 0 else None)
     if known is not None:
         ax.axhline(known[0] * 100, color=COLORS["measured"], linestyle="--", label=f"known: {known[1]}")
     ax.set(xlabel="training examples", ylabel="validation accuracy (%)",
