@@ -174,6 +174,18 @@ def kernel_threads(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // jobs)
 
 
+def thread_limits(threads: int | None) -> dict[str, str]:
+    """The OpenMP/MKL thread variables for a kernel or judge: ``threads`` each, unless the grader sets either.
+
+    Example:
+        >>> thread_limits(None)
+        {}
+    """
+    if threads is None or any(name in os.environ for name in THREAD_VARIABLES):
+        return {}
+    return dict.fromkeys(THREAD_VARIABLES, str(threads))
+
+
 def course_hashes(source_path: Path) -> dict[str, str]:
     """SHA-256 of every course file the grader runs: ``helpers/``, ``tools/`` and the source notebook."""
     files = [p for name in COURSE_CODE for p in sorted((ROOT / name).rglob("*.py"))] + [Path(source_path)]
@@ -271,8 +283,7 @@ class Sandbox:
                    IPYTHONDIR=str(folder / ".ipython"), JUPYTER_RUNTIME_DIR=str(folder / ".jupyter"),
                    XDG_CACHE_HOME=str(folder / ".cache"), TORCH_HOME=str(folder / ".torch"),
                    PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONDONTWRITEBYTECODE="1")
-        if threads is not None and not any(name in os.environ for name in THREAD_VARIABLES):
-            env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
+        env.update(thread_limits(threads))
         return env
 
 
@@ -387,8 +398,7 @@ def _run_judge(source_path: Path, folders: list[Path], seconds: float, threads: 
     """One judge process over ``folders``: the verdicts, or ``None`` when it died or ran out of time."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            "MPLBACKEND": "Agg"}
-    if threads is not None and not any(name in os.environ for name in THREAD_VARIABLES):
-        env.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
+    env.update(thread_limits(threads))
     report = folders[0].parent / f"report-{folders[0].name}-{len(folders)}.json"
     command = [sys.executable, "-m", "tools.judge", str(source_path), str(report), *map(str, folders),
                "--seconds", str(seconds)]
