@@ -253,7 +253,7 @@ def test_overlapping_tick_labels_are_thinned_and_minor_labels_dropped():
 
 # ------------------------------------------------------------------ the loss landscape is computed, then drawn
 def test_loss_landscape_is_centred_on_the_least_squares_minimum():
-    from helpers.standardization import least_squares, loss_landscape, mse_surface
+    from helpers.geometry import least_squares, loss_landscape, mse_surface
 
     g = torch.Generator().manual_seed(0)
     x = torch.randn(40, 2, generator=g) * torch.tensor([1.0, 4.0])
@@ -272,7 +272,7 @@ def test_loss_landscape_is_centred_on_the_least_squares_minimum():
 def test_loss_contours_only_draw_landscapes():
     from helpers.plotting import plot_loss_contours
 
-    with pytest.raises(TypeError, match="landscapes must map names to helpers.standardization.loss_landscape"):
+    with pytest.raises(TypeError, match="landscapes must map names to helpers.geometry.loss_landscape"):
         plot_loss_contours({"raw": (torch.zeros(3, 2), torch.zeros(3))})
 
 
