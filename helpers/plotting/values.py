@@ -58,7 +58,7 @@ def plot_value_histograms(
         v = _values(values)
         mean, std = float(v.mean()), float(v.std())
         ax.hist(v, bins=bins, color=COLORS["reference"])
-        ax.axvspan(mean - std, mean + std, color=COLORS["spread"], alpha=BAND_ALPHA, label=f"μ ± σ, σ = {std:.3g}")
+        ax.axvspan(mean - std, mean + std, color=COLORS["spread"], alpha=0.25, label=f"μ ± σ, σ = {std:.3g}")
         ax.axvline(mean, color=COLORS["mean"], label=f"mean μ = {mean:.3g}")
         ax.set_yscale("log")
         ax.set_title(f"{name}\nvalues {v.min():.3g} … {v.max():.3g}")
