@@ -15,7 +15,6 @@ from matplotlib.ticker import FuncFormatter
 
 from helpers.geometry import LossLandscape
 from helpers.plotting.style import (
-    BAND_ALPHA,
     COLORS,
     FIGURE_SIZES,
     LOSS_COLOUR_MAP,
