@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
+from helpers.plotting.images import draw_predicted_digits
 from helpers.plotting.style import COLORS
 from helpers.standardization import gradient_descent_path, least_squares, mse_surface
 from helpers.training import TrainedModels  # the 04 explorer evaluates kept models on rotated digits
@@ -567,7 +568,8 @@ class AngleExplorer(_Explorer):
 
     Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
     highest repeat), the current angle marked. Right: ``len(digits)`` rotated digits with each
-    model's prediction (repeat 0) below it in the model's colour, ✓ when right.
+    model's prediction (repeat 0) below it in the model's colour, ✓ when right, and a legend of
+    the colours (``helpers.plotting.draw_predicted_digits``).
 
     In 04, with its kept models and validation digits::
 
@@ -631,7 +633,7 @@ class AngleExplorer(_Explorer):
 
     def _dynamic(self, artists: dict[str, object]) -> list:
         texts = [text for row in artists["texts"] for text in row]
-        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts, artists["ax"].title]
+        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts]
 
     def _index(self, angle: float) -> int:
         return int(np.argmin(np.abs(np.asarray(self.angles) - float(angle))))
@@ -646,10 +648,11 @@ class AngleExplorer(_Explorer):
     def _build(self, fig: Figure) -> dict[str, object]:
         rows = 2
         cols = math.ceil(len(self.digits) / rows)
-        grid = fig.add_gridspec(rows, 1 + cols, width_ratios=[1.6 * cols] + [1] * cols)
-        ax = fig.add_subplot(grid[:, 0])
-        if self.trained_range is not None:
-            ax.axvspan(-self.trained_range, self.trained_range, color="0.9", label="angles seen in training")
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.6 * cols, cols])
+        ax = fig.add_subplot(grid[0, 0])
+        if self.trained_range is not None:  # as in plot_accuracy_vs_angle
+            ax.axvspan(-self.trained_range, self.trained_range, color=COLORS["with augmentation"], alpha=0.1,
+                       label=f"angles seen in training (±{self.trained_range:g}°)")
         markers = {}
         for j, name in enumerate(self.names):
             colour = _colour(name, j)
@@ -662,13 +665,8 @@ class AngleExplorer(_Explorer):
                xlim=(self.angles[0], self.angles[-1]))
         ax.grid(alpha=0.3)
         ax.legend(loc="lower center")
-        pictures, texts = [], []
-        for i in range(len(self.digits)):
-            sub = fig.add_subplot(grid[i // cols, 1 + i % cols])
-            pictures.append(sub.imshow(self.shown[0, i], cmap="gray_r", vmin=0, vmax=1))
-            sub.axis("off")
-            texts.append([sub.text(0.5, -0.03 - 0.17 * j, "", transform=sub.transAxes, ha="center", va="top",
-                                   color=_colour(name, j)) for j, name in enumerate(self.names)])
+        colors = {name: _colour(name, j) for j, name in enumerate(self.names)}
+        pictures, texts = draw_predicted_digits(fig, grid[0, 1], self.shown[0], colors, ncols=cols)
         return {"ax": ax, "markers": markers, "cursor": cursor, "pictures": pictures, "texts": texts}
 
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
@@ -681,7 +679,6 @@ class AngleExplorer(_Explorer):
             for name, text in zip(self.names, texts, strict=True):
                 guess = int(self.predictions[name][k, i])
                 text.set_text(f"{guess} {'✓' if guess == self.labels[i] else '✗'}")
-        artists["ax"].set_title(f"rotated by {angle:+.0f}°")
         return f"rotated by {angle:+.0f}°: validation accuracy " + " · ".join(
             f"{name} {acc:.1f}%" for name, acc in numbers["accuracy"].items())
 
