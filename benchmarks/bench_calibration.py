@@ -126,17 +126,18 @@ def lecture_01(seed: int) -> SeedResult:
     from helpers.curves import accuracy_difference, extrapolation_bracket
     from helpers.data import default_split_sizes, load_mnist, stratified_split
     from helpers.extrapolation import fit_power_law
-    from helpers.training import learning_curve
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
     s = {**settings(DEEP_DIVE_01A, seed), **settings("01_learning_curves.ipynb", seed)}  # 01a adds the extrapolation's
     images, labels = load_mnist(s["DATA_SOURCE"])
     splits = stratified_split(labels, default_split_sizes(len(labels)), seed=seed)
     sizes = [n for n in s["SIZES"] if n <= len(splits["train"])]
-    common = dict(repeats=s["REPEATS"], epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"], seed=seed,
-                  device="cpu", progress=False, keep_models=True)
-    curve = learning_curve(images, labels, splits["train"], splits["val"], sizes, model="softmax", **common)
-    mlp = learning_curve(images, labels, splits["train"], splits["val"], sizes, model="mlp",
-                         momentum=s["MLP_MOMENTUM"], **common)
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], sizes, s["REPEATS"], seed=seed)
+    training = Training(epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"])
+    engine = Engine(device="cpu", progress=False)
+    curve = learning_curve(images, labels, plan, "softmax", training, keep_models=True, engine=engine)
+    mlp = learning_curve(images, labels, plan, "mlp", replace(training, momentum=s["MLP_MOMENTUM"]), keep_models=True,
+                         engine=engine)
     result = SeedResult(seed)
     train, val = curve.train_acc.mean(1), curve.val_acc.mean(1)
     result.claims["training accuracy falls"] = bool(train[0] > train[-1])
@@ -252,7 +253,7 @@ def lecture_04(seed: int) -> SeedResult:
     from helpers.curves import pooled_worth, worth_intervals
     from helpers.data import ImageDataset, default_split_sizes, load_mnist, stratified_split
     from helpers.loop import accuracy, train_plain
-    from helpers.training import learning_curve, small_cnn
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve, small_cnn
     from helpers.transforms import FusedAugment
 
     s = settings("04_augmentation_vs_more_data.ipynb", seed)
@@ -279,10 +280,12 @@ def lecture_04(seed: int) -> SeedResult:
     val_x, val_y = images_01[splits["val"]], labels[splits["val"]]
     zoomed_val, zoomed_all = augment.apply(val_x, angle=0.0), augment.apply(images_01, angle=0.0)
 
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], sizes, s["REPEATS"], seed=seed)
+    training = Training(epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"], momentum=s["MOMENTUM"])
+
     def curve(model, augmentation):
-        c = learning_curve(images, labels, splits["train"], splits["val"], sizes, model=model, repeats=s["REPEATS"],
-                           epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"], momentum=s["MOMENTUM"],
-                           seed=seed, augment=augmentation, device="cpu", keep_models=True, progress=False)
+        c = learning_curve(images, labels, plan, model, training, augment=augmentation, keep_models=True,
+                           engine=Engine(device="cpu", progress=False))
         return c if augmentation is None else c.evaluated_on(zoomed_val, val_y, train_images=zoomed_all,
                                                              train_labels=labels)
 
@@ -374,15 +377,15 @@ def reference_04(results: list[SeedResult]) -> dict[str, float]:
 def larger_plain_cnn(seed: int) -> np.ndarray:
     """Mean validation accuracy of notebook 04's plain CNN at ``REFERENCE_SIZES_04`` (its settings, ``seed``)."""
     from helpers.data import default_split_sizes, load_mnist, stratified_split
-    from helpers.training import learning_curve, small_cnn
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve, small_cnn
 
     s = settings("04_augmentation_vs_more_data.ipynb", seed)
     images, labels = load_mnist(s["DATA_SOURCE"])
     splits = stratified_split(labels, default_split_sizes(len(labels)), seed=seed)
-    curve = learning_curve(images, labels, splits["train"], splits["val"], REFERENCE_SIZES_04,
-                           model=lambda: small_cnn(s["CNN_CHANNELS"]), repeats=s["REPEATS"], epochs=s["EPOCHS"],
-                           batch_size=s["BATCH_SIZE"], lr=s["LR"], momentum=s["MOMENTUM"], seed=seed, device="cpu",
-                           progress=False)
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], REFERENCE_SIZES_04, s["REPEATS"], seed=seed)
+    training = Training(epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"], momentum=s["MOMENTUM"])
+    curve = learning_curve(images, labels, plan, lambda: small_cnn(s["CNN_CHANNELS"]), training,
+                           engine=Engine(device="cpu", progress=False))
     return curve.val_acc.mean(1)
 
 

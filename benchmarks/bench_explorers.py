@@ -28,7 +28,7 @@ from mlxtend.data import wine_data  # noqa: E402
 
 from helpers.data import load_mnist, stratified_split  # noqa: E402
 from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
-from helpers.training import LearningCurve, learning_curve  # noqa: E402
+from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
 from helpers.widgets import AugmentationExplorer  # noqa: E402
 
@@ -71,10 +71,10 @@ def augmentation_explorer() -> tuple[AugmentationExplorer, str, list]:
 def angle_explorer() -> tuple[AngleExplorer, str, list]:
     images, labels = load_mnist()
     parts = stratified_split(labels, seed=0)
-    common = dict(sizes=[100, 500], repeats=3, epochs=2, progress=False, keep_models=True, device="cpu")
-    plain = learning_curve(images, labels, parts["train"], parts["val"], **common)
-    augmented = learning_curve(images, labels, parts["train"], parts["val"], augment=FusedAugment(degrees=30),
-                               **common)
+    plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=3)
+    common = dict(training=Training(epochs=2), keep_models=True, engine=Engine(device="cpu", progress=False))
+    plain = learning_curve(images, labels, plan, **common)
+    augmented = learning_curve(images, labels, plan, augment=FusedAugment(degrees=30), **common)
     models = {"without augmentation": plain.models, "with augmentation": augmented.models}
     pipelines = {"without augmentation": FusedAugment(resize=28), "with augmentation": FusedAugment()}
     start = time.perf_counter()

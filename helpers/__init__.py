@@ -12,7 +12,8 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.curves``: the ``LearningCurve`` record and its analysis (power-law fit, back-test and band,
   how many examples augmentation is worth, gain per doubling) — numpy/scipy only
 - ``helpers.training``: the batched learning-curve engine (many small models trained at once, kept to
-  evaluate on other images), a small CNN
+  evaluate on other images), a small CNN: ``plan = plan_learning_curve(labels, train_pool, val_idx, sizes)``,
+  then ``learning_curve(images, labels, plan, "mlp", Training(epochs=30, lr=0.1))``
 - ``helpers.extrapolation``, ``helpers.augmentation_value``: the notebooks' names for parts of ``curves``
 - ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
   resampling per batch) and image-quality scores

@@ -36,7 +36,7 @@ from torchvision.transforms import InterpolationMode, v2
 
 from helpers.curves import HOW, LearningCurve, equivalent_size, gain_per_doubling
 from helpers.standardization import mean_of_batch_stds
-from helpers.training import learning_curve  # the grader re-measures a curve with the task's settings
+from helpers.training import Engine, Training, learning_curve, plan_learning_curve  # the grader re-measures a curve
 
 PASS, HINT, TODO = "✅", "❌", "⏳"
 SPEC_TRAIN = ("Resize((32, 32)) → RandomCrop((28, 28)) → RandomRotation(30, bilinear) → "
@@ -658,10 +658,13 @@ def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) 
     """
     if reproduce is None:
         return None
-    settings = {**reproduce, "sizes": curve.sizes.tolist(), "model": curve.model, "repeats": curve.repeats,
-                "epochs": curve.epochs, "progress": False}
+    r = reproduce  # the task's settings by name; the curve records sizes, repeats, epochs and model itself
+    plan = plan_learning_curve(r["labels"], r["train_pool"], r["val_idx"], curve.sizes.tolist(), curve.repeats,
+                               r.get("seed", 0))
+    training = Training(curve.epochs, **{k: r[k] for k in ("batch_size", "lr", "momentum") if k in r})
     with torch.random.fork_rng(devices=[]):
-        expected = learning_curve(**settings)
+        expected = learning_curve(r["images"], r["labels"], plan, curve.model, training, augment=r.get("augment"),
+                                  engine=Engine(device=r.get("device"), progress=False))
     if expected.val_acc.shape == curve.val_acc.shape and np.allclose(curve.val_acc, expected.val_acc, atol=1e-3) \
             and np.allclose(curve.train_acc, expected.train_acc, atol=1e-3):
         return None

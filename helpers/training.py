@@ -18,6 +18,14 @@ seeds[i, r]))`` yields, epoch after epoch (the last, smaller batch included), wi
 averaged over its own batch and plain SGD (optionally with momentum, as ``torch.optim.SGD``).
 Models on small subsets finish their epochs early and simply drop out of the stack.
 
+A call takes three small records: ``plan_learning_curve`` draws the plan (sizes, repeats, the
+subsets of the train pool, the validation split, the seed), ``Training`` holds the SGD settings
+and ``Engine`` where and how the run goes (device, progress bar, CPU threads)::
+
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], sizes, repeats=5, seed=0)
+    curve = learning_curve(images, labels, plan, "mlp", Training(epochs=30, lr=0.1, momentum=0.9),
+                           engine=Engine(device="cpu", progress=False))
+
 The measured ``LearningCurve`` and its analysis (power law, worth in examples) live in
 ``helpers.curves``; this module only trains.
 """
@@ -43,7 +51,7 @@ from tqdm.auto import tqdm
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
-from helpers.validation import check_choice, check_finite_images, check_uint8_or_float
+from helpers.validation import check_choice, check_finite_images, check_type, check_uint8_or_float
 
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
@@ -103,6 +111,97 @@ class _ModelKind:
     build: Build
 
 
+def _check_whole(name: str, value: object, low: int, allowed: str) -> None:
+    """``TypeError`` unless ``value`` is an ``int`` (not a ``bool``); ``ValueError`` below ``low``."""
+    check_type(name, value, int, "an integer (int)")
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer (int), got bool")
+    if value < low:
+        raise ValueError(f"{name}={value!r} must be {allowed}")
+
+
+def _check_real(name: str, value: object) -> None:
+    """``TypeError`` unless ``value`` is an ``int`` or ``float`` (not a ``bool``, not a tensor)."""
+    check_type(name, value, (int, float), "a number (int or float)")
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number (int or float), got bool")
+
+
+@dataclass(frozen=True)
+class Training:
+    """How every model of a learning curve trains: minibatch SGD, ``epochs`` passes over its own subset.
+
+    Each model trains as ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)`` on
+    minibatches of ``batch_size`` from ``DataLoader(subset, batch_size, shuffle=True)`` (the last,
+    smaller batch included), for ``epochs`` epochs. The fields are checked when the record is made:
+    ``TypeError`` for a wrong kind (``epochs=2.5``, ``lr="0.1"``), ``ValueError`` for a value out of range.
+
+    Example:
+        >>> Training(epochs=30, lr=0.05, momentum=0.9)
+        Training(epochs=30, batch_size=64, lr=0.05, momentum=0.9)
+        >>> Training(epochs=2.5)
+        Traceback (most recent call last):
+        TypeError: epochs must be an integer (int), got float
+        >>> Training(momentum=1.0)
+        Traceback (most recent call last):
+        ValueError: momentum=1.0 must lie in [0, 1)
+    """
+
+    epochs: int = 10
+    batch_size: int = 64
+    lr: float = 0.1
+    momentum: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_whole("epochs", self.epochs, 1, "a positive integer")
+        _check_whole("batch_size", self.batch_size, 1, "a positive integer")
+        _check_real("lr", self.lr)
+        if not 0 < self.lr < math.inf:
+            raise ValueError(f"lr={self.lr!r} must be positive (and finite)")
+        _check_real("momentum", self.momentum)
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum={self.momentum!r} must lie in [0, 1)")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where and how ``learning_curve`` runs: knobs of speed and display, not of what is trained.
+
+    ``device``: where to train, ``None`` for ``pick_device()`` (cuda when available); another
+    device trains the same models up to floating-point rounding. ``progress``: a tqdm bar over
+    the training steps. ``cpu_threads``: torch threads while training on a CPU (restored
+    afterwards), ``None`` keeps torch's setting. One thread is the robust default for these small
+    per-step tensors: on an idle 2-core CPU two threads were ~1.5× faster, but as soon as another
+    process ran, OpenMP's waiting made the same run 5–10× slower.
+
+    Example:
+        >>> Engine(device="cpu", progress=False)
+        Engine(device='cpu', progress=False, cpu_threads=1)
+        >>> Engine(progress="no")
+        Traceback (most recent call last):
+        TypeError: progress must be True or False, got str
+    """
+
+    device: str | torch.device | None = None
+    progress: bool = True
+    cpu_threads: int | None = 1
+
+    def __post_init__(self) -> None:
+        check_type("device", self.device, (str, torch.device, type(None)),
+                   "a device name such as 'cpu' or 'cuda', a torch.device, or None (pick_device())")
+        if isinstance(self.device, str):
+            try:
+                torch.device(self.device)
+            except RuntimeError:
+                raise ValueError(f"device={self.device!r} is not a torch device; allowed: e.g. 'cpu', 'cuda', "
+                                 "'cuda:1', 'mps', or None (pick_device())") from None
+        check_type("progress", self.progress, bool, "True or False")
+        if self.cpu_threads is not None:
+            check_type("cpu_threads", self.cpu_threads, int, "None or a positive integer")
+            if isinstance(self.cpu_threads, bool) or self.cpu_threads < 1:
+                raise ValueError(f"cpu_threads={self.cpu_threads!r} must be None or a positive integer")
+
+
 @dataclass(frozen=True)
 class _Settings:
     """How every model of a curve trains: minibatch SGD, optional augmentation, seed, progress bar."""
@@ -132,12 +231,23 @@ def _model_kind(model: str | Build) -> _ModelKind:
 
 @dataclass(frozen=True)
 class CurvePlan:
-    """What each model of a learning curve trains on: ``subsets[i][r]`` (indices into the images)
-    and ``seeds[i, r]`` (its initial weights and its shuffling) for size ``sizes[i]``, repeat ``r``."""
+    """What each model of a learning curve trains on and is evaluated on (from ``plan_learning_curve``).
+
+    ``subsets[i][r]`` (indices into the images) and ``seeds[i, r]`` (its initial weights and its
+    shuffling) for size ``sizes[i]``, repeat ``r``; ``val_idx``: the held-out indices every model is
+    evaluated on; ``seed``: the seed the plan was drawn with, which also seeds the random augmentations.
+    """
 
     sizes: tuple[int, ...]
     subsets: tuple[tuple[torch.Tensor, ...], ...]
     seeds: torch.Tensor
+    val_idx: torch.Tensor
+    seed: int
+
+    @property
+    def repeats(self) -> int:
+        """Models per training size."""
+        return int(self.seeds.shape[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,8 +262,9 @@ class TrainedModels:
         >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels, seed=0)
-        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=1,
-        ...                        progress=False, device="cpu", keep_models=True)
+        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
+        >>> curve = learning_curve(images, labels, plan, "softmax", Training(epochs=1), keep_models=True,
+        ...                        engine=Engine(device="cpu", progress=False))
         >>> val = parts["val"]
         >>> bool(np.allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc))
         True
@@ -235,40 +346,58 @@ def plan_learning_curve(
     repeats: int = 5,
     seed: int = 0,
 ) -> CurvePlan:
-    """Draw the class-balanced training subsets and per-model seeds of a learning curve.
+    """Draw the class-balanced training subsets and per-model seeds of a learning curve: its ``CurvePlan``.
 
-    Checks the arguments (see ``learning_curve``) and is deterministic for a ``seed``; each
-    (size, repeat) gets its own subset of ``train_pool`` and its own seed.
+    Checks the arguments and is deterministic for a ``seed``; each (size, repeat) gets its own
+    subset of ``train_pool`` and its own seed. Pass the plan to ``learning_curve``.
+
+    Args:
+        labels: class of each image, ``int64`` ``N`` (the subsets are class-balanced).
+        train_pool: indices the training subsets are drawn from.
+        val_idx: held-out indices every model is evaluated on (the validation split; the test
+            split only once, at the very end). Must not overlap ``train_pool``.
+        sizes: strictly increasing training sizes, each at most ``len(train_pool)``.
+        repeats: models per size, each with its own subset, initial weights and shuffling.
+        seed: makes the whole curve reproducible (subsets, initial weights, shuffling and the
+            random augmentations of ``learning_curve(..., augment=...)``).
+
+    Wrong kinds (``sizes=[100.0]``, ``repeats=2.0``, ``seed="0"``) raise ``TypeError``, bad values ``ValueError``.
 
     Example:
         >>> from helpers.data import load_mnist, stratified_split
         >>> _, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
-        >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape)
-        ([500, 500], (2, 2))
+        >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape), plan.repeats, len(plan.val_idx)
+        ([500, 500], (2, 2), 2, 500)
     """
     labels = torch.as_tensor(labels)
     # integer, in range, no repeats (a repeated index would make a "size n" subset of fewer examples),
     # CPU int64 — so the overlap check below sees the real positions (-1 is not the last image here)
     train_pool = check_indices(train_pool, "train_pool", len(labels), unique=True)
     val_idx = check_indices(val_idx, "val_idx", len(labels), unique=True)
-    _check_plan_args(train_pool, val_idx, sizes, repeats)
-    generator = torch.Generator().manual_seed(seed)
+    _check_plan_args(train_pool, val_idx, sizes, repeats, seed)
+    generator = torch.Generator().manual_seed(int(seed))
     seeds = torch.randint(0, 2**31 - 1, (len(sizes), repeats), generator=generator)
     pool_labels = labels[train_pool]
     subsets = tuple(
         tuple(train_pool[stratified_split(pool_labels, {"train": int(n)}, seed=int(s))["train"]] for s in row)
         for n, row in zip(sizes, seeds, strict=True)
     )
-    return CurvePlan(tuple(int(n) for n in sizes), subsets, seeds)
+    return CurvePlan(tuple(int(n) for n in sizes), subsets, seeds, val_idx, int(seed))
 
 
-def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Sequence[int], repeats: int) -> None:
+def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Sequence[int], repeats: int,
+                     seed: int) -> None:
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Iterable):
+        raise TypeError(f"sizes must be a list of training sizes, e.g. [100, 500, 1000], got {type(sizes).__name__}")
     sizes = list(sizes)
     if not sizes:
         raise ValueError("sizes is empty; give at least one training size, e.g. [100, 500, 1000]")
-    if any(not isinstance(n, int | np.integer) or n < 1 for n in sizes):
+    wrong = next((n for n in sizes if not isinstance(n, int | np.integer) or isinstance(n, bool)), None)
+    if wrong is not None:
+        raise TypeError(f"sizes={sizes} must contain integers only, got {type(wrong).__name__} {wrong!r}")
+    if any(n < 1 for n in sizes):
         raise ValueError(f"sizes={sizes} must contain positive integers only")
     duplicates = sorted({n for n in sizes if sizes.count(n) > 1})
     if duplicates:
@@ -278,8 +407,10 @@ def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Seq
     if sizes[-1] > len(train_pool):
         raise ValueError(f"sizes has {sizes[-1]} but train_pool has only {len(train_pool)} examples; "
                          f"allowed: sizes up to {len(train_pool)}")
-    if not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats={repeats!r} must be an integer ≥ 1")
+    _check_whole("repeats", repeats, 1, "an integer ≥ 1")
+    check_type("seed", seed, int | np.integer, "an integer (int)")
+    if isinstance(seed, bool):
+        raise TypeError("seed must be an integer (int), got bool")
     if len(val_idx) == 0:
         raise ValueError("val_idx is empty; give the indices of the held-out validation set")
     overlap = np.intersect1d(train_pool.numpy(), val_idx.numpy())
@@ -291,23 +422,15 @@ def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Seq
 def learning_curve(
     images: torch.Tensor,
     labels: torch.Tensor,
-    train_pool: torch.Tensor | Sequence[int],
-    val_idx: torch.Tensor | Sequence[int],
-    sizes: Sequence[int],
+    plan: CurvePlan,
     model: str | Build = "softmax",
-    repeats: int = 5,
-    epochs: int = 10,
-    batch_size: int = 64,
-    lr: float = 0.1,
-    momentum: float = 0.0,
-    seed: int = 0,
+    training: Training = Training(),
+    *,
     augment: Augment | None = None,
-    device: str | torch.device | None = None,
-    progress: bool = True,
-    cpu_threads: int | None = 1,
     keep_models: bool = False,
+    engine: Engine = Engine(),
 ) -> LearningCurve:
-    """Train ``len(sizes) × repeats`` models of one kind together and measure their accuracy.
+    """Train the ``len(plan.sizes) × plan.repeats`` models of a plan together and measure their accuracy.
 
     Each model trains exactly as the usual one-model loop would (same initial weights, same
     minibatches, same SGD updates — see the module docstring), so the result equals that
@@ -315,64 +438,60 @@ def learning_curve(
 
     Args:
         images: ``uint8`` images ``N×H×W`` or ``N×C×H×W`` (scaled to ``[0, 1]``), or floats.
-        labels: class of each image, ``int64`` ``N``.
-        train_pool: indices the class-balanced training subsets are drawn from.
-        val_idx: held-out indices every model is evaluated on (the validation split; the test
-            split only once, at the very end). Must not overlap ``train_pool``.
-        sizes: strictly increasing training sizes, each at most ``len(train_pool)``.
+        labels: class of each image, ``int64`` ``N`` — the labels the plan was drawn from.
+        plan: which subsets and seeds the models train on and where they are evaluated, from
+            ``plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)``.
         model: ``"softmax"`` or ``"mlp"`` (``NAMED_MODELS``), or a zero-argument function that
             builds one fresh model (e.g. ``small_cnn``): an ``nn.Module`` mapping images
             ``N×C×H×W`` to logits ``N×classes``, without buffers (no BatchNorm). A Sequential of
             Flatten/Linear/ReLU runs as batched matrix products, any other module through
             ``torch.func.vmap``. The curve reports it under the function's ``__name__``
             (``softmax_model``/``mlp_model`` as ``"softmax"``/``"mlp"``, a ``lambda`` as ``"custom"``).
-        repeats: models per size, each with its own subset, initial weights and shuffling.
-        epochs: passes over its own subset, counted per model.
-        batch_size, lr, momentum: minibatch SGD as ``torch.optim.SGD(lr=lr, momentum=momentum)``.
-        seed: makes the whole curve reproducible.
+        training: the SGD settings of every model, ``Training(epochs, batch_size, lr, momentum)``.
         augment: optional batched augmentation ``augment(images_batch, generator)`` applied
             to every training minibatch: ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the
             training device — the minibatches of all models still training, stacked, padded
             with all-zero images to a full batch each — and a ``torch.Generator`` on that
-            device (seeded from ``seed``); returns images of the same shape. Evaluation
+            device (seeded from ``plan.seed``); returns images of the same shape. Evaluation
             never augments.
-        device: where to train; default ``pick_device()`` (cuda when available).
-        progress: show a tqdm progress bar over the training steps.
-        cpu_threads: torch threads while training on a CPU (restored afterwards); ``None``
-            keeps torch's setting. One thread is the robust default for these small per-step
-            tensors: on an idle 2-core CPU two threads were ~1.5× faster, but as soon as
-            another process ran, OpenMP's waiting made the same run 5–10× slower.
         keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to
             evaluate them on other images, e.g. the held-out digits through a test pipeline.
+        engine: where and how to run, ``Engine(device, progress, cpu_threads)``; the default trains on
+            ``pick_device()`` with a progress bar and one CPU thread.
 
-    The curve also records which validation examples each model got right (``val_correct``,
-    ``sizes × repeats × len(val_idx)``), so its uncertainty can include the validation set's noise.
+    A record or model of the wrong kind raises ``TypeError``, a bad value ``ValueError``. The curve
+    also records which validation examples each model got right (``val_correct``, ``sizes × repeats
+    × len(plan.val_idx)``), so its uncertainty can include the validation set's noise.
 
     Example:
         >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels)
-        >>> curve = learning_curve(images, labels, parts["train"], parts["val"], [100, 1000], model=small_cnn,
-        ...                        repeats=2, epochs=1, progress=False, device="cpu")
+        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 1000], repeats=2)
+        >>> curve = learning_curve(images, labels, plan, small_cnn, Training(epochs=1),
+        ...                        engine=Engine(device="cpu", progress=False))
         >>> curve.model, curve.val_acc.shape
         ('small_cnn', (2, 2))
     """
+    check_type("plan", plan, CurvePlan, "a CurvePlan from plan_learning_curve(labels, train_pool, val_idx, sizes, "
+                                        "repeats, seed)")
     kind = _model_kind(model)
-    _check_training_args(images, labels, kind, epochs, batch_size, lr, momentum, augment, cpu_threads)
-    if not isinstance(keep_models, bool):
-        raise ValueError(f"keep_models={keep_models!r} must be True or False")
-    plan = plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)
-    settings = _Settings(epochs, batch_size, lr, momentum, augment, seed, progress)
-    device = torch.device(device) if device is not None else pick_device()
-    with torch_threads(cpu_threads if device.type == "cpu" else None):
-        run = _BatchedRun(images, labels, plan, check_indices(val_idx, "val_idx", len(labels)), kind, device)
+    check_type("training", training, Training, "a Training record, e.g. Training(epochs=10, lr=0.1)")
+    check_type("engine", engine, Engine, "an Engine record, e.g. Engine(device='cpu', progress=False)")
+    check_type("keep_models", keep_models, bool, "True or False")
+    _check_training_args(images, labels, kind, augment, plan)
+    settings = _Settings(training.epochs, training.batch_size, training.lr, training.momentum, augment, plan.seed,
+                         engine.progress)
+    device = torch.device(engine.device) if engine.device is not None else pick_device()
+    with torch_threads(engine.cpu_threads if device.type == "cpu" else None):
+        run = _BatchedRun(images, labels, plan, plan.val_idx, kind, device)
         fit_time = run.train(settings)
         train_acc, val_correct = run.evaluate()
-    shape = (len(plan.sizes), repeats)
+    shape = (len(plan.sizes), plan.repeats)
     models = run.trained_models(plan) if keep_models else None
     val_correct = val_correct.reshape(*shape, -1)
     return LearningCurve(kind.name, np.array(plan.sizes), train_acc.reshape(shape), val_correct.mean(-1, dtype=float),
-                         fit_time.reshape(shape), epochs, models, val_correct,
+                         fit_time.reshape(shape), training.epochs, models, val_correct,
                          augment=None if augment is None else repr(augment))
 
 
@@ -382,18 +501,7 @@ def _as_float_images(images: torch.Tensor) -> torch.Tensor:
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
 
-def _check_training_args(images, labels, kind: _ModelKind, epochs, batch_size, lr, momentum, augment,
-                         cpu_threads) -> None:
-    if not isinstance(epochs, int) or epochs <= 0:
-        raise ValueError(f"epochs={epochs!r} must be a positive integer")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
-    if not lr > 0:
-        raise ValueError(f"lr={lr!r} must be positive")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum={momentum!r} must lie in [0, 1)")
-    if cpu_threads is not None and (not isinstance(cpu_threads, int) or cpu_threads < 1):
-        raise ValueError(f"cpu_threads={cpu_threads!r} must be None or a positive integer")
+def _check_training_args(images, labels, kind: _ModelKind, augment, plan: CurvePlan) -> None:
     if augment is not None and not callable(augment):
         raise TypeError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
     if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
@@ -402,6 +510,10 @@ def _check_training_args(images, labels, kind: _ModelKind, epochs, batch_size, l
     check_uint8_or_float("images", torch.as_tensor(images))  # int64 pixels would train unscaled (0…255)
     check_finite_images("images", torch.as_tensor(images))
     _check_labels(torch.as_tensor(labels), kind, torch.as_tensor(images))
+    largest = max(int(index.max()) for index in (plan.val_idx, *(s for row in plan.subsets for s in row)))
+    if largest >= len(labels):
+        raise ValueError(f"plan uses example {largest}, but there are only {len(labels)} labels; draw the plan from "
+                         "these labels: plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)")
 
 
 def _check_labels(labels: torch.Tensor, kind: _ModelKind, images: torch.Tensor) -> None:

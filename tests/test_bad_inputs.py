@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader
 
 from helpers.data import ImageDataset, load_mnist, stratified_split
 from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize, train_small_model
-from helpers.training import learning_curve
+from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 from helpers.transforms import FusedAugment, apply_each, sharpness
 from helpers.validation import (
     check_choice,
@@ -143,6 +143,13 @@ def small(mnist):
     return images, labels, parts["train"], parts["val"]
 
 
+def one_model(images, labels, pool, val, augment=None):
+    """One model, one epoch, 50 training digits: what learning_curve checks before it trains."""
+    plan = plan_learning_curve(labels, pool, val, [50], repeats=1)
+    return learning_curve(images, labels, plan, training=Training(epochs=1), augment=augment,
+                          engine=Engine(progress=False))
+
+
 def float_digits_with(images: torch.Tensor, value: float) -> torch.Tensor:
     x = images.float() / 255
     x[7, 3, 4] = value
@@ -158,7 +165,7 @@ def test_training_refuses_nan_and_inf_pixels(small, value, message):
     x = float_digits_with(images, value)
     before = x.clone()
     with pytest.raises(ValueError, match=message):
-        learning_curve(x, labels, pool, val, [50], repeats=1, epochs=1, progress=False)
+        one_model(x, labels, pool, val)
     assert torch.equal(x.nan_to_num(), before.nan_to_num())  # NaN != NaN: compare with NaN replaced
 
 
@@ -169,7 +176,7 @@ def test_training_refuses_integer_images_that_are_not_uint8(small, dtype):
     before = x.clone()
     with pytest.raises(ValueError, match=rf"images has dtype {dtype}; allowed: torch.uint8 \(pixels 0…255\) or a "
                                          r"float dtype — convert pixels 0…255 with images.to\(torch.uint8\)"):
-        learning_curve(x, labels, pool, val, [50], repeats=1, epochs=1, progress=False)
+        one_model(x, labels, pool, val)
     assert torch.equal(x, before)
 
 
@@ -267,11 +274,61 @@ def test_a_list_or_string_where_a_tensor_or_function_is_expected_is_a_type_error
         call()
 
 
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: Training(epochs=2.5), r"epochs must be an integer \(int\), got float"),
+    (lambda: Training(epochs=True), r"epochs must be an integer \(int\), got bool"),
+    (lambda: Training(batch_size="64"), r"batch_size must be an integer \(int\), got str"),
+    (lambda: Training(lr="0.1"), r"lr must be a number \(int or float\), got str"),
+    (lambda: Training(momentum=torch.tensor(0.9)), r"momentum must be a number \(int or float\), got Tensor"),
+    (lambda: Engine(device=0), r"device must be a device name such as 'cpu' or 'cuda', a torch.device, or None"),
+    (lambda: Engine(progress="no"), r"progress must be True or False, got str"),
+    (lambda: Engine(cpu_threads=1.0), r"cpu_threads must be None or a positive integer, got float"),
+])
+def test_a_training_or_engine_setting_of_the_wrong_kind_is_a_type_error(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("sizes", r"sizes=\[50.0\] must contain integers only, got float 50.0"),
+    ("sizes_string", r"sizes must be a list of training sizes, e.g. \[100, 500, 1000\], got str"),
+    ("repeats", r"repeats must be an integer \(int\), got float"),
+    ("seed", r"seed must be an integer \(int\), got str"),
+])
+def test_a_plan_argument_of_the_wrong_kind_is_a_type_error(small, change, message):
+    _, labels, pool, val = small
+    args = {"sizes": [50], "repeats": 1, "seed": 0}
+    args[change.split("_")[0]] = {"sizes": [50.0], "sizes_string": "50", "repeats": 1.0, "seed": "0"}[change]
+    with pytest.raises(TypeError, match=message):
+        plan_learning_curve(labels, pool, val, **args)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("old_call", r"plan must be a CurvePlan from plan_learning_curve\(labels, train_pool, val_idx, sizes, repeats, "
+                 r"seed\), got Tensor"),
+    ("training", r"training must be a Training record, e.g. Training\(epochs=10, lr=0.1\), got dict"),
+    ("engine", r"engine must be an Engine record, e.g. Engine\(device='cpu', progress=False\), got str"),
+    ("keep_models", r"keep_models must be True or False, got str"),
+])
+def test_learning_curve_arguments_of_the_wrong_kind_are_type_errors(small, change, message):
+    images, labels, pool, val = small
+    plan = plan_learning_curve(labels, pool, val, [50], repeats=1)
+    with pytest.raises(TypeError, match=message):
+        if change == "old_call":  # the call before plans and records: learning_curve(images, labels, pool, val, sizes)
+            learning_curve(images, labels, pool, val, [50])
+        elif change == "training":
+            learning_curve(images, labels, plan, "softmax", {"epochs": 1})
+        elif change == "engine":
+            learning_curve(images, labels, plan, engine="cpu")
+        else:
+            learning_curve(images, labels, plan, keep_models="yes")
+
+
 def test_an_augment_that_is_not_callable_is_a_type_error(small):
     images, labels, pool, val = small
     with pytest.raises(TypeError, match=r"augment='flip' must be None or a callable "
                                         r"augment\(images_batch, generator\)"):
-        learning_curve(images, labels, pool, val, [50], repeats=1, epochs=1, augment="flip", progress=False)
+        one_model(images, labels, pool, val, augment="flip")
 
 
 # --------------------------------------------------------------------------------------------

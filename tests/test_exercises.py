@@ -18,6 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers.claims import STRICT_ENV
+from helpers.training import Engine, Training
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -83,6 +84,8 @@ def test_01_exercise_4_hint_runs_as_written_after_the_setup_cell(mnist):
     exec(builder, namespace)
     images, labels = mnist
     splits = namespace["stratified_split"](labels, seed=0)
-    curve = namespace["learning_curve"](images, labels, splits["train"], splits["val"], [100], repeats=1, epochs=1,
-                                        progress=False, device="cpu", **eval(f"dict({model_arg})", namespace))
+    plan = namespace["plan_learning_curve"](labels, splits["train"], splits["val"], [100], repeats=1)
+    curve = namespace["learning_curve"](images, labels, plan, training=Training(epochs=1),
+                                        engine=Engine(device="cpu", progress=False),
+                                        **eval(f"dict({model_arg})", namespace))
     assert curve.model == "wide_mlp" and curve.val_acc.shape == (1, 1)

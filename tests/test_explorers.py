@@ -21,7 +21,7 @@ from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplo
 from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.geometry import gradient_descent_path, loss_landscape  # noqa: E402
 from helpers.plotting.style import COLORS, FIGURE_SIZES, MIN_FONT_SIZE  # noqa: E402
-from helpers.training import LearningCurve, learning_curve  # noqa: E402
+from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
 
 SIZES = np.array([100, 250, 500, 1000, 2000, 3500])
@@ -73,10 +73,10 @@ def kept(mnist):
     """Tiny softmax learning curves (kept models) without and with rotation augmentation, and 300 validation digits."""
     images, labels = mnist
     parts = stratified_split(labels, seed=0)
-    common = dict(sizes=[50, 200], repeats=2, epochs=2, progress=False, keep_models=True, device="cpu")
-    plain = learning_curve(images, labels, parts["train"], parts["val"], **common)
-    augmented = learning_curve(images, labels, parts["train"], parts["val"], augment=FusedAugment(degrees=30),
-                               **common)
+    plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 200], repeats=2)
+    common = dict(training=Training(epochs=2), keep_models=True, engine=Engine(device="cpu", progress=False))
+    plain = learning_curve(images, labels, plan, **common)
+    augmented = learning_curve(images, labels, plan, augment=FusedAugment(degrees=30), **common)
     val = parts["val"][:300]
     return {"without augmentation": plain.models, "with augmentation": augmented.models}, images[val], labels[val]
 

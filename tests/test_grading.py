@@ -53,9 +53,9 @@ std = everything.std(dim=(0, 2, 3))'''
 ALT_TASK_3 = '''val_acc = curve.val_acc.mean(axis=1)
 gain_pp = float((val_acc[-1] - val_acc[-2]) * 100 / np.log2(curve.sizes[-1] / curve.sizes[-2]))
 more_data_helps = gain_pp >= MIN_GAIN_PP'''
-CURVE_CALL = ('curve = learning_curve(images, labels, splits["train"], splits["val"], {sizes}, model="mlp", '
-              'repeats=REPEATS, epochs={epochs}, batch_size=BATCH_SIZE, lr=LR, momentum={momentum}, seed=SEED, '
-              'device=DEVICE, progress=False)')
+CURVE_CALL = ('plan = plan_learning_curve(labels, splits["train"], splits["val"], {sizes}, REPEATS, seed=SEED)\n'
+              'curve = learning_curve(images, labels, plan, "mlp", Training(epochs={epochs}, batch_size=BATCH_SIZE, '
+              'lr=LR, momentum={momentum}), engine=Engine(device=DEVICE, progress=False))')
 WRONG_STD = "mean, std = total / count, ...\n"
 LINEAR_WORTH = ("aug_acc = aug_curve.val_acc.mean(axis=1)\n"
                 "worth = np.interp(aug_acc, curve.val_acc.mean(axis=1), curve.sizes)\n")  # linear in size, clipped

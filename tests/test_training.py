@@ -14,6 +14,8 @@ from helpers.loop import accuracy, train_plain
 from helpers.training import (
     NAMED_MODELS,
     TEXT_PROGRESS_ENV,
+    Engine,
+    Training,
     _autograd_gradients,
     _linear_layers,
     _linear_stack_gradients,
@@ -29,7 +31,15 @@ from helpers.training import (
 )
 
 SIZES = [40, 100]  # with batch size 16: 2 full batches + 8, 6 full batches + 4
-SMALL = {"repeats": 2, "epochs": 3, "batch_size": 16, "progress": False, "device": "cpu"}
+SMALL = Training(epochs=3, batch_size=16)
+CPU = Engine(device="cpu", progress=False)
+
+
+def small_curve(data, sizes, model="softmax", *, seed=0, training=SMALL, engine=CPU, **options):
+    """A learning curve of 2 repeats per size on the test data: plan, then train."""
+    images, labels, splits = data
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], sizes, repeats=2, seed=seed)
+    return learning_curve(images, labels, plan, model, training, engine=engine, **options)
 
 
 def tiny_cnn() -> nn.Module:
@@ -59,8 +69,7 @@ def course_loop(images, labels, subset, val_idx, seed, model, epochs, batch_size
                                                  (mlp_without_bias, 0.0)])
 def test_batched_engine_matches_sequential_training_within_1pp(data, model, momentum):
     images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=model, lr=0.05,
-                           momentum=momentum, seed=3, **SMALL)
+    curve = small_curve(data, SIZES, model, seed=3, training=Training(3, 16, lr=0.05, momentum=momentum))
     plan = plan_learning_curve(labels, splits["train"], splits["val"], SIZES, repeats=2, seed=3)
     for i, (subsets, seeds) in enumerate(zip(plan.subsets, plan.seeds, strict=True)):
         for r, (subset, seed) in enumerate(zip(subsets, seeds, strict=True)):
@@ -120,15 +129,13 @@ def test_plan_draws_class_balanced_subsets_of_the_pool(data):
 
 
 def test_reproducible_for_a_seed_and_different_for_another(data):
-    images, labels, splits = data
-    runs = [learning_curve(images, labels, splits["train"], splits["val"], SIZES, seed=s, **SMALL) for s in (0, 0, 1)]
+    runs = [small_curve(data, SIZES, seed=s) for s in (0, 0, 1)]
     assert np.array_equal(runs[0].val_acc, runs[1].val_acc) and np.array_equal(runs[0].train_acc, runs[1].train_acc)
     assert not np.array_equal(runs[0].val_acc, runs[2].val_acc)
 
 
 def test_result_shapes_and_fit_time(data):
-    images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 60, 300], **SMALL)
+    curve = small_curve(data, [20, 60, 300])
     assert curve.sizes.tolist() == [20, 60, 300] and curve.model == "softmax" and curve.epochs == 3
     assert curve.train_acc.shape == curve.val_acc.shape == curve.fit_time.shape == (3, 2)
     assert ((curve.val_acc >= 0) & (curve.val_acc <= 1)).all()
@@ -137,51 +144,45 @@ def test_result_shapes_and_fit_time(data):
 
 
 def test_augment_gets_every_training_batch_and_never_the_evaluation(data):
-    images, labels, splits = data
     calls = []
 
     def identity(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         calls.append((tuple(batch.shape), batch.dtype, float(batch.min()), float(batch.max()), type(generator)))
         return batch
 
-    plain = learning_curve(images, labels, splits["train"], splits["val"], SIZES, **SMALL)
-    augmented = learning_curve(images, labels, splits["train"], splits["val"], SIZES, augment=identity, **SMALL)
+    plain = small_curve(data, SIZES)
+    augmented = small_curve(data, SIZES, augment=identity)
     assert np.array_equal(plain.val_acc, augmented.val_acc), "an identity augmentation changes nothing"
     assert len(calls) == 3 * 7, "one call per training step: 3 epochs × 7 steps of the largest subset"
     assert calls[0][0] == (2 * 2 * 16, 1, 28, 28) and calls[-1][0] == (2 * 16, 1, 28, 28)
     assert all(c[1] == torch.float32 and 0 <= c[2] and c[3] <= 1 and c[4] is torch.Generator for c in calls)
-    blank = learning_curve(images, labels, splits["train"], splits["val"], SIZES,
-                           augment=lambda batch, generator: torch.zeros_like(batch), **SMALL)
+    blank = small_curve(data, SIZES, augment=lambda batch, generator: torch.zeros_like(batch))
     assert blank.val_acc.max() < 0.2, "trained on blank images, the models cannot beat chance by much"
 
 
 def test_cpu_threads_are_restored(data):
-    images, labels, splits = data
     before = torch.get_num_threads()
-    learning_curve(images, labels, splits["train"], splits["val"], [20, 40], cpu_threads=1, **SMALL)
+    small_curve(data, [20, 40], engine=Engine(device="cpu", progress=False, cpu_threads=1))
     assert torch.get_num_threads() == before
 
 
 def test_a_builder_is_trained_and_named_after_the_function(data):
-    images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=tiny_cnn, **SMALL)
+    curve = small_curve(data, [20, 40], tiny_cnn)
     assert curve.model == "tiny_cnn" and curve.val_acc.shape == (2, 2)
-    lam = learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=lambda: tiny_cnn(), **SMALL)
+    lam = small_curve(data, [20, 40], lambda: tiny_cnn())
     assert lam.model == "custom" and np.array_equal(lam.val_acc, curve.val_acc), "same builder, same models"
 
 
 def test_a_named_builder_gives_the_same_curve_as_its_name(data):
-    images, labels, splits = data
-    by_name = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model="mlp", **SMALL)
-    by_builder = learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=mlp_model, **SMALL)
+    by_name = small_curve(data, SIZES, "mlp")
+    by_builder = small_curve(data, SIZES, mlp_model)
     assert by_builder.model == "mlp" and np.array_equal(by_name.val_acc, by_builder.val_acc)
     assert np.array_equal(by_name.train_acc, by_builder.train_acc)
 
 
 def test_a_model_that_is_neither_a_name_nor_a_builder_is_a_type_error(data):
-    images, labels, splits = data
     with pytest.raises(TypeError, match="model=3 must be a name \\(softmax, mlp\\) or a zero-argument function"):
-        learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=3, **SMALL)
+        small_curve(data, SIZES, 3)
 
 
 def test_named_models_are_read_only():
@@ -204,21 +205,49 @@ def test_named_models_are_read_only():
     ({"model": "resnet"}, "model='resnet' is unknown; allowed values: softmax, mlp"),
     ({"batch_size": 0}, "batch_size=0 must be a positive integer"),
     ({"lr": 0.0}, "lr=0.0 must be positive"),
+    ({"lr": float("inf")}, "lr=inf must be positive \\(and finite\\)"),
     ({"momentum": 1.0}, "momentum=1.0 must lie in \\[0, 1\\)"),
     ({"cpu_threads": 0}, "cpu_threads=0 must be None or a positive integer"),
+    ({"device": "gpu"}, "device='gpu' is not a torch device; allowed: e.g. 'cpu', 'cuda'"),
     ({"images": "flat"}, "images must be N×H×W or N×C×H×W"),
 ])
 def test_bad_input_names_the_parameter(data, changes, message):
+    """Each value goes where it belongs — the plan, the Training record, the Engine record, the call."""
     images, labels, splits = data
-    args = {"images": images, "labels": labels, "train_pool": splits["train"], "val_idx": splits["val"],
-            "sizes": [100, 200], "repeats": 2, "epochs": 1, "progress": False}
-    args.update(changes)
+    plan_args = {"train_pool": splits["train"], "val_idx": splits["val"], "sizes": [100, 200], "repeats": 2}
+    training_args, engine_args, model = {"epochs": 1}, {"progress": False}, changes.get("model", "softmax")
+    for key, value in changes.items():
+        if key in plan_args:
+            plan_args[key] = value
+        elif key in ("epochs", "batch_size", "lr", "momentum"):
+            training_args[key] = value
+        elif key in ("device", "cpu_threads"):
+            engine_args[key] = value
     if changes.get("val_idx") == "overlap":
-        args["val_idx"] = torch.cat([splits["val"], splits["train"][:10]])
+        plan_args["val_idx"] = torch.cat([splits["val"], splits["train"][:10]])
     if changes.get("images") == "flat":
-        args["images"] = images.flatten(1)
+        images = images.flatten(1)
     with pytest.raises(ValueError, match=message):
-        learning_curve(**args)
+        plan = plan_learning_curve(labels, **plan_args)
+        learning_curve(images, labels, plan, model, Training(**training_args), engine=Engine(**engine_args))
+
+
+def test_a_plan_drawn_from_other_labels_is_refused(data):
+    images, labels, splits = data
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], [100, 200], repeats=2)
+    with pytest.raises(ValueError, match=r"plan uses example \d+, but there are only 1000 labels; draw the plan "
+                                         r"from these labels"):
+        learning_curve(images[:1000], labels[:1000], plan, training=Training(epochs=1), engine=CPU)
+
+
+def test_the_records_are_frozen_and_the_plan_keeps_its_split_and_seed(data):
+    _, labels, splits = data
+    with pytest.raises(AttributeError):
+        SMALL.epochs = 5
+    with pytest.raises(AttributeError):
+        CPU.device = "cuda"
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], SIZES, repeats=2, seed=4)
+    assert plan.seed == 4 and plan.repeats == 2 and torch.equal(plan.val_idx, splits["val"])
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -231,7 +260,7 @@ def test_bad_input_names_the_parameter(data, changes, message):
     ("repeated_val", r"val_idx has 5 repeated indices"),
 ])
 def test_plan_refuses_bad_train_pool_and_val_idx(data, change, message):
-    images, labels, splits = data
+    _, labels, splits = data
     pool, val, sizes = splits["train"], splits["val"], [100, 200]
     if change == "negative_pool":
         val = torch.arange(4900, 5000)
@@ -264,19 +293,20 @@ def three() -> nn.Module:
 def test_bad_labels_name_the_parameter(data, change, message):
     images, labels, splits = data
     model = three if change == "three_classes" else "softmax"
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], SIZES, repeats=2)
     labels = {"plus_one": labels + 1, "minus_one": labels - 1, "float": labels.float(),
               "column": labels[:, None], "three_classes": labels}[change]
     with pytest.raises(ValueError, match=message):
-        learning_curve(images, labels, splits["train"], splits["val"], SIZES, model=model, **SMALL)
+        learning_curve(images, labels, plan, model, SMALL, engine=CPU)
 
 
 def test_the_label_check_leaves_the_global_random_state_alone(data):
     images, labels, splits = data
+    plan = plan_learning_curve(labels, splits["train"], splits["val"], [20], repeats=1)
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    learning_curve(images, labels, splits["train"], splits["val"], [20], repeats=1, epochs=1, progress=False,
-                   device="cpu")
+    learning_curve(images, labels, plan, training=Training(epochs=1), engine=CPU)
     assert torch.rand(3).equal(expected)
 
 
@@ -284,9 +314,8 @@ def test_models_with_buffers_are_refused(data):
     def bn() -> nn.Module:
         return nn.Sequential(nn.Flatten(), nn.BatchNorm1d(784), nn.Linear(784, 10))
 
-    images, labels, splits = data
     with pytest.raises(ValueError, match="model='bn' has buffers"):
-        learning_curve(images, labels, splits["train"], splits["val"], [20, 40], model=bn, **SMALL)
+        small_curve(data, [20, 40], bn)
 
 
 # --- trained models kept for evaluation on other images (04_augmentation_vs_more_data) ---------------
@@ -295,8 +324,7 @@ def test_models_with_buffers_are_refused(data):
 @pytest.mark.parametrize("model", ["softmax", tiny_cnn])
 def test_kept_models_reproduce_the_validation_accuracy_in_plan_order(data, model):
     images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], [20, 60, 300], model=model,
-                           keep_models=True, **SMALL)
+    curve = small_curve(data, [20, 60, 300], model, keep_models=True)
     val = splits["val"]
     assert curve.models.shape == (3, 2)
     np.testing.assert_allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc, atol=1e-9)
@@ -308,18 +336,18 @@ def test_kept_models_reproduce_the_validation_accuracy_in_plan_order(data, model
 
 
 def test_models_are_kept_only_when_asked(data):
-    images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, **SMALL)
+    images, labels, _ = data
+    curve = small_curve(data, SIZES)
     assert curve.models is None
     with pytest.raises(ValueError, match="keep_models=True"):
         curve.evaluated_on(images[:5], labels[:5])
-    with pytest.raises(ValueError, match="keep_models='yes' must be True or False"):
-        learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models="yes", **SMALL)
+    with pytest.raises(TypeError, match="keep_models must be True or False, got str"):
+        small_curve(data, SIZES, keep_models="yes")
 
 
 def test_evaluated_on_replaces_only_the_validation_accuracy(data):
     images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models=True, **SMALL)
+    curve = small_curve(data, SIZES, keep_models=True)
     test = splits["test"]
     moved = curve.evaluated_on(images[test], labels[test])
     np.testing.assert_allclose(moved.val_acc, curve.models.accuracy(images[test], labels[test]))
@@ -330,8 +358,8 @@ def test_evaluated_on_replaces_only_the_validation_accuracy(data):
 
 
 def test_accuracy_checks_images_and_labels(data):
-    images, labels, splits = data
-    curve = learning_curve(images, labels, splits["train"], splits["val"], SIZES, keep_models=True, **SMALL)
+    images, labels, _ = data
+    curve = small_curve(data, SIZES, keep_models=True)
     with pytest.raises(ValueError, match="labels must hold one class per image"):
         curve.models.accuracy(images[:5], labels[:4])
     with pytest.raises(ValueError, match="images must be a non-empty batch N×H×W or N×C×H×W"):

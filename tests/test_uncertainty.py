@@ -153,12 +153,13 @@ def test_worth_intervals_refuse_curves_scored_on_different_examples():
 
 def test_the_engine_records_per_example_correctness():
     from helpers.data import load_mnist, stratified_split
-    from helpers.training import learning_curve
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
     images, labels = load_mnist()
     parts = stratified_split(labels, seed=0)
-    curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=1,
-                           progress=False, device="cpu", keep_models=True)
+    plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
+    curve = learning_curve(images, labels, plan, training=Training(epochs=1), keep_models=True,
+                           engine=Engine(device="cpu", progress=False))
     assert curve.val_correct.shape == (2, 2, len(parts["val"])) and curve.val_correct.dtype == bool
     np.testing.assert_array_equal(curve.val_correct,
                                   curve.models.correct(images[parts["val"]], labels[parts["val"]]))
@@ -182,12 +183,13 @@ def test_a_difference_between_two_curves_is_paired_over_the_same_validation_exam
 
 def test_training_accuracy_can_be_measured_again_through_a_test_pipeline():
     from helpers.data import load_mnist, stratified_split
-    from helpers.training import learning_curve
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
     images, labels = load_mnist()
     parts = stratified_split(labels, seed=0)
-    curve = learning_curve(images, labels, parts["train"], parts["val"], [50, 100], repeats=2, epochs=3,
-                           progress=False, device="cpu", keep_models=True)
+    plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
+    curve = learning_curve(images, labels, plan, training=Training(epochs=3), keep_models=True,
+                           engine=Engine(device="cpu", progress=False))
     np.testing.assert_allclose(curve.models.train_accuracy(images, labels), curve.train_acc)
     val = parts["val"]
     inverted = 255 - images  # a "pipeline" that changes every digit: the accuracies must change with it
