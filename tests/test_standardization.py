@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 from torchvision import transforms as v1  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
-from helpers.data import rgb_photos, stratified_split  # noqa: E402
+from helpers.data import photo_patches, rgb_photos, stratified_split  # noqa: E402
 from helpers.plotting import (  # noqa: E402
     plot_loss_contours,
     plot_pixel_statistics,
@@ -22,12 +22,12 @@ from helpers.plotting import (  # noqa: E402
     plot_value_histograms,
     to_display,
 )
+from helpers.runs import TrainingRun, steps_to_accuracy, train_small_model  # noqa: E402
 from helpers.standardization import (  # noqa: E402
     IMAGENET_MEAN,
     IMAGENET_STD,
     PLACEHOLDER_MEAN,
     PLACEHOLDER_STD,
-    TrainingRun,
     condition_number,
     dataset_mean_std,
     denormalize,
@@ -38,9 +38,6 @@ from helpers.standardization import (  # noqa: E402
     mean_of_batch_stds,
     mse_surface,
     normalize,
-    photo_patches,
-    steps_to_accuracy,
-    train_small_model,
 )
 
 

@@ -8,15 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.standardization import (
-    LearningRateSearch,
-    gradient_descent_path,
-    largest_curvature,
-    stable_step_limit,
-    steps_to_accuracy,
-    train_small_model,
-    tune_learning_rate,
-)
+from helpers.runs import LearningRateSearch, steps_to_accuracy, train_small_model, tune_learning_rate
+from helpers.standardization import gradient_descent_path, largest_curvature, stable_step_limit
 
 
 def stretched_problem() -> tuple[torch.Tensor, torch.Tensor]:

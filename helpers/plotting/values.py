@@ -12,7 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers.plotting.style import COLORS, course_figure, fitted_size, log_axis
-from helpers.standardization import LossLandscape, TrainingRun
+from helpers.runs import TrainingRun
+from helpers.standardization import LossLandscape
 
 
 def _values(values: torch.Tensor | np.ndarray) -> np.ndarray:
