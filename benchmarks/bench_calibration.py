@@ -120,9 +120,8 @@ def _worth_key(size: float, how: str) -> float:
 # --- 01 · learning curves ------------------------------------------------------------------------------------
 def lecture_01(seed: int) -> SeedResult:
     """Notebook 01's softmax and MLP curves, its back-test and extrapolation bands, its MLP–softmax interval."""
-    from helpers.curves import accuracy_difference, extrapolation_bracket
+    from helpers.curves import accuracy_difference, extrapolation_bracket, fit_power_law
     from helpers.data import default_split_sizes, load_mnist, stratified_split
-    from helpers.extrapolation import fit_power_law
     from helpers.training import learning_curve
 
     s = settings("01_learning_curves.ipynb", seed)

@@ -3,15 +3,15 @@
 One module per topic — import what a notebook needs from it, e.g.
 ``from helpers.data import load_mnist``:
 
-- ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos
+- ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos and patches cut from them
 - ``helpers.plotting``: image grids and the figures of each notebook
-- ``helpers.standardization``: exact statistics, normalize and its inverse, and the
-  measurements of notebook 03 (small deterministic training runs, 2-feature loss surface, colour patches)
+- ``helpers.standardization``: exact statistics, normalize and its inverse
+- ``helpers.loop``: the plain training loop, ``accuracy`` and the MLP builder (notebook 01's cell)
+- ``helpers.runs``: small deterministic training runs on tensors and the learning-rate search (notebook 03)
 - ``helpers.curves``: the ``LearningCurve`` record and its analysis (power-law fit, back-test and band,
   how many examples augmentation is worth, gain per doubling) — numpy/scipy only
 - ``helpers.training``: the batched learning-curve engine (many small models trained at once, kept to
   evaluate on other images), a small CNN
-- ``helpers.extrapolation``, ``helpers.augmentation_value``: the notebooks' names for parts of ``curves``
 - ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
   resampling per batch) and image-quality scores
 - ``helpers.widgets``: the augmentation explorer (ipywidgets sliders)

@@ -16,6 +16,7 @@ import torch  # noqa: E402
 from mlxtend.data import wine_data  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from helpers.curves import fit_power_law  # noqa: E402
 from helpers.data import stratified_split  # noqa: E402
 from helpers.explorers import (  # noqa: E402
     FIGSIZE,
@@ -27,7 +28,6 @@ from helpers.explorers import (  # noqa: E402
     ScalingExplorer,
     scale_features,
 )
-from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.standardization import gradient_descent_path  # noqa: E402
 from helpers.training import LearningCurve, learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
