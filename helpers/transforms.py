@@ -4,7 +4,6 @@
   (or the lecture's original v1 API, to compare).
 - ``lecture_steps``: the same train steps with *fixed* parameters (angle, translation);
   ``apply_each`` runs a pipeline over a stack of uint8 images.
-- ``colour_transform``: flip, colour jitter and rotation for RGB photos, per-channel ``Normalize``.
 - ``FusedAugment``: draws the lecture's random rotation, translation (and an optional
   scale) per sample, composes them into one affine matrix and resamples a whole batch
   once with ``affine_grid`` + ``grid_sample`` on the batch's device.
@@ -127,44 +126,6 @@ def lecture_transform(
     return T.Compose([*steps, T.Normalize(tuple(mean), tuple(std))])
 
 
-def colour_transform(
-    mean: Sequence[float],
-    std: Sequence[float],
-    split: str = "train",
-    flip: float = 0.5,
-    jitter: float = 0.3,
-    hue: float = 0.05,
-    degrees: float | Sequence[float] = 20,
-) -> v2.Compose:
-    """Augmentation for RGB photos (uint8 ``3×H×W`` tensors or PIL), then per-channel ``Normalize``.
-
-    train: ``RandomHorizontalFlip(flip)`` → ``ColorJitter(jitter, jitter, jitter, hue)`` →
-    ``RandomRotation(degrees)`` → ``ToDtype(float32, scale=True)`` → ``Normalize(mean, std)``;
-    test: only the last two. ``mean`` and ``std`` have one value per colour channel and
-    must be computed on the training images only.
-
-    Example:
-        >>> colour_transform(mean=(0.5, 0.4, 0.3), std=(0.2, 0.2, 0.2), split="test")(
-        ...     torch.zeros(3, 8, 8, dtype=torch.uint8)).shape
-        torch.Size([3, 8, 8])
-    """
-    check_choice("split", split, SPLITS)
-    if len(mean) != 3 or len(std) != 3:
-        raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need 3 values each, one per colour channel (RGB)")
-    _check_mean_std(mean, std)
-    if not 0 <= flip <= 1:
-        raise ValueError(f"flip={flip} is a probability; allowed: 0…1")
-    steps = [v2.ToImage()]
-    if split == "train":
-        steps += [v2.RandomHorizontalFlip(flip), v2.ColorJitter(jitter, jitter, jitter, hue),
-                  v2.RandomRotation(angle_range(degrees))]
-    return v2.Compose([*steps, v2.ToDtype(torch.float32, scale=True), v2.Normalize(tuple(mean), tuple(std))])
-
-
-def _as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") -> Image.Image:
-    return as_pil(image, name)
-
-
 def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Tensor:
     """Run ``transform`` on each uint8 image (as a PIL image, like ``ImageDataset``) and stack the results.
 
@@ -176,7 +137,7 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
         raise TypeError(f"transform must be callable (e.g. lecture_transform('test')), got {type(transform).__name__}")
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
-    return torch.stack([transform(_as_pil(image, "images[k]")) for image in images])
+    return torch.stack([transform(as_pil(image, "images[k]")) for image in images])
 
 
 def lecture_steps(
@@ -202,7 +163,7 @@ def lecture_steps(
     """
     mode = interpolation_mode(interpolation)
     _check_sizes(resize, crop)
-    pil = _as_pil(image)
+    pil = as_pil(image)
     if len(translate) != 2:
         raise ValueError(f"translate={tuple(translate)} must be a (right, down) pair of whole pixels")
     centre = int(round((resize - crop) / 2))  # where CenterCrop puts the window
