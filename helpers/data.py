@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from helpers.validation import check_choice, check_type
+from helpers.validation import check_choice, check_int, check_type
 
 MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
@@ -255,8 +255,7 @@ def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
     if unknown:
         raise ValueError(f"sizes has unknown split names {unknown}; allowed names: {', '.join(SPLIT_NAMES)}")
     for name, size in sizes.items():
-        if not isinstance(size, int) or size < 0:
-            raise ValueError(f"sizes[{name!r}]={size!r} must be a non-negative integer")
+        check_int(f"sizes[{name!r}]", size, low=0)
     if sum(sizes.values()) > num_examples:
         raise ValueError(
             f"sizes add up to {sum(sizes.values())} but labels has only {num_examples} examples; "
@@ -399,8 +398,10 @@ def photo_patches(
         >>> patches.shape, labels.tolist()
         (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     """
-    if size < 1 or per_photo < 1 or not photos:
-        raise ValueError(f"photos must be non-empty and size={size}, per_photo={per_photo} must be >= 1")
+    check_int("size", size)
+    check_int("per_photo", per_photo)
+    if not photos:
+        raise ValueError("photos is empty; allowed: a dict name → H×W×3 uint8 array, e.g. rgb_photos()")
     generator = torch.Generator().manual_seed(seed)
     patches, labels = [], []
     for label, (name, photo) in enumerate(photos.items()):

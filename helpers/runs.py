@@ -18,7 +18,7 @@ from torch.utils.data import TensorDataset
 
 from helpers.env import torch_threads
 from helpers.loop import accuracy, mlp
-from helpers.validation import check_finite_images, check_type
+from helpers.validation import check_finite_images, check_in_range, check_int, check_type
 
 
 @dataclass
@@ -61,11 +61,10 @@ def train_small_model(
         (20, [0, 10, 20])
     """
     _check_examples(x_train, y_train, x_val, y_val)
-    if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
-        raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
-                         f"and lr={lr} > 0")
-    if stop_at is not None and not 0 < stop_at <= 1:
-        raise ValueError(f"stop_at={stop_at!r} must be None or an accuracy in (0, 1]")
+    for name, value in (("steps", steps), ("batch_size", batch_size), ("hidden", hidden), ("eval_every", eval_every)):
+        check_int(name, value)
+    check_in_range("lr", lr, 0, math.inf, low_closed=False)
+    check_in_range("stop_at", stop_at, 0, 1, low_closed=False, optional=True)
     if batch_size > len(x_train):
         raise ValueError(f"batch_size={batch_size} is larger than the {len(x_train)} training examples; "
                          f"allowed: 1 <= batch_size <= {len(x_train)}")
@@ -137,8 +136,7 @@ def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False
         >>> steps_to_accuracy(run, 0.95) is None
         True
     """
-    if not 0 < target <= 1:
-        raise ValueError(f"target={target} must lie in (0, 1]")
+    check_in_range("target", target, 0, 1, low_closed=False)
     pairs = list(zip(run.eval_steps, run.val_accuracies, strict=True))
     for k, (step, reached) in enumerate(pairs):
         if reached >= target:
@@ -216,16 +214,17 @@ def tune_learning_rate(
         >>> search.steps.shape, search.best_lr
         ((2, 2), 0.3)
     """
+    for i, lr in enumerate(lrs):
+        check_in_range(f"lrs[{i}]", lr, 0, math.inf, low_closed=False)
     lrs = tuple(float(lr) for lr in lrs)
-    if not lrs or any(not lr > 0 for lr in lrs):
-        raise ValueError(f"lrs={list(lrs)} must hold at least one learning rate, all > 0")
+    if not lrs:
+        raise ValueError("lrs is empty; give at least one learning rate, e.g. [0.05, 0.1, 0.2]")
     if len(set(lrs)) != len(lrs):
         raise ValueError(f"lrs={list(lrs)} has duplicates; each learning rate may appear once")
     seeds = tuple(int(s) for s in seeds)
     if not seeds:
         raise ValueError("seeds is empty; give at least one seed, e.g. (0,)")
-    if not 0 < target <= 1:
-        raise ValueError(f"target={target!r} must be an accuracy in (0, 1]")
+    check_in_range("target", target, 0, 1, low_closed=False)
     table = np.full((len(lrs), len(seeds)), np.inf)
     for i, lr in enumerate(lrs):
         for j, seed in enumerate(seeds):

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from helpers.validation import check_choice, check_finite_images, check_type, check_uint8_or_float
+from helpers.validation import check_choice, check_finite_images, check_in_range, check_type, check_uint8_or_float
 
 STAT_LAYOUTS = ("channel", "feature")
 """``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
@@ -93,8 +94,7 @@ def _broadcastable(values, name: str, like: torch.Tensor) -> torch.Tensor:
 
 
 def _check_std(std: torch.Tensor, eps: float) -> None:
-    if eps < 0:
-        raise ValueError(f"eps={eps} must be >= 0")
+    check_in_range("eps", eps, 0, math.inf)
     if eps == 0 and bool((std == 0).any()):
         raise ValueError(f"std contains {int((std == 0).sum())} zeros (features that never change); "
                          "pass eps > 0, e.g. eps=1e-8, to divide by std + eps")
@@ -141,8 +141,7 @@ def dataset_mean_std(
         (True, True)
     """
     check_choice("per", per, STAT_LAYOUTS)
-    if correction not in (0, 1):
-        raise ValueError(f"correction={correction!r}; allowed values: 0, 1")
+    check_choice("correction", correction, (0, 1))
     loader = _batches(loader, wrap_dataset=True)
     count, mean, m2 = 0, torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
     shape: tuple[int, ...] = ()

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as TF
 
 from helpers.images import as_pil
-from helpers.validation import check_choice, check_generator, check_type
+from helpers.validation import check_choice, check_generator, check_in_range, check_int, check_type
 
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
 SPLITS = ("train", "test")
@@ -50,12 +51,12 @@ def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
         >>> angle_range(30), angle_range((-10, 20))
         ((-30.0, 30.0), (-10.0, 20.0))
     """
-    if isinstance(degrees, int | float):
-        if degrees < 0:
-            raise ValueError(f"degrees={degrees} must be non-negative when it is a single number")
+    if isinstance(degrees, numbers.Real) and not isinstance(degrees, bool):
+        check_in_range("degrees", degrees, 0, math.inf)  # one number d means (-d, d)
         return -float(degrees), float(degrees)
+    check_type("degrees", degrees, (tuple, list), "one number or a (min, max) pair")
     if len(degrees) != 2:
-        raise ValueError(f"degrees={degrees!r} must be one number or a (min, max) pair")
+        raise ValueError(f"degrees={degrees!r} has {len(degrees)} values; allowed: one number or a (min, max) pair")
     low, high = float(degrees[0]), float(degrees[1])
     if low > high:
         raise ValueError(f"degrees={degrees!r}: the minimum {low} exceeds the maximum {high}; allowed: min ≤ max")
@@ -63,8 +64,8 @@ def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
 
 
 def _check_sizes(resize: int, crop: int) -> None:
-    if not (isinstance(resize, int) and isinstance(crop, int)) or resize < 1 or crop < 1:
-        raise ValueError(f"resize={resize!r} and crop={crop!r} must be positive integers")
+    check_int("resize", resize)
+    check_int("crop", crop)
     if crop > resize:
         raise ValueError(f"crop={crop} is larger than the resized image (resize={resize}); allowed: crop ≤ resize")
 
@@ -73,8 +74,8 @@ def _check_mean_std(mean: Sequence[float], std: Sequence[float]) -> None:
     if len(mean) not in (1, 3) or len(std) != len(mean):
         raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need one value per channel: "
                          "allowed 1 (grey) or 3 (RGB) values each, the same number for both")
-    if min(std) <= 0:
-        raise ValueError(f"std={tuple(std)} must be positive")
+    for channel, value in enumerate(std):
+        check_in_range(f"std[{channel}]", value, 0, math.inf, low_closed=False)
 
 
 def lecture_transform(
@@ -410,8 +411,7 @@ def jaggedness(images: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
         >>> jaggedness(digit).shape
         torch.Size([1])
     """
-    if sigma <= 0:
-        raise ValueError(f"sigma={sigma} must be positive")
+    check_in_range("sigma", sigma, 0, math.inf, low_closed=False)
     images = _gray_batch(images, "images")
     radius = max(1, math.ceil(3 * sigma))
     t = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)

@@ -69,7 +69,7 @@ def test_bad_input_names_the_parameter():
         fit_power_law(curve, max_size=250)
     with pytest.raises(ValueError, match="n_boot=5 must be an integer ≥ 10"):
         fit_power_law(curve, n_boot=5)
-    with pytest.raises(ValueError, match="level=1.0 must lie strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"level=1.0 must lie in \(0, 1\)"):
         fit_power_law(curve, level=1.0)
     with pytest.raises(TypeError, match="curve must be a LearningCurve"):
         fit_power_law({"sizes": SIZES})

@@ -122,7 +122,7 @@ def test_empty_dataset_and_bad_layout_raise_naming_the_parameter():
         mean_of_batch_stds([])
     with pytest.raises(ValueError, match=r"per='pixel' is unknown; allowed values: channel, feature"):
         dataset_mean_std([torch.zeros(2, 1, 2, 2)], per="pixel")
-    with pytest.raises(ValueError, match=r"correction=2; allowed values: 0, 1"):
+    with pytest.raises(ValueError, match=r"correction=2 is unknown; allowed values: 0, 1"):
         dataset_mean_std([torch.zeros(2, 1, 2, 2)], correction=2)
     with pytest.raises(ValueError, match=r"a batch must have shape"):
         dataset_mean_std([torch.zeros(5)])
@@ -175,7 +175,7 @@ def test_std_with_zeros_needs_eps():
     with pytest.raises(ValueError, match=r"std contains 1 zeros.*pass eps > 0"):
         denormalize(x, [0.0], [0.0])
     assert torch.isfinite(normalize(x, torch.zeros(1, 3, 3), std, eps=1e-8)).all()
-    with pytest.raises(ValueError, match=r"eps=-1 must be >= 0"):
+    with pytest.raises(ValueError, match=r"eps=-1 must lie in \[0, ∞\)"):
         normalize(x, [0.0], [1.0], eps=-1)
     with pytest.raises(ValueError, match=r"std must be positive"):
         normalize(x, [0.0], [-1.0])
@@ -250,8 +250,14 @@ def test_training_rejects_bad_input():
     x, y = torch.zeros(10, 1, 2, 2), torch.zeros(10, dtype=torch.long)
     with pytest.raises(ValueError, match=r"x_train/y_train and x_val/y_val must be non-empty and of equal lengths"):
         train_small_model(x, y[:5], x, y)
-    with pytest.raises(ValueError, match=r"lr=0 > 0"):
+    with pytest.raises(ValueError, match=r"^lr=0 must lie in \(0, ∞\)$"):
         train_small_model(x, y, x, y, lr=0)
+    with pytest.raises(ValueError, match=r"^steps=0 must be a positive integer$"):
+        train_small_model(x, y, x, y, steps=0)
+    with pytest.raises(TypeError, match=r"^batch_size must be a positive integer, got float$"):
+        train_small_model(x, y, x, y, batch_size=4.0)
+    with pytest.raises(TypeError, match=r"^lr must be a number in \(0, ∞\), got str$"):
+        train_small_model(x, y, x, y, lr="0.1")
 
 
 # ---------------------------------------------------------------- two features: the loss surface
@@ -326,7 +332,7 @@ def test_patches_depend_only_on_the_seed():
     assert torch.equal(first, again) and not torch.equal(first, other)
     with pytest.raises(ValueError, match=r"photo 'coffee' has only 12 patches of 128×128; allowed: per_photo <= 12"):
         photo_patches(photos, size=128, per_photo=13)
-    with pytest.raises(ValueError, match=r"size=0, per_photo=1 must be >= 1"):
+    with pytest.raises(ValueError, match=r"size=0 must be a positive integer"):
         photo_patches(photos, size=0, per_photo=1)
 
 
