@@ -73,7 +73,7 @@ def train_small_model(
     generator = torch.Generator().manual_seed(seed)
     val_set = TensorDataset(x_val.to(device), y_val.to(device))
     run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
-    with torch_threads(1):
+    with torch_threads(1), torch.random.fork_rng(devices=[]):  # the DataLoader of accuracy draws a seed
         for step in range(steps + 1):
             if step % eval_every == 0:
                 run.eval_steps.append(step)

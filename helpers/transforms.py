@@ -134,8 +134,7 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
         >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
         torch.Size([10, 1, 28, 28])
     """
-    if not callable(transform):
-        raise TypeError(f"transform must be callable (e.g. lecture_transform('test')), got {type(transform).__name__}")
+    check_type("transform", transform, Callable, "callable (e.g. lecture_transform('test'))")
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
     return torch.stack([transform(as_pil(image, "images[k]")) for image in images])
