@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -253,7 +256,7 @@ def test_overlapping_tick_labels_are_thinned_and_minor_labels_dropped():
 
 # ------------------------------------------------------------------ the loss landscape is computed, then drawn
 def test_loss_landscape_is_centred_on_the_least_squares_minimum():
-    from helpers.standardization import least_squares, loss_landscape, mse_surface
+    from helpers.geometry import least_squares, loss_landscape, mse_surface
 
     g = torch.Generator().manual_seed(0)
     x = torch.randn(40, 2, generator=g) * torch.tensor([1.0, 4.0])
@@ -272,7 +275,7 @@ def test_loss_landscape_is_centred_on_the_least_squares_minimum():
 def test_loss_contours_only_draw_landscapes():
     from helpers.plotting import plot_loss_contours
 
-    with pytest.raises(TypeError, match="landscapes must map names to helpers.standardization.loss_landscape"):
+    with pytest.raises(TypeError, match="landscapes must map names to helpers.geometry.loss_landscape"):
         plot_loss_contours({"raw": (torch.zeros(3, 2), torch.zeros(3))})
 
 
@@ -284,3 +287,32 @@ def test_course_style_leaves_settings_it_does_not_own_as_the_block_left_them():
         with course_style():
             matplotlib.interactive(True)  # what Jupyter's inline backend does when the first figure is drawn
         assert matplotlib.is_interactive()  # else later figures of the notebook are never shown
+
+
+# ------------------------------------------------------------------ one style: colours, fonts, sizes in style.py only
+STYLE_LITERAL = re.compile(
+    r"#[0-9A-Fa-f]{6}\b"  # a hex colour
+    r"|fontsize\s*=\s*[\d.]+"  # a font size in points
+    r"|figsize\s*=\s*\(\s*[\d.]+\s*,\s*[\d.]+\s*\)"  # a figure size in inches
+    r"|\b(?:FONT_SIZE|FIGSIZE|DPI|PALETTE)\s*=\s*"  # a module's own style constant
+)
+HELPERS = Path(__file__).resolve().parent.parent / "helpers"
+
+
+def style_literals(source: str) -> list[str]:
+    """The lines of ``source`` that set a colour, font size or figure size of their own."""
+    return [line.strip() for line in source.splitlines() if STYLE_LITERAL.search(line)]
+
+
+def test_the_style_check_finds_colours_fonts_and_sizes_set_outside_the_style():
+    bad = ('PALETTE = {"first feature": "#56B4E9"}\nFONT_SIZE = 12\nfig.suptitle(t, fontsize=12)\n'
+           'fig = plt.figure(figsize=(10.0, 4.8))\nax.plot(x, color=COLORS["fit"])\n'
+           'fig = plt.figure(figsize=FIGURE_SIZES["explorer"])')
+    assert len(style_literals(bad)) == 4, style_literals(bad)
+
+
+def test_colours_fonts_and_sizes_are_set_only_in_the_style_module():
+    found = {str(path.relative_to(HELPERS)): style_literals(path.read_text(encoding="utf-8"))
+             for path in sorted(HELPERS.rglob("*.py")) if path != HELPERS / "plotting" / "style.py"}
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, f"set these in helpers/plotting/style.py and use them by name: {found}"

@@ -9,9 +9,9 @@ import pytest
 import torch
 from torch.utils.data import TensorDataset
 
+from helpers.geometry import gradient_descent_path, largest_curvature, stable_step_limit
 from helpers.loop import accuracy, mlp
 from helpers.runs import LearningRateSearch, steps_to_accuracy, train_small_model, tune_learning_rate
-from helpers.standardization import gradient_descent_path, largest_curvature, stable_step_limit
 
 
 def stretched_problem() -> tuple[torch.Tensor, torch.Tensor]:
