@@ -226,7 +226,7 @@ RAW = {"raw": lambda v: v}
     (lambda x, y: ScalingExplorer(torch.cat([x[:, :1], torch.ones(len(x), 1, dtype=x.dtype)], 1), y, RAW),
      r"x has a constant column"),
     (lambda x, y: ScalingExplorer(x, y, RAW, lr=20.0), r"lr=20.0 and lr_range=\(1e-05, 10.0\)"),
-    (lambda x, y: ScalingExplorer(x, y, RAW, steps=0), r"steps=0 must be an integer ≥ 1"),
+    (lambda x, y: ScalingExplorer(x, y, RAW, steps=0), r"steps=0 must be a positive integer"),
     (lambda x, y: ScalingExplorer(x, y, {"first column": lambda v: v[:, :1]}),
      r"scalings\['first column'\] must return finite inputs of shape \(128, 2\), got \(128, 1\)"),
 ])

@@ -302,9 +302,9 @@ def test_standardization_rounds_the_surface_and_speeds_up_gradient_descent(wine_
 def test_loss_surface_helpers_reject_bad_input():
     with pytest.raises(ValueError, match=r"x must be N×2 and y of length N"):
         mse_surface(torch.zeros(4, 3), torch.zeros(4), torch.zeros(2), torch.zeros(2))
-    with pytest.raises(ValueError, match=r"steps=0 must be >= 1"):
+    with pytest.raises(ValueError, match=r"^steps=0 must be a positive integer$"):
         gradient_descent_path(torch.eye(2), torch.ones(2), steps=0)
-    with pytest.raises(ValueError, match=r"tolerance=0 must be > 0"):
+    with pytest.raises(ValueError, match=r"^tolerance=0 must lie in \(0, ∞\)$"):
         gradient_descent_steps(torch.eye(2), torch.ones(2), tolerance=0)
     with pytest.raises(ValueError, match=r"x must be a non-empty N×F table"):
         condition_number(torch.zeros(3))
@@ -405,7 +405,7 @@ def test_train_small_model_rejects_a_batch_larger_than_the_training_set():
 def test_gradient_descent_path_rejects_a_bad_lr_or_start():
     x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
     for lr in (0.0, -0.1):
-        with pytest.raises(ValueError, match=f"lr={lr} must be > 0"):
+        with pytest.raises(ValueError, match=rf"^lr={lr} must be None or lie in \(0, ∞\)$"):
             gradient_descent_path(x, y, steps=1, lr=lr)
     with pytest.raises(ValueError, match=r"start must hold 2 values \(w1, w2\), got shape \(3,\)"):
         gradient_descent_path(x, y, steps=1, start=(0.0, 0.0, 0.0))
