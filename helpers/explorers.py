@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
 from helpers.explorer_base import FigureExplorer
 from helpers.geometry import LossLandscape, gradient_descent_path, loss_landscape, path_losses
+from helpers.plotting.images import draw_predicted_digits
 from helpers.plotting.learning import draw_accuracy_vs_angle, draw_band
 from helpers.plotting.style import COLORS
 from helpers.plotting.values import draw_descent_path, draw_loss_contours, loss_colour_bar, loss_levels
@@ -360,7 +361,8 @@ class AngleExplorer(FigureExplorer):
 
     Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
     highest repeat), the current angle marked. Right: ``len(digits)`` rotated digits with each
-    model's prediction (repeat 0) below it in the model's colour, ✓ when right.
+    model's prediction (repeat 0) below it in the model's colour, ✓ when right, and a legend of
+    the colours (``helpers.plotting.draw_predicted_digits``).
 
     In 04, with its kept models and validation digits::
 
@@ -424,7 +426,7 @@ class AngleExplorer(FigureExplorer):
 
     def _dynamic(self, artists: dict[str, object]) -> list:
         texts = [text for row in artists["texts"] for text in row]
-        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts, artists["ax"].title]
+        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts]
 
     def _index(self, angle: float) -> int:
         return int(np.argmin(np.abs(np.asarray(self.angles) - float(angle))))
@@ -439,8 +441,8 @@ class AngleExplorer(FigureExplorer):
     def _build(self, fig: Figure) -> dict[str, object]:
         rows = 2
         cols = math.ceil(len(self.digits) / rows)
-        grid = fig.add_gridspec(rows, 1 + cols, width_ratios=[1.6 * cols] + [1] * cols)
-        ax = fig.add_subplot(grid[:, 0])
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.6 * cols, cols])
+        ax = fig.add_subplot(grid[0, 0])
         lines = draw_accuracy_vs_angle(ax, self.angles, {name: acc / 100 for name, acc in self.accuracy.items()},
                                        self.trained_range)  # the same drawing as 04's plot_accuracy_vs_angle
         colours = {name: line.get_color() for name, line in lines.items()}
@@ -449,13 +451,7 @@ class AngleExplorer(FigureExplorer):
         cursor = ax.axvline(0, color=COLORS["measured"], linestyle=":", linewidth=1.5)
         ax.set(ylabel="validation accuracy (%)", ylim=(0, 100), xlim=(self.angles[0], self.angles[-1]))
         ax.legend(loc="lower center")
-        pictures, texts = [], []
-        for i in range(len(self.digits)):
-            sub = fig.add_subplot(grid[i // cols, 1 + i % cols])
-            pictures.append(sub.imshow(self.shown[0, i], cmap="gray_r", vmin=0, vmax=1))
-            sub.axis("off")
-            texts.append([sub.text(0.5, -0.03 - 0.17 * j, "", transform=sub.transAxes, ha="center", va="top",
-                                   color=colours[name]) for j, name in enumerate(self.names)])
+        pictures, texts = draw_predicted_digits(fig, grid[0, 1], self.shown[0], colours, ncols=cols)
         return {"ax": ax, "markers": markers, "cursor": cursor, "pictures": pictures, "texts": texts}
 
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
@@ -468,7 +464,6 @@ class AngleExplorer(FigureExplorer):
             for name, text in zip(self.names, texts, strict=True):
                 guess = int(self.predictions[name][k, i])
                 text.set_text(f"{guess} {'✓' if guess == self.labels[i] else '✗'}")
-        artists["ax"].set_title(f"rotated by {angle:+.0f}°")
         return f"rotated by {angle:+.0f}°: validation accuracy " + " · ".join(
             f"{name} {acc:.1f}%" for name, acc in numbers["accuracy"].items())
 

@@ -316,3 +316,53 @@ def test_colours_fonts_and_sizes_are_set_only_in_the_style_module():
              for path in sorted(HELPERS.rglob("*.py")) if path != HELPERS / "plotting" / "style.py"}
     found = {name: lines for name, lines in found.items() if lines}
     assert not found, f"set these in helpers/plotting/style.py and use them by name: {found}"
+
+
+def test_predicted_digits_are_white_on_black_with_a_text_per_model_and_a_legend_of_the_colours():
+    from matplotlib.colors import to_hex
+
+    from helpers.plotting import COLORS, draw_predicted_digits
+
+    fig = matplotlib.pyplot.figure(layout="constrained")
+    colors = {"without augmentation": COLORS["without augmentation"], "with augmentation": COLORS["with augmentation"]}
+    digits = torch.zeros(5, 28, 28)
+    digits[:, 10:18, 12:16] = 1  # a stroke
+    pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 2)[0, 1], digits, colors, ncols=3)
+    assert len(pictures) == len(texts) == 5 and all(len(row) == 2 for row in texts)
+    picture = pictures[0]
+    assert picture.get_cmap().name == "gray" and picture.get_clim() == (0, 1)  # 0 (background) black, 1 white
+    assert [to_hex(t.get_color()) for t in texts[3]] == [to_hex(c) for c in colors.values()]
+    legend = fig.axes[-1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [f"prediction {name}" for name in colors]
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [to_hex(c) for c in colors.values()]
+    assert "✓" in legend.get_title().get_text() and "✗" in legend.get_title().get_text()
+
+
+def test_predicted_digits_refuse_bad_input():
+    from helpers.plotting import draw_predicted_digits
+
+    fig = matplotlib.pyplot.figure()
+    region = fig.add_gridspec(1, 1)[0]
+    with pytest.raises(ValueError, match=r"digits must be N×H×W with N ≥ 1, got shape \(28, 28\)"):
+        draw_predicted_digits(fig, region, torch.zeros(28, 28), {"a": "k"})
+    with pytest.raises(ValueError, match="colors must be a non-empty dict"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {})
+    with pytest.raises(TypeError, match="ncols must be an int, got float"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {"a": "k"}, ncols=2.0)
+    with pytest.raises(ValueError, match="ncols=0 must be a positive integer"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {"a": "k"}, ncols=0)
+
+
+def test_pixel_statistics_write_subscripts_as_math_and_say_them_in_words():
+    import re
+
+    from helpers.plotting import plot_pixel_statistics
+    from helpers.plotting.style import alt_text
+
+    fig = plot_pixel_statistics(torch.rand(5, 5), torch.zeros(5, 5))
+    texts = [ax.get_title() for ax in fig.axes] + [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
+    outside_math = [re.sub(r"\$[^$]*\$", "", text) for text in texts]
+    assert all("_" not in text for text in outside_math), texts  # "μ_j" would show its underscore
+    assert any(r"$\mu_j$" in text for text in texts) and any(r"$\sigma_j = 0$" in text for text in texts)
+    words = alt_text(fig)
+    assert "$" not in words and "_" not in words and "25 pixels" in words, words

@@ -21,6 +21,7 @@ from helpers.plotting.style import (
     course_figure,
     fitted_size,
     log_axis,
+    set_alt_text,
 )
 from helpers.runs import TrainingRun
 from helpers.validation import check_int
@@ -73,7 +74,8 @@ def plot_value_histograms(
 def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pixel value (0…1)") -> plt.Figure:
     """The mean image, the std image (colour bars in ``unit``) and where ``std == 0`` (per-pixel statistics).
 
-    The ``std == 0`` panel is a yes/no mask: two colours and a legend, not a colour bar.
+    The ``std == 0`` panel is a yes/no mask: two colours and a legend, not a colour bar. Titles write
+    $\\mu_j$ and $\\sigma_j$ as math (a subscript, not "μ_j"); the text alternative says them in words.
 
     Example:
         >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
@@ -84,20 +86,23 @@ def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pi
     if mean.ndim != 2 or mean.shape != std.shape:
         raise ValueError(f"mean and std must be one H×W image each, got {tuple(mean.shape)} and {tuple(std.shape)}")
     fig, axes = plt.subplots(1, 3, figsize=FIGURE_SIZES["three images"])
-    for ax, title, image in ((axes[0], "mean μ_j of each pixel", mean), (axes[1], "std σ_j of each pixel", std)):
+    for ax, title, image in ((axes[0], r"mean $\mu_j$ of each pixel $j$", mean),
+                             (axes[1], r"std $\sigma_j$ of each pixel $j$", std)):
         shown = ax.imshow(image.numpy(), cmap="viridis")
         ax.set_title(title)
         fig.colorbar(shown, ax=ax, label=unit, shrink=0.85)
     zero = (std == 0).numpy()
     axes[2].imshow(zero, cmap=ListedColormap(["white", COLORS["highlight"]]), vmin=0, vmax=1)
-    axes[2].set_title(f"σ_j = 0: {int(zero.sum())} pixels")
-    axes[2].legend(handles=[Patch(color=COLORS["highlight"], label="σ_j = 0"),
-                            Patch(facecolor="white", edgecolor="black", label="σ_j > 0")],
+    axes[2].set_title(rf"$\sigma_j = 0$: {int(zero.sum())} pixels")
+    axes[2].legend(handles=[Patch(color=COLORS["highlight"], label=r"$\sigma_j = 0$"),
+                            Patch(facecolor="white", edgecolor="black", label=r"$\sigma_j > 0$")],
                    loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
     for ax in axes:
         ax.set(xticks=[], yticks=[])
         ax.grid(False)
-    return fig
+    return set_alt_text(fig, f"Figure: 3 images of per-pixel statistics. The mean μ of each pixel j; the standard "
+                             f"deviation σ of each pixel j (colour bars: {unit}); the {int(zero.sum())} pixels "
+                             "whose σ is 0, highlighted.")
 
 
 @course_figure
