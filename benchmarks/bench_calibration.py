@@ -123,9 +123,8 @@ DEEP_DIVE_01A = "deep_dives/01a_extrapolating_learning_curves.ipynb"  # 01's ext
 # --- 01 · learning curves ------------------------------------------------------------------------------------
 def lecture_01(seed: int) -> SeedResult:
     """Notebook 01's softmax and MLP curves, its MLP–softmax interval; deep dive 01a's back-test and extrapolation."""
-    from helpers.curves import accuracy_difference, extrapolation_bracket
+    from helpers.curves import accuracy_difference, extrapolation_bracket, fit_power_law
     from helpers.data import default_split_sizes, load_mnist, stratified_split
-    from helpers.extrapolation import fit_power_law
     from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
     s = {**settings(DEEP_DIVE_01A, seed), **settings("01_learning_curves.ipynb", seed)}  # 01a adds the extrapolation's
@@ -197,7 +196,7 @@ def reference_01(results: list[SeedResult]) -> dict[str, float]:
 def lecture_03(seed: int) -> SeedResult:
     """Notebook 03's section 5: steps to the target with a learning rate tuned per scaling, and its two claims."""
     from helpers.data import load_mnist, stratified_split
-    from helpers.standardization import tune_learning_rate
+    from helpers.runs import tune_learning_rate
 
     s = settings("03_standardization_math.ipynb", seed)
     seeds = s.get("SEEDS", [seed + k for k in range(3)])

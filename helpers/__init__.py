@@ -3,10 +3,11 @@
 One module per topic — import what a notebook needs from it, e.g.
 ``from helpers.data import load_mnist``:
 
-- ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos
+- ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos and patches cut from them
 - ``helpers.plotting``: image grids and the figures of each notebook
-- ``helpers.standardization``: exact statistics, normalize and its inverse, and the
-  measurements of notebook 03 (small deterministic training runs, colour patches)
+- ``helpers.standardization``: exact statistics, normalize and its inverse
+- ``helpers.loop``: the plain training loop, ``accuracy`` and the MLP builder (notebook 01's cell)
+- ``helpers.runs``: small deterministic training runs on tensors and the learning-rate search (notebook 03)
 - ``helpers.geometry``: the quadratic loss of a 2-feature linear model (its surface, curvature,
   minimum and gradient descent on it): 03's explorer and 03b's figures
 - ``helpers.curves``: the ``LearningCurve`` record and its analysis (power-law fit, back-test and band,
@@ -14,7 +15,6 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.training``: the batched learning-curve engine (many small models trained at once, kept to
   evaluate on other images), a small CNN: ``plan = plan_learning_curve(labels, train_pool, val_idx, sizes)``,
   then ``learning_curve(images, labels, plan, "mlp", Training(epochs=30, lr=0.1))``
-- ``helpers.extrapolation``, ``helpers.augmentation_value``: the notebooks' names for parts of ``curves``
 - ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
   resampling per batch) and image-quality scores
 - ``helpers.widgets``: 02's augmentation explorer; ``helpers.explorers``: 01, 03 and 04's explorers;

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
-from helpers.validation import check_choice, check_type
+from helpers.validation import check_choice, check_in_range, check_int, check_type
 
 MIN_SIZES = 3  # three parameters need at least three sizes
 HOW = ("interpolated", "fewer than", "more than")  # how equivalent_size found a size: a value, or a bound
@@ -204,8 +204,7 @@ NOISE = ("repeats", "repeats and validation examples")
 
 def _noise(curve: LearningCurve, validation_noise: bool | None, name: str = "curve") -> str:
     """What the bootstrap resamples: validation examples too when asked (or, by default, when recorded)."""
-    if validation_noise not in (None, True, False):
-        raise TypeError(f"validation_noise={validation_noise!r} must be None, True or False")
+    check_type("validation_noise", validation_noise, (bool, type(None)), "None, True or False")
     if validation_noise and curve.val_correct is None:
         raise ValueError(f"{name} has no val_correct (per-example correctness), so validation_noise=True cannot "
                          "resample the validation examples; measure it with learning_curve or evaluated_on")
@@ -215,10 +214,8 @@ def _noise(curve: LearningCurve, validation_noise: bool | None, name: str = "cur
 
 def _check_bootstrap(n_boot: int, level: float) -> None:
     """The settings every bootstrap here shares: at least 10 draws, a level strictly inside (0, 1)."""
-    if not isinstance(n_boot, int) or n_boot < 10:
-        raise ValueError(f"n_boot={n_boot!r} must be an integer ≥ 10")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    check_int("n_boot", n_boot, low=10)
+    check_in_range("level", level, 0, 1, low_closed=False, high_closed=False)
 
 
 def _shared_noise(curves: dict[str, LearningCurve], decides: str, validation_noise: bool | None, purpose: str) -> str:
@@ -544,8 +541,7 @@ def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
         (100.0, 'fewer than')
     """
     _check_curve(curve)
-    if not 0 <= accuracy <= 1:
-        raise ValueError(f"accuracy={accuracy!r} must lie in [0, 1]")
+    check_in_range("accuracy", accuracy, 0, 1)
     if len(curve.sizes) < 2:
         raise ValueError(f"curve has {len(curve.sizes)} size; interpolating needs at least 2")
     means = np.maximum.accumulate(curve.val_acc.mean(axis=1))

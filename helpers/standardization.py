@@ -1,19 +1,18 @@
-"""Standardization: exact dataset statistics, normalize and its exact inverse, and the measurements
-of notebook 03 (a small deterministic training loop, colour patches). The 2-feature loss surface is
-``helpers.geometry``.
+"""Standardization: exact dataset statistics, normalize and its exact inverse.
+
+(Notebook 03's small training runs live in ``helpers.runs``, its colour patches in ``helpers.data``,
+the 2-feature loss surface in ``helpers.geometry``.)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import torch
 
-from helpers.env import torch_threads
-from helpers.validation import check_choice, check_finite_images, check_type, check_uint8_or_float
+from helpers.validation import check_choice, check_finite_images, check_in_range, check_type, check_uint8_or_float
 
 STAT_LAYOUTS = ("channel", "feature")
 """``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
@@ -95,8 +94,7 @@ def _broadcastable(values, name: str, like: torch.Tensor) -> torch.Tensor:
 
 
 def _check_std(std: torch.Tensor, eps: float) -> None:
-    if eps < 0:
-        raise ValueError(f"eps={eps} must be >= 0")
+    check_in_range("eps", eps, 0, math.inf)
     if eps == 0 and bool((std == 0).any()):
         raise ValueError(f"std contains {int((std == 0).sum())} zeros (features that never change); "
                          "pass eps > 0, e.g. eps=1e-8, to divide by std + eps")
@@ -143,8 +141,7 @@ def dataset_mean_std(
         (True, True)
     """
     check_choice("per", per, STAT_LAYOUTS)
-    if correction not in (0, 1):
-        raise ValueError(f"correction={correction!r}; allowed values: 0, 1")
+    check_choice("correction", correction, (0, 1))
     loader = _batches(loader, wrap_dataset=True)
     count, mean, m2 = 0, torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
     shape: tuple[int, ...] = ()
@@ -225,262 +222,3 @@ def _as_rows(batch, per: str, index: int) -> tuple[torch.Tensor, tuple[int, ...]
     if per == "feature":
         return x.reshape(x.shape[0], -1), tuple(x.shape[1:])
     return x.transpose(0, 1).reshape(x.shape[1], -1).T, (x.shape[1],)
-
-
-# --------------------------------------------------------------------------------------------
-# a small deterministic training loop: does the input scale change how fast SGD learns?
-# --------------------------------------------------------------------------------------------
-@dataclass
-class TrainingRun:
-    """What ``train_small_model`` measured: the loss of every step, the validation accuracy, the model."""
-
-    losses: list[float] = field(default_factory=list)
-    eval_steps: list[int] = field(default_factory=list)
-    val_accuracies: list[float] = field(default_factory=list)
-    diverged: bool = False
-    model: torch.nn.Module | None = field(default=None, repr=False)
-
-
-def train_small_model(
-    x_train: torch.Tensor,
-    y_train: torch.Tensor,
-    x_val: torch.Tensor,
-    y_val: torch.Tensor,
-    steps: int = 300,
-    lr: float = 0.05,
-    batch_size: int = 64,
-    hidden: int = 32,
-    eval_every: int = 10,
-    seed: int = 0,
-    device: str | torch.device = "cpu",
-    stop_at: float | None = None,
-) -> TrainingRun:
-    """Train a one-hidden-layer MLP with plain SGD; the same seed gives the same run.
-
-    The initial weights and the order of the mini-batches depend only on ``seed``, so two
-    inputs that differ only in their scaling start from the same network and see the same
-    batches. Training stops early (``diverged=True``) when the loss stops being finite, and —
-    with ``stop_at`` — at the first evaluation whose validation accuracy reaches ``stop_at``
-    (``steps_to_accuracy`` for that target is the same; later steps are not run).
-
-    Example:
-        >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
-        >>> run = train_small_model(x, y, x, y, steps=20, eval_every=10, seed=0)
-        >>> len(run.losses), run.eval_steps
-        (20, [0, 10, 20])
-    """
-    _check_examples(x_train, y_train, x_val, y_val)
-    if steps < 1 or batch_size < 1 or eval_every < 1 or lr <= 0:
-        raise ValueError(f"steps={steps}, batch_size={batch_size}, eval_every={eval_every} must be >= 1 "
-                         f"and lr={lr} > 0")
-    if stop_at is not None and not 0 < stop_at <= 1:
-        raise ValueError(f"stop_at={stop_at!r} must be None or an accuracy in (0, 1]")
-    if batch_size > len(x_train):
-        raise ValueError(f"batch_size={batch_size} is larger than the {len(x_train)} training examples; "
-                         f"allowed: 1 <= batch_size <= {len(x_train)}")
-    model = _small_mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1, seed).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    x_val, y_val = x_val.to(device), y_val.to(device)
-    run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
-    with torch_threads(1):
-        for step in range(steps + 1):
-            if step % eval_every == 0:
-                run.eval_steps.append(step)
-                run.val_accuracies.append(_accuracy(model, x_val, y_val))
-                if stop_at is not None and run.val_accuracies[-1] >= stop_at:
-                    break
-            if step == steps:
-                break
-            if len(order) < batch_size:
-                order = torch.cat([order, torch.randperm(len(x_train), generator=generator)])
-            batch, order = order[:batch_size], order[batch_size:]
-            loss = torch.nn.functional.cross_entropy(model(x_train[batch].to(device)), y_train[batch].to(device))
-            run.losses.append(loss.item())
-            if not math.isfinite(run.losses[-1]):
-                run.diverged = True
-                break
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    return run
-
-
-
-
-def _check_examples(x_train, y_train, x_val, y_val) -> None:
-    """Float inputs without NaN/inf, integer labels ≥ 0, one label per example."""
-    for name, x in (("x_train", x_train), ("x_val", x_val)):
-        check_type(name, x, torch.Tensor, "a float torch.Tensor N×…")
-        if not x.is_floating_point():
-            raise ValueError(f"{name} has dtype {x.dtype}; allowed: a float dtype (scale uint8 pixels with "
-                             f"{name}.float() / 255)")
-        check_finite_images(name, x)
-    for name, y in (("y_train", y_train), ("y_val", y_val)):
-        check_type(name, y, torch.Tensor, "an integer torch.Tensor of class labels")
-        if y.dtype == torch.bool or y.is_floating_point() or y.is_complex() or y.ndim != 1:
-            raise ValueError(f"{name} must be 1-D integer class labels, got {y.dtype} of shape {tuple(y.shape)}")
-        if len(y) and int(y.min()) < 0:  # -100 would even be skipped silently (cross_entropy's ignore_index)
-            raise ValueError(f"{name} has labels down to {int(y.min())}; allowed: classes 0, 1, 2, …")
-    if len(x_train) != len(y_train) or len(x_val) != len(y_val) or len(x_train) == 0 or len(x_val) == 0:
-        raise ValueError("x_train/y_train and x_val/y_val must be non-empty and of equal lengths")
-
-
-def _small_mlp(inputs: int, hidden: int, classes: int, seed: int) -> torch.nn.Module:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(inputs, hidden), torch.nn.ReLU(),
-                                   torch.nn.Linear(hidden, classes))
-
-
-@torch.no_grad()
-def _accuracy(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    return (model(x).argmax(1) == y).float().mean().item()
-
-
-def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False) -> float | None:
-    """The step at which validation accuracy first reached ``target``; ``None`` if never.
-
-    By default the first **evaluated** step at or above ``target`` (a multiple of ``eval_every``,
-    so two runs can look equally fast while one crossed nine steps earlier). With
-    ``interpolate=True`` the crossing is interpolated linearly between the last evaluation below
-    ``target`` and the first at or above it: a comparison's margin is then not one evaluation interval.
-
-    Example:
-        >>> run = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9])
-        >>> steps_to_accuracy(run, 0.85), round(steps_to_accuracy(run, 0.85, interpolate=True), 6)
-        (20, 15.0)
-        >>> steps_to_accuracy(run, 0.95) is None
-        True
-    """
-    if not 0 < target <= 1:
-        raise ValueError(f"target={target} must lie in (0, 1]")
-    pairs = list(zip(run.eval_steps, run.val_accuracies, strict=True))
-    for k, (step, accuracy) in enumerate(pairs):
-        if accuracy >= target:
-            if not interpolate or k == 0:
-                return step
-            (before, below) = pairs[k - 1]
-            return float(before + (step - before) * (target - below) / (accuracy - below))
-    return None
-
-
-@dataclass(frozen=True)
-class LearningRateSearch:
-    """Steps to a target validation accuracy for each learning rate of a grid and each seed.
-
-    ``steps[i, s]`` belongs to ``lrs[i]`` and ``seeds[s]``; ``inf`` means the run never reached
-    ``target`` within ``max_steps`` (or diverged).
-
-    Example:
-        >>> search = LearningRateSearch((0.01, 0.1), (0, 1), np.array([[90.0, 110.0], [30.0, np.inf]]), 0.85, 300)
-        >>> search.median_steps.tolist(), search.best_lr, search.best_steps
-        ([100.0, inf], 0.01, 100.0)
-    """
-
-    lrs: tuple[float, ...]
-    seeds: tuple[int, ...]
-    steps: np.ndarray
-    target: float
-    max_steps: int
-
-    @property
-    def median_steps(self) -> np.ndarray:
-        """The median over seeds of each learning rate's steps (``inf`` counts as infinitely many)."""
-        return np.median(self.steps, axis=1)
-
-    @property
-    def best_lr(self) -> float:
-        """The learning rate with the fewest median steps (the smaller one on a tie)."""
-        return self.lrs[int(np.argmin(self.median_steps))]
-
-    @property
-    def best_steps(self) -> float:
-        """The median steps at ``best_lr``."""
-        return float(self.median_steps.min())
-
-    def best_range(self) -> tuple[float, float]:
-        """Fewest and most steps over the seeds at ``best_lr``: the spread behind ``best_steps``."""
-        row = self.steps[int(np.argmin(self.median_steps))]
-        return float(row.min()), float(row.max())
-
-
-def tune_learning_rate(
-    x_train: torch.Tensor,
-    y_train: torch.Tensor,
-    x_val: torch.Tensor,
-    y_val: torch.Tensor,
-    lrs: Sequence[float],
-    target: float,
-    steps: int = 300,
-    seeds: Sequence[int] = (0,),
-    interpolate: bool = False,
-    **train_options,
-) -> LearningRateSearch:
-    """Train ``train_small_model`` for every learning rate of a small grid and every seed; count the steps
-    each run needs to reach ``target`` validation accuracy (each run stops there).
-
-    Comparing input scalings at **one** learning rate mixes two effects: a larger input scale
-    acts like a larger step. Tuning the learning rate per scaling and comparing the best of
-    each separates them. ``interpolate`` counts the steps as ``steps_to_accuracy`` does;
-    ``train_options`` go to ``train_small_model`` (``batch_size``, ``hidden``, ``eval_every``, ``device``).
-
-    Example:
-        >>> x = torch.randn(200, 1, 2, 2)
-        >>> y = (x.flatten(1).sum(1) > 0).long()
-        >>> search = tune_learning_rate(x, y, x, y, lrs=[0.001, 0.3], target=0.9, steps=100, seeds=[0, 1])
-        >>> search.steps.shape, search.best_lr
-        ((2, 2), 0.3)
-    """
-    lrs = tuple(float(lr) for lr in lrs)
-    if not lrs or any(not lr > 0 for lr in lrs):
-        raise ValueError(f"lrs={list(lrs)} must hold at least one learning rate, all > 0")
-    if len(set(lrs)) != len(lrs):
-        raise ValueError(f"lrs={list(lrs)} has duplicates; each learning rate may appear once")
-    seeds = tuple(int(s) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds is empty; give at least one seed, e.g. (0,)")
-    if not 0 < target <= 1:
-        raise ValueError(f"target={target!r} must be an accuracy in (0, 1]")
-    table = np.full((len(lrs), len(seeds)), np.inf)
-    for i, lr in enumerate(lrs):
-        for j, seed in enumerate(seeds):
-            run = train_small_model(x_train, y_train, x_val, y_val, steps=steps, lr=lr, seed=seed, stop_at=target,
-                                    **train_options)
-            reached = steps_to_accuracy(run, target, interpolate)
-            table[i, j] = np.inf if reached is None else reached
-    return LearningRateSearch(lrs, seeds, table, float(target), int(steps))
-
-
-# --------------------------------------------------------------------------------------------
-# colour: a patch dataset cut from the bundled photos
-# --------------------------------------------------------------------------------------------
-def photo_patches(
-    photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300, seed: int = 0
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Non-overlapping ``size×size`` patches, ``per_photo`` from each photo, labelled by photo.
-
-    Patches come from a grid, so no pixel is in two patches (a train and a validation patch
-    never share pixels); which grid cells are taken depends only on ``seed``.
-    Returns ``uint8`` patches ``N×size×size×3`` and ``int64`` labels (the photo's position).
-
-    Example:
-        >>> from helpers.data import rgb_photos
-        >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
-        >>> patches.shape, labels.tolist()
-        (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
-    """
-    if size < 1 or per_photo < 1 or not photos:
-        raise ValueError(f"photos must be non-empty and size={size}, per_photo={per_photo} must be >= 1")
-    generator = torch.Generator().manual_seed(seed)
-    patches, labels = [], []
-    for label, (name, photo) in enumerate(photos.items()):
-        rows, cols = photo.shape[0] // size, photo.shape[1] // size
-        if rows * cols < per_photo:
-            raise ValueError(f"photo {name!r} has only {rows * cols} patches of {size}×{size}; "
-                             f"allowed: per_photo <= {rows * cols}")
-        grid = torch.as_tensor(photo[: rows * size, : cols * size]).reshape(rows, size, cols, size, 3)
-        grid = grid.permute(0, 2, 1, 3, 4).reshape(rows * cols, size, size, 3)
-        patches.append(grid[torch.randperm(rows * cols, generator=generator)[:per_photo]])
-        labels.append(torch.full((per_photo,), label, dtype=torch.int64))
-    return torch.cat(patches), torch.cat(labels)

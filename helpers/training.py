@@ -51,7 +51,15 @@ from tqdm.auto import tqdm
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
-from helpers.validation import check_choice, check_finite_images, check_type, check_uint8_or_float
+from helpers.loop import mlp
+from helpers.validation import (
+    check_choice,
+    check_finite_images,
+    check_in_range,
+    check_int,
+    check_type,
+    check_uint8_or_float,
+)
 
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
@@ -78,7 +86,7 @@ def mlp_model() -> nn.Module:
         >>> [tuple(p.shape) for p in mlp_model().parameters()]
         [(64, 784), (64,), (10, 64), (10,)]
     """
-    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, MLP_HIDDEN), nn.ReLU(), nn.Linear(MLP_HIDDEN, 10))
+    return mlp(28 * 28, MLP_HIDDEN, 10)
 
 
 def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
@@ -111,22 +119,6 @@ class _ModelKind:
     build: Build
 
 
-def _check_whole(name: str, value: object, low: int, allowed: str) -> None:
-    """``TypeError`` unless ``value`` is an ``int`` (not a ``bool``); ``ValueError`` below ``low``."""
-    check_type(name, value, int, "an integer (int)")
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer (int), got bool")
-    if value < low:
-        raise ValueError(f"{name}={value!r} must be {allowed}")
-
-
-def _check_real(name: str, value: object) -> None:
-    """``TypeError`` unless ``value`` is an ``int`` or ``float`` (not a ``bool``, not a tensor)."""
-    check_type(name, value, (int, float), "a number (int or float)")
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a number (int or float), got bool")
-
-
 @dataclass(frozen=True)
 class Training:
     """How every model of a learning curve trains: minibatch SGD, ``epochs`` passes over its own subset.
@@ -141,7 +133,7 @@ class Training:
         Training(epochs=30, batch_size=64, lr=0.05, momentum=0.9)
         >>> Training(epochs=2.5)
         Traceback (most recent call last):
-        TypeError: epochs must be an integer (int), got float
+        TypeError: epochs must be a positive integer, got float
         >>> Training(momentum=1.0)
         Traceback (most recent call last):
         ValueError: momentum=1.0 must lie in [0, 1)
@@ -153,14 +145,10 @@ class Training:
     momentum: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_whole("epochs", self.epochs, 1, "a positive integer")
-        _check_whole("batch_size", self.batch_size, 1, "a positive integer")
-        _check_real("lr", self.lr)
-        if not 0 < self.lr < math.inf:
-            raise ValueError(f"lr={self.lr!r} must be positive (and finite)")
-        _check_real("momentum", self.momentum)
-        if not 0 <= self.momentum < 1:
-            raise ValueError(f"momentum={self.momentum!r} must lie in [0, 1)")
+        check_int("epochs", self.epochs)
+        check_int("batch_size", self.batch_size)
+        check_in_range("lr", self.lr, 0, math.inf, low_closed=False, high_closed=False)
+        check_in_range("momentum", self.momentum, 0, 1, high_closed=False)
 
 
 @dataclass(frozen=True)
@@ -196,10 +184,7 @@ class Engine:
                 raise ValueError(f"device={self.device!r} is not a torch device; allowed: e.g. 'cpu', 'cuda', "
                                  "'cuda:1', 'mps', or None (pick_device())") from None
         check_type("progress", self.progress, bool, "True or False")
-        if self.cpu_threads is not None:
-            check_type("cpu_threads", self.cpu_threads, int, "None or a positive integer")
-            if isinstance(self.cpu_threads, bool) or self.cpu_threads < 1:
-                raise ValueError(f"cpu_threads={self.cpu_threads!r} must be None or a positive integer")
+        check_int("cpu_threads", self.cpu_threads, optional=True)
 
 
 @dataclass(frozen=True)
@@ -407,10 +392,8 @@ def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Seq
     if sizes[-1] > len(train_pool):
         raise ValueError(f"sizes has {sizes[-1]} but train_pool has only {len(train_pool)} examples; "
                          f"allowed: sizes up to {len(train_pool)}")
-    _check_whole("repeats", repeats, 1, "an integer ≥ 1")
-    check_type("seed", seed, int | np.integer, "an integer (int)")
-    if isinstance(seed, bool):
-        raise TypeError("seed must be an integer (int), got bool")
+    check_int("repeats", repeats)
+    check_int("seed", seed, low=0)
     if len(val_idx) == 0:
         raise ValueError("val_idx is empty; give the indices of the held-out validation set")
     overlap = np.intersect1d(train_pool.numpy(), val_idx.numpy())

@@ -4,7 +4,6 @@
   (or the lecture's original v1 API, to compare).
 - ``lecture_steps``: the same train steps with *fixed* parameters (angle, translation);
   ``apply_each`` runs a pipeline over a stack of uint8 images.
-- ``colour_transform``: flip, colour jitter and rotation for RGB photos, per-channel ``Normalize``.
 - ``FusedAugment``: draws the lecture's random rotation, translation (and an optional
   scale) per sample, composes them into one affine matrix and resamples a whole batch
   once with ``affine_grid`` + ``grid_sample`` on the batch's device.
@@ -14,6 +13,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -25,7 +25,7 @@ from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as TF
 
 from helpers.images import as_pil
-from helpers.validation import check_choice, check_generator, check_type
+from helpers.validation import check_choice, check_generator, check_in_range, check_int, check_type
 
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
 SPLITS = ("train", "test")
@@ -51,12 +51,12 @@ def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
         >>> angle_range(30), angle_range((-10, 20))
         ((-30.0, 30.0), (-10.0, 20.0))
     """
-    if isinstance(degrees, int | float):
-        if degrees < 0:
-            raise ValueError(f"degrees={degrees} must be non-negative when it is a single number")
+    if isinstance(degrees, numbers.Real) and not isinstance(degrees, bool):
+        check_in_range("degrees", degrees, 0, math.inf)  # one number d means (-d, d)
         return -float(degrees), float(degrees)
+    check_type("degrees", degrees, (tuple, list), "one number or a (min, max) pair")
     if len(degrees) != 2:
-        raise ValueError(f"degrees={degrees!r} must be one number or a (min, max) pair")
+        raise ValueError(f"degrees={degrees!r} has {len(degrees)} values; allowed: one number or a (min, max) pair")
     low, high = float(degrees[0]), float(degrees[1])
     if low > high:
         raise ValueError(f"degrees={degrees!r}: the minimum {low} exceeds the maximum {high}; allowed: min ≤ max")
@@ -64,8 +64,8 @@ def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
 
 
 def _check_sizes(resize: int, crop: int) -> None:
-    if not (isinstance(resize, int) and isinstance(crop, int)) or resize < 1 or crop < 1:
-        raise ValueError(f"resize={resize!r} and crop={crop!r} must be positive integers")
+    check_int("resize", resize)
+    check_int("crop", crop)
     if crop > resize:
         raise ValueError(f"crop={crop} is larger than the resized image (resize={resize}); allowed: crop ≤ resize")
 
@@ -74,8 +74,8 @@ def _check_mean_std(mean: Sequence[float], std: Sequence[float]) -> None:
     if len(mean) not in (1, 3) or len(std) != len(mean):
         raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need one value per channel: "
                          "allowed 1 (grey) or 3 (RGB) values each, the same number for both")
-    if min(std) <= 0:
-        raise ValueError(f"std={tuple(std)} must be positive")
+    for channel, value in enumerate(std):
+        check_in_range(f"std[{channel}]", value, 0, math.inf, low_closed=False)
 
 
 def lecture_transform(
@@ -127,44 +127,6 @@ def lecture_transform(
     return T.Compose([*steps, T.Normalize(tuple(mean), tuple(std))])
 
 
-def colour_transform(
-    mean: Sequence[float],
-    std: Sequence[float],
-    split: str = "train",
-    flip: float = 0.5,
-    jitter: float = 0.3,
-    hue: float = 0.05,
-    degrees: float | Sequence[float] = 20,
-) -> v2.Compose:
-    """Augmentation for RGB photos (uint8 ``3×H×W`` tensors or PIL), then per-channel ``Normalize``.
-
-    train: ``RandomHorizontalFlip(flip)`` → ``ColorJitter(jitter, jitter, jitter, hue)`` →
-    ``RandomRotation(degrees)`` → ``ToDtype(float32, scale=True)`` → ``Normalize(mean, std)``;
-    test: only the last two. ``mean`` and ``std`` have one value per colour channel and
-    must be computed on the training images only.
-
-    Example:
-        >>> colour_transform(mean=(0.5, 0.4, 0.3), std=(0.2, 0.2, 0.2), split="test")(
-        ...     torch.zeros(3, 8, 8, dtype=torch.uint8)).shape
-        torch.Size([3, 8, 8])
-    """
-    check_choice("split", split, SPLITS)
-    if len(mean) != 3 or len(std) != 3:
-        raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need 3 values each, one per colour channel (RGB)")
-    _check_mean_std(mean, std)
-    if not 0 <= flip <= 1:
-        raise ValueError(f"flip={flip} is a probability; allowed: 0…1")
-    steps = [v2.ToImage()]
-    if split == "train":
-        steps += [v2.RandomHorizontalFlip(flip), v2.ColorJitter(jitter, jitter, jitter, hue),
-                  v2.RandomRotation(angle_range(degrees))]
-    return v2.Compose([*steps, v2.ToDtype(torch.float32, scale=True), v2.Normalize(tuple(mean), tuple(std))])
-
-
-def _as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") -> Image.Image:
-    return as_pil(image, name)
-
-
 def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Tensor:
     """Run ``transform`` on each uint8 image (as a PIL image, like ``ImageDataset``) and stack the results.
 
@@ -172,11 +134,10 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
         >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
         torch.Size([10, 1, 28, 28])
     """
-    if not callable(transform):
-        raise TypeError(f"transform must be callable (e.g. lecture_transform('test')), got {type(transform).__name__}")
+    check_type("transform", transform, Callable, "callable (e.g. lecture_transform('test'))")
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
-    return torch.stack([transform(_as_pil(image, "images[k]")) for image in images])
+    return torch.stack([transform(as_pil(image, "images[k]")) for image in images])
 
 
 def lecture_steps(
@@ -202,7 +163,7 @@ def lecture_steps(
     """
     mode = interpolation_mode(interpolation)
     _check_sizes(resize, crop)
-    pil = _as_pil(image)
+    pil = as_pil(image)
     if len(translate) != 2:
         raise ValueError(f"translate={tuple(translate)} must be a (right, down) pair of whole pixels")
     centre = int(round((resize - crop) / 2))  # where CenterCrop puts the window
@@ -449,8 +410,7 @@ def jaggedness(images: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
         >>> jaggedness(digit).shape
         torch.Size([1])
     """
-    if sigma <= 0:
-        raise ValueError(f"sigma={sigma} must be positive")
+    check_in_range("sigma", sigma, 0, math.inf, low_closed=False)
     images = _gray_batch(images, "images")
     radius = max(1, math.ceil(3 * sigma))
     t = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)

@@ -1,14 +1,22 @@
-"""Argument checks shared by the helpers: one wording for "unknown value", wrong kinds and bad images.
+"""Argument checks shared by the helpers: one wording per kind of argument error.
 
 Every check raises at the top of a public function, before anything is computed or
 modified, with a message that names the parameter, what was found and what is allowed:
-``ValueError`` for a bad value (an unknown name, NaN pixels, an integer dtype other than
-``uint8``), ``TypeError`` for a thing of the wrong kind (a list where a tensor is expected,
-an ``int`` where a ``torch.Generator`` is expected).
+``ValueError`` for a bad value (an unknown name, a count of 0, a probability of 1.5, NaN
+pixels, an integer dtype other than ``uint8``), ``TypeError`` for a thing of the wrong kind
+(a list where a tensor is expected, ``2.5`` where a count is expected, an ``int`` where a
+``torch.Generator`` is expected). The wordings, one per kind:
+
+- unknown value: ``split='val' is unknown; allowed values: train, test`` (``check_choice``)
+- wrong kind: ``images must be a torch.Tensor, got list`` (``check_type``, ``check_int``, ``check_in_range``)
+- whole number too small: ``steps=0 must be a positive integer`` (``check_int``)
+- number out of range: ``momentum=1.0 must lie in [0, 1)`` (``check_in_range``)
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable
 
 import torch
@@ -42,6 +50,83 @@ def check_type(name: str, value: object, kinds: type | tuple[type, ...], what: s
     """
     if not isinstance(value, kinds):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+
+
+def check_int(name: str, value: object, low: int = 1, optional: bool = False) -> None:
+    """Raise unless ``value`` is a whole number ``≥ low`` (``None`` too when ``optional``).
+
+    ``TypeError`` for another kind (a ``float`` such as ``2.0``, a ``str``, a ``bool``), ``ValueError``
+    for a whole number below ``low``. ``low=1`` reads "a positive integer", ``low=0`` "a non-negative integer".
+    numpy integers count as whole numbers.
+
+    Example:
+        >>> check_int("steps", 300)
+        >>> check_int("steps", 0)
+        Traceback (most recent call last):
+        ValueError: steps=0 must be a positive integer
+        >>> check_int("steps", 2.5)
+        Traceback (most recent call last):
+        TypeError: steps must be a positive integer, got float
+        >>> check_int("n_boot", 5, low=10)
+        Traceback (most recent call last):
+        ValueError: n_boot=5 must be an integer ≥ 10
+        >>> check_int("cpu_threads", 0, optional=True)
+        Traceback (most recent call last):
+        ValueError: cpu_threads=0 must be None or a positive integer
+    """
+    if optional and value is None:
+        return
+    words = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer ≥ {low}")
+    words = f"None or {words}" if optional else words
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {words}, got {type(value).__name__}")
+    if value < low:
+        raise ValueError(f"{name}={value!r} must be {words}")
+
+
+def check_in_range(
+    name: str,
+    value: object,
+    low: float,
+    high: float,
+    low_closed: bool = True,
+    high_closed: bool = True,
+    optional: bool = False,
+) -> None:
+    """Raise unless ``value`` is a real number from ``low`` to ``high`` (``None`` too when ``optional``).
+
+    The ends are included unless ``low_closed``/``high_closed`` say otherwise; ``math.inf`` is an
+    open end. ``TypeError`` for another kind (a ``str``, a ``bool``, a tensor), ``ValueError`` for a
+    number outside (NaN included).
+
+    Example:
+        >>> check_in_range("momentum", 0.9, 0, 1, high_closed=False)
+        >>> check_in_range("momentum", 1.0, 0, 1, high_closed=False)
+        Traceback (most recent call last):
+        ValueError: momentum=1.0 must lie in [0, 1)
+        >>> check_in_range("lr", 0, 0, math.inf, low_closed=False)
+        Traceback (most recent call last):
+        ValueError: lr=0 must lie in (0, ∞)
+        >>> check_in_range("lr", "0.1", 0, math.inf, low_closed=False)
+        Traceback (most recent call last):
+        TypeError: lr must be a number in (0, ∞), got str
+    """
+    if optional and value is None:
+        return
+    ends = f"{'[' if low_closed else '('}{_end(low)}, {_end(high)}{']' if high_closed and high != math.inf else ')'}"
+    words = f"None or a number in {ends}" if optional else f"a number in {ends}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {words}, got {type(value).__name__}")
+    above = low <= value if low_closed else low < value
+    below = value <= high if high_closed else value < high
+    if not (above and below):
+        where = f"be None or lie in {ends}" if optional else f"lie in {ends}"
+        raise ValueError(f"{name}={value!r} must {where}")
+
+
+def _end(bound: float) -> str:
+    """An end of an interval as written in a message: ``0``, ``0.5``, ``∞``, ``−∞``."""
+    return "∞" if bound == math.inf else "−∞" if bound == -math.inf else f"{bound:g}"
 
 
 def check_generator(name: str, generator: object) -> None:

@@ -22,6 +22,7 @@ from PIL import Image as PILImage
 from helpers.explorer_base import Explorer
 from helpers.plotting.images import show_images
 from helpers.transforms import INTERPOLATION_NAMES, FusedAugment
+from helpers.validation import check_int
 
 COLOUR_MAP = "RdBu_r"
 """Values −1 … 0 … +1 are drawn blue … white … red: Normalize's shift of the background shows."""
@@ -63,8 +64,7 @@ class AugmentationExplorer(Explorer):
                              f"{tuple(images.shape)}")
         if len(mean) != 1 or len(std) != 1:
             raise ValueError(f"mean={tuple(mean)} and std={tuple(std)} need exactly one value each (grey images)")
-        if pixel_size < 1:
-            raise ValueError(f"pixel_size={pixel_size} must be at least 1")
+        check_int("pixel_size", pixel_size)
         self.images = images.reshape(len(images), 1, *images.shape[-2:])
         choices = list(range(min(10, len(images)))) if choices is None else [int(c) for c in choices]
         if not choices or min(choices) < 0 or max(choices) >= len(images):

@@ -9,8 +9,14 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.augmentation_value import HOW, Worth, augmentation_worth, equivalent_size, worth_table  # noqa: E402
-from helpers.curves import LearningCurve  # noqa: E402
+from helpers.curves import (  # noqa: E402
+    HOW,
+    LearningCurve,  # noqa: E402
+    Worth,
+    augmentation_worth,
+    equivalent_size,
+    worth_table,
+)
 from helpers.plotting import plot_accuracy_vs_angle, plot_augmentation_curves, plot_worth_examples  # noqa: E402
 
 SIZES = np.array([100, 1000, 10000])

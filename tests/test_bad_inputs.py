@@ -7,22 +7,28 @@ train silently into nonsense, and things of the wrong kind.
 
 from __future__ import annotations
 
+import math
 import struct
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from torch.utils.data import DataLoader
 
 from helpers.data import ImageDataset, load_mnist, stratified_split
-from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize, train_small_model
+from helpers.images import image_array
+from helpers.runs import train_small_model
+from helpers.standardization import dataset_mean_std, mean_of_batch_stds, normalize
 from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 from helpers.transforms import FusedAugment, apply_each, sharpness
 from helpers.validation import (
     check_choice,
     check_finite_images,
     check_generator,
+    check_in_range,
+    check_int,
     check_type,
     check_uint8_or_float,
 )
@@ -275,11 +281,11 @@ def test_a_list_or_string_where_a_tensor_or_function_is_expected_is_a_type_error
 
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda: Training(epochs=2.5), r"epochs must be an integer \(int\), got float"),
-    (lambda: Training(epochs=True), r"epochs must be an integer \(int\), got bool"),
-    (lambda: Training(batch_size="64"), r"batch_size must be an integer \(int\), got str"),
-    (lambda: Training(lr="0.1"), r"lr must be a number \(int or float\), got str"),
-    (lambda: Training(momentum=torch.tensor(0.9)), r"momentum must be a number \(int or float\), got Tensor"),
+    (lambda: Training(epochs=2.5), r"epochs must be a positive integer, got float"),
+    (lambda: Training(epochs=True), r"epochs must be a positive integer, got bool"),
+    (lambda: Training(batch_size="64"), r"batch_size must be a positive integer, got str"),
+    (lambda: Training(lr="0.1"), r"lr must be a number in \(0, ∞\), got str"),
+    (lambda: Training(momentum=torch.tensor(0.9)), r"momentum must be a number in \[0, 1\), got Tensor"),
     (lambda: Engine(device=0), r"device must be a device name such as 'cpu' or 'cuda', a torch.device, or None"),
     (lambda: Engine(progress="no"), r"progress must be True or False, got str"),
     (lambda: Engine(cpu_threads=1.0), r"cpu_threads must be None or a positive integer, got float"),
@@ -292,8 +298,8 @@ def test_a_training_or_engine_setting_of_the_wrong_kind_is_a_type_error(call, me
 @pytest.mark.parametrize(("change", "message"), [
     ("sizes", r"sizes=\[50.0\] must contain integers only, got float 50.0"),
     ("sizes_string", r"sizes must be a list of training sizes, e.g. \[100, 500, 1000\], got str"),
-    ("repeats", r"repeats must be an integer \(int\), got float"),
-    ("seed", r"seed must be an integer \(int\), got str"),
+    ("repeats", r"repeats must be a positive integer, got float"),
+    ("seed", r"seed must be a non-negative integer, got str"),
 ])
 def test_a_plan_argument_of_the_wrong_kind_is_a_type_error(small, change, message):
     _, labels, pool, val = small
@@ -346,6 +352,56 @@ def test_check_type_names_the_parameter_the_accepted_kind_and_the_kind_found():
     check_type("x", 1, (int, float), "a number")
     with pytest.raises(TypeError, match=r"^x must be a number, got str$"):
         check_type("x", "1", (int, float), "a number")
+
+
+def test_check_int_refuses_other_kinds_with_a_type_error_and_small_values_with_a_value_error():
+    check_int("steps", 3)
+    check_int("steps", np.int64(3))  # numpy integers are whole numbers
+    check_int("size", 0, low=0)
+    check_int("cpu_threads", None, optional=True)
+    with pytest.raises(ValueError, match=r"^steps=0 must be a positive integer$"):
+        check_int("steps", 0)
+    with pytest.raises(ValueError, match=r"^sizes\['val'\]=-1 must be a non-negative integer$"):
+        check_int("sizes['val']", -1, low=0)
+    with pytest.raises(ValueError, match=r"^n_boot=9 must be an integer ≥ 10$"):
+        check_int("n_boot", 9, low=10)
+    with pytest.raises(ValueError, match=r"^cpu_threads=0 must be None or a positive integer$"):
+        check_int("cpu_threads", 0, optional=True)
+    for wrong in (2.0, "3", True, None):
+        with pytest.raises(TypeError, match=rf"^steps must be a positive integer, got {type(wrong).__name__}$"):
+            check_int("steps", wrong)
+
+
+def test_check_in_range_writes_the_interval_and_refuses_nan_and_other_kinds():
+    check_in_range("momentum", 0.0, 0, 1, high_closed=False)
+    check_in_range("lr", np.float32(0.1), 0, math.inf, low_closed=False)
+    check_in_range("stop_at", None, 0, 1, low_closed=False, optional=True)
+    with pytest.raises(ValueError, match=r"^momentum=1.0 must lie in \[0, 1\)$"):
+        check_in_range("momentum", 1.0, 0, 1, high_closed=False)
+    with pytest.raises(ValueError, match=r"^target=0 must lie in \(0, 1\]$"):
+        check_in_range("target", 0, 0, 1, low_closed=False)
+    with pytest.raises(ValueError, match=r"^lr=nan must lie in \(0, ∞\)$"):
+        check_in_range("lr", math.nan, 0, math.inf, low_closed=False)
+    with pytest.raises(ValueError, match=r"^stop_at=1.5 must be None or lie in \(0, 1\]$"):
+        check_in_range("stop_at", 1.5, 0, 1, low_closed=False, optional=True)
+    for wrong in ("0.5", True, torch.tensor(0.5), None):
+        with pytest.raises(TypeError, match=rf"^level must be a number in \[0, 1\], got {type(wrong).__name__}$"):
+            check_in_range("level", wrong, 0, 1)
+
+
+def test_the_helpers_use_the_shared_wordings():
+    with pytest.raises(TypeError, match=r"^sizes\['train'\] must be a non-negative integer, got float$"):
+        stratified_split(torch.zeros(10, dtype=torch.long), sizes={"train": 5.0})
+    with pytest.raises(TypeError, match=r"^degrees must be one number or a \(min, max\) pair, got str$"):
+        FusedAugment(degrees="30")
+    with pytest.raises(TypeError, match=r"^crop must be a positive integer, got float$"):
+        FusedAugment(crop=28.0)
+    with pytest.raises(ValueError, match=r"^std\[0\]=0.0 must lie in \(0, ∞\)$"):
+        FusedAugment(mean=(0.5,), std=(0.0,))
+    with pytest.raises(ValueError, match=r"^eps=-1.0 must lie in \[0, ∞\)$"):
+        normalize(torch.zeros(1, 2, 2), [0.0], [1.0], eps=-1.0)
+    with pytest.raises(TypeError, match=r"^image must be a tensor, a numpy array or a PIL image, got list$"):
+        image_array([[0, 1]])
 
 
 def test_check_generator_accepts_none_and_generators_only():

@@ -26,8 +26,8 @@ from helpers.checks import (
     smooth_image,
 )
 from helpers.curves import equivalent_size, equivalent_sizes
-from helpers.data import ImageDataset, rgb_photos, stratified_split
-from helpers.standardization import dataset_mean_std, mean_of_batch_stds, photo_patches
+from helpers.data import ImageDataset, photo_patches, rgb_photos, stratified_split
+from helpers.standardization import dataset_mean_std, mean_of_batch_stds
 from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve
 from helpers.transforms import FusedAugment, lecture_transform
 

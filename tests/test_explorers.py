@@ -16,9 +16,9 @@ import torch  # noqa: E402
 from mlxtend.data import wine_data  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from helpers.curves import fit_power_law  # noqa: E402
 from helpers.data import stratified_split  # noqa: E402
 from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
-from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.geometry import gradient_descent_path, loss_landscape  # noqa: E402
 from helpers.plotting.style import COLORS, FIGURE_SIZES, MIN_FONT_SIZE  # noqa: E402
 from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve  # noqa: E402
@@ -226,7 +226,7 @@ RAW = {"raw": lambda v: v}
     (lambda x, y: ScalingExplorer(torch.cat([x[:, :1], torch.ones(len(x), 1, dtype=x.dtype)], 1), y, RAW),
      r"x has a constant column"),
     (lambda x, y: ScalingExplorer(x, y, RAW, lr=20.0), r"lr=20.0 and lr_range=\(1e-05, 10.0\)"),
-    (lambda x, y: ScalingExplorer(x, y, RAW, steps=0), r"steps=0 must be an integer ≥ 1"),
+    (lambda x, y: ScalingExplorer(x, y, RAW, steps=0), r"steps=0 must be a positive integer"),
     (lambda x, y: ScalingExplorer(x, y, {"first column": lambda v: v[:, :1]}),
      r"scalings\['first column'\] must return finite inputs of shape \(128, 2\), got \(128, 1\)"),
 ])

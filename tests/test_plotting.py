@@ -268,7 +268,7 @@ def test_loss_landscape_is_centred_on_the_least_squares_minimum():
     assert landscape.best_loss <= float(landscape.loss.min()) + 1e-12  # the grid never goes below the minimum
     assert landscape.w1.min() < landscape.path[:, 0].min() and landscape.w1.max() > w[0]
     assert torch.allclose(landscape.loss, mse_surface(x, y, landscape.w1, landscape.w2, bias=b))
-    with pytest.raises(ValueError, match="steps=0 must be >= 1"):
+    with pytest.raises(ValueError, match="steps=0 must be a positive integer"):
         loss_landscape(x, y, steps=0)
 
 

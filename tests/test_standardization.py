@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 from torchvision import transforms as v1  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
-from helpers.data import rgb_photos, stratified_split  # noqa: E402
+from helpers.data import photo_patches, rgb_photos, stratified_split  # noqa: E402
 from helpers.geometry import (  # noqa: E402
     condition_number,
     gradient_descent_path,
@@ -30,19 +30,16 @@ from helpers.plotting import (  # noqa: E402
     plot_value_histograms,
     to_display,
 )
+from helpers.runs import TrainingRun, steps_to_accuracy, train_small_model  # noqa: E402
 from helpers.standardization import (  # noqa: E402
     IMAGENET_MEAN,
     IMAGENET_STD,
     PLACEHOLDER_MEAN,
     PLACEHOLDER_STD,
-    TrainingRun,
     dataset_mean_std,
     denormalize,
     mean_of_batch_stds,
     normalize,
-    photo_patches,
-    steps_to_accuracy,
-    train_small_model,
 )
 
 
@@ -127,7 +124,7 @@ def test_empty_dataset_and_bad_layout_raise_naming_the_parameter():
         mean_of_batch_stds([])
     with pytest.raises(ValueError, match=r"per='pixel' is unknown; allowed values: channel, feature"):
         dataset_mean_std([torch.zeros(2, 1, 2, 2)], per="pixel")
-    with pytest.raises(ValueError, match=r"correction=2; allowed values: 0, 1"):
+    with pytest.raises(ValueError, match=r"correction=2 is unknown; allowed values: 0, 1"):
         dataset_mean_std([torch.zeros(2, 1, 2, 2)], correction=2)
     with pytest.raises(ValueError, match=r"a batch must have shape"):
         dataset_mean_std([torch.zeros(5)])
@@ -180,7 +177,7 @@ def test_std_with_zeros_needs_eps():
     with pytest.raises(ValueError, match=r"std contains 1 zeros.*pass eps > 0"):
         denormalize(x, [0.0], [0.0])
     assert torch.isfinite(normalize(x, torch.zeros(1, 3, 3), std, eps=1e-8)).all()
-    with pytest.raises(ValueError, match=r"eps=-1 must be >= 0"):
+    with pytest.raises(ValueError, match=r"eps=-1 must lie in \[0, ∞\)"):
         normalize(x, [0.0], [1.0], eps=-1)
     with pytest.raises(ValueError, match=r"std must be positive"):
         normalize(x, [0.0], [-1.0])
@@ -255,8 +252,14 @@ def test_training_rejects_bad_input():
     x, y = torch.zeros(10, 1, 2, 2), torch.zeros(10, dtype=torch.long)
     with pytest.raises(ValueError, match=r"x_train/y_train and x_val/y_val must be non-empty and of equal lengths"):
         train_small_model(x, y[:5], x, y)
-    with pytest.raises(ValueError, match=r"lr=0 > 0"):
+    with pytest.raises(ValueError, match=r"^lr=0 must lie in \(0, ∞\)$"):
         train_small_model(x, y, x, y, lr=0)
+    with pytest.raises(ValueError, match=r"^steps=0 must be a positive integer$"):
+        train_small_model(x, y, x, y, steps=0)
+    with pytest.raises(TypeError, match=r"^batch_size must be a positive integer, got float$"):
+        train_small_model(x, y, x, y, batch_size=4.0)
+    with pytest.raises(TypeError, match=r"^lr must be a number in \(0, ∞\), got str$"):
+        train_small_model(x, y, x, y, lr="0.1")
 
 
 # ---------------------------------------------------------------- two features: the loss surface
@@ -299,9 +302,9 @@ def test_standardization_rounds_the_surface_and_speeds_up_gradient_descent(wine_
 def test_loss_surface_helpers_reject_bad_input():
     with pytest.raises(ValueError, match=r"x must be N×2 and y of length N"):
         mse_surface(torch.zeros(4, 3), torch.zeros(4), torch.zeros(2), torch.zeros(2))
-    with pytest.raises(ValueError, match=r"steps=0 must be >= 1"):
+    with pytest.raises(ValueError, match=r"^steps=0 must be a positive integer$"):
         gradient_descent_path(torch.eye(2), torch.ones(2), steps=0)
-    with pytest.raises(ValueError, match=r"tolerance=0 must be > 0"):
+    with pytest.raises(ValueError, match=r"^tolerance=0 must lie in \(0, ∞\)$"):
         gradient_descent_steps(torch.eye(2), torch.ones(2), tolerance=0)
     with pytest.raises(ValueError, match=r"x must be a non-empty N×F table"):
         condition_number(torch.zeros(3))
@@ -331,7 +334,7 @@ def test_patches_depend_only_on_the_seed():
     assert torch.equal(first, again) and not torch.equal(first, other)
     with pytest.raises(ValueError, match=r"photo 'coffee' has only 12 patches of 128×128; allowed: per_photo <= 12"):
         photo_patches(photos, size=128, per_photo=13)
-    with pytest.raises(ValueError, match=r"size=0, per_photo=1 must be >= 1"):
+    with pytest.raises(ValueError, match=r"size=0 must be a positive integer"):
         photo_patches(photos, size=0, per_photo=1)
 
 
@@ -402,7 +405,7 @@ def test_train_small_model_rejects_a_batch_larger_than_the_training_set():
 def test_gradient_descent_path_rejects_a_bad_lr_or_start():
     x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
     for lr in (0.0, -0.1):
-        with pytest.raises(ValueError, match=f"lr={lr} must be > 0"):
+        with pytest.raises(ValueError, match=rf"^lr={lr} must be None or lie in \(0, ∞\)$"):
             gradient_descent_path(x, y, steps=1, lr=lr)
     with pytest.raises(ValueError, match=r"start must hold 2 values \(w1, w2\), got shape \(3,\)"):
         gradient_descent_path(x, y, steps=1, start=(0.0, 0.0, 0.0))

@@ -7,14 +7,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from torch.utils.data import TensorDataset
 
 from helpers.geometry import gradient_descent_path, largest_curvature, stable_step_limit
-from helpers.standardization import (
-    LearningRateSearch,
-    steps_to_accuracy,
-    train_small_model,
-    tune_learning_rate,
-)
+from helpers.loop import accuracy, mlp
+from helpers.runs import LearningRateSearch, steps_to_accuracy, train_small_model, tune_learning_rate
 
 
 def stretched_problem() -> tuple[torch.Tensor, torch.Tensor]:
@@ -60,8 +57,23 @@ def test_early_stopping_at_the_target_gives_the_same_step_count():
     reached = steps_to_accuracy(full, 0.8)
     assert reached is not None and steps_to_accuracy(stopped, 0.8) == reached
     assert stopped.eval_steps[-1] == reached < full.eval_steps[-1], "the stopped run ends at the target"
-    with pytest.raises(ValueError, match="stop_at=1.5 must be None or an accuracy"):
+    with pytest.raises(ValueError, match=r"stop_at=1.5 must be None or lie in \(0, 1\]"):
         train_small_model(x_train, y_train, x_val, y_val, steps=10, stop_at=1.5)
+
+
+def test_a_small_run_starts_from_the_course_mlp_and_measures_with_the_course_accuracy():
+    x_train, y_train, x_val, y_val = digits_problem()
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    run = train_small_model(x_train, y_train, x_val, y_val, steps=1, lr=1e-12, eval_every=1, seed=7)
+    assert torch.equal(torch.random.get_rng_state(), before), "the global generator is left as it was"
+    torch.manual_seed(7)
+    start = mlp(16, 32, 2)  # the one builder (helpers.loop.mlp) with train_small_model's defaults
+    val_set = TensorDataset(x_val, y_val)
+    assert run.val_accuracies[0] == accuracy(start, val_set), "step 0: the seeded MLP, measured by loop.accuracy"
+    assert run.val_accuracies[-1] == accuracy(run.model, val_set)
+    correct = round(run.val_accuracies[-1] * len(y_val))
+    assert run.val_accuracies[-1] == correct / len(y_val), "an exact fraction (float32 rounding made 450/500 < 0.9)"
 
 
 def test_tuning_finds_a_learning_rate_per_scaling_and_counts_diverged_runs_as_never():
@@ -81,9 +93,9 @@ def test_the_search_picks_the_fewest_median_steps_and_checks_its_arguments():
     assert search.median_steps.tolist() == [60.0, 45.0, np.inf] and search.best_lr == 0.1
     assert search.best_range() == (40.0, np.inf)
     x_train, y_train, x_val, y_val = digits_problem()
-    with pytest.raises(ValueError, match="lrs=\\[\\] must hold at least one learning rate"):
+    with pytest.raises(ValueError, match="lrs is empty; give at least one learning rate"):
         tune_learning_rate(x_train, y_train, x_val, y_val, lrs=[], target=0.8)
     with pytest.raises(ValueError, match="has duplicates"):
         tune_learning_rate(x_train, y_train, x_val, y_val, lrs=[0.1, 0.1], target=0.8)
-    with pytest.raises(ValueError, match="target=0 must be an accuracy"):
+    with pytest.raises(ValueError, match=r"target=0 must lie in \(0, 1\]"):
         tune_learning_rate(x_train, y_train, x_val, y_val, lrs=[0.1], target=0)

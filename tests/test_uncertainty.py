@@ -77,7 +77,7 @@ def test_validation_noise_needs_per_example_correctness_and_checks_its_argument(
     assert fit_power_law(without, n_boot=20).noise == "repeats", "default: what the curve records"
     with pytest.raises(ValueError, match="has no val_correct"):
         fit_power_law(without, n_boot=20, validation_noise=True)
-    with pytest.raises(TypeError, match="validation_noise='yes' must be None, True or False"):
+    with pytest.raises(TypeError, match="validation_noise must be None, True or False, got str"):
         fit_power_law(without, n_boot=20, validation_noise="yes")
     with pytest.raises(ValueError, match="noise='examples' is unknown"):
         bootstrap_val_acc(without, np.random.default_rng(0), noise="examples")

@@ -115,7 +115,7 @@ def test_the_image_matches_fused_augment(explorer, mnist):
     (lambda m: AugmentationExplorer(m[0][:, None].expand(-1, 3, -1, -1)), r"images must be uint8 grey digits"),
     (lambda m: AugmentationExplorer(m[0], mean=(0.5, 0.5), std=(0.5, 0.5)), r"need exactly one value each"),
     (lambda m: AugmentationExplorer(m[0], choices=[5000]), r"choices must be a non-empty list of indices in 0…4999"),
-    (lambda m: AugmentationExplorer(m[0], pixel_size=0), r"pixel_size=0 must be at least 1"),
+    (lambda m: AugmentationExplorer(m[0], pixel_size=0), r"pixel_size=0 must be a positive integer"),
     (lambda m: AugmentationExplorer(m[0]).time_updates("angle", [0]), r"each different from the one before it"),
 ])
 def test_bad_input_is_explained(mnist, make, message):

@@ -18,6 +18,7 @@ from PIL import Image
 from helpers.images import image_array
 from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, course_figure
 from helpers.standardization import denormalize
+from helpers.validation import check_int
 
 TITLE_HEIGHT = 0.25
 """Inches above an image per line of its 12-pt title (line and padding)."""
@@ -150,8 +151,7 @@ def show_images(
         raise ValueError("images is empty; give at least one image")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"titles has {len(titles)} entries but there are {len(images)} images")
-    if ncols < 1:
-        raise ValueError(f"ncols={ncols} must be at least 1")
+    check_int("ncols", ncols)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     for name, labels, count in (("row_labels", row_labels, nrows), ("col_labels", col_labels, ncols)):

@@ -119,7 +119,7 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     and each bracket is drawn as a wide bar at its size: what the measured curve really bounds there.
 
     Example:
-        >>> from helpers.extrapolation import fit_power_law
+        >>> from helpers.curves import fit_power_law
         >>> sizes = np.array([100, 200, 400, 800, 1600])
         >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
         >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
@@ -217,7 +217,7 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     bootstrap interval, drawn as a vertical bar; a one-sided end carries a small triangle.
 
     Example:
-        >>> from helpers.augmentation_value import Worth
+        >>> from helpers.curves import Worth
         >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
         ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
         >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]

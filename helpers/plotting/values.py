@@ -23,7 +23,8 @@ from helpers.plotting.style import (
     log_axis,
     set_alt_text,
 )
-from helpers.standardization import TrainingRun
+from helpers.runs import TrainingRun
+from helpers.validation import check_int
 
 LOSS_LABEL = "MSE above its minimum (log scale)"
 """The colour bar of a loss surface: the loss minus its lowest value, so every panel shares one scale."""
@@ -117,8 +118,9 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
         >>> fig.axes[1].get_ylabel()
         'validation accuracy (%)'
     """
-    if not runs or smooth < 1:
-        raise ValueError(f"runs must be non-empty and smooth={smooth} >= 1")
+    if not runs:
+        raise ValueError("runs is empty; allowed: a dict name → TrainingRun with at least one run")
+    check_int("smooth", smooth)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=FIGURE_SIZES["two plots"])
     for name, run in runs.items():
         losses = np.asarray(run.losses, dtype=float)
@@ -148,8 +150,7 @@ def loss_levels(landscapes: Iterable[LossLandscape], decades: int = 5) -> np.nda
     landscapes = list(landscapes)
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes):
         raise TypeError("landscapes must be helpers.geometry.loss_landscape(...) results (at least one)")
-    if not isinstance(decades, int) or decades < 1:
-        raise ValueError(f"decades={decades!r} must be an integer >= 1")
+    check_int("decades", decades)
     top = max(float((s.loss - s.best_loss).max()) for s in landscapes)
     first = int(np.ceil(np.log10(max(top, 1e-300)))) - decades
     levels = np.array([m * 10.0**e for e in range(first, first + decades + 1) for m in (1, 2, 5)])
