@@ -23,16 +23,15 @@ def committed_claims(name: str) -> int:
     """How many ✅ lines the committed notebook (run at ``SEED = 0``) shows: the count a full run reaches."""
     import nbformat
 
-    cells = nbformat.read(NOTEBOOKS / name, as_version=4).cells
-    text = "".join(output.get("text", "") for cell in cells if cell.cell_type == "code"
-                   for output in cell.get("outputs", []) if output.get("output_type") == "stream")
-    return sum(line.startswith("✅") for line in text.splitlines())
+    from tools.notebooks import stream_lines
+
+    return sum(line.startswith("✅") for line in stream_lines(nbformat.read(NOTEBOOKS / name, as_version=4)))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", LECTURES)
-def test_every_claim_holds_at_a_seed_the_notebook_was_not_tuned_on(name, monkeypatch):
-    lines = claim_lines(NOTEBOOKS / name, monkeypatch, SEED=OTHER_SEED)
+def test_every_claim_holds_at_a_seed_the_notebook_was_not_tuned_on(name):
+    lines = claim_lines(NOTEBOOKS / name, SEED=OTHER_SEED)
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == committed_claims(name), "the run did not reach every claim:\n" + "\n".join(lines)
     assert not failed, f"at SEED = {OTHER_SEED}:\n" + "\n".join(failed)
@@ -45,9 +44,9 @@ def test_every_claim_holds_at_a_seed_the_notebook_was_not_tuned_on(name, monkeyp
                                                             "from 1 to 3"),
     ("01_learning_curves.ipynb", "PLAIN_SIZE", "300", "PLAIN_SIZE = 300 must be one of SIZES"),
 ])
-def test_a_bad_setting_stops_the_run_at_the_settings_cell_naming_it(name, setting, value, message, monkeypatch):
+def test_a_bad_setting_stops_the_run_at_the_settings_cell_naming_it(name, setting, value, message):
     from nbclient.exceptions import CellExecutionError
 
     with pytest.raises(CellExecutionError, match="ValueError") as error:
-        claim_lines(NOTEBOOKS / name, monkeypatch, **{setting: value})
+        claim_lines(NOTEBOOKS / name, **{setting: value})
     assert message in str(error.value)

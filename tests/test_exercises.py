@@ -2,9 +2,9 @@
 
 A notebook run with an exercise's setting must finish without an error; its claims print
 ❌ only where the notebook says that the claim should flip (for 02 with ``RESIZE = 36``:
-nowhere — the exercise says every claim still holds). The run uses nbclient with
-``COURSE_STRICT_CLAIMS`` unset, as in a live lecture, so that a flipped claim is seen as a
-❌ line instead of stopping the run.
+nowhere — the exercise says every claim still holds). The run uses ``tools.notebooks.run_notebook``
+without strict claims, as in a live lecture, so that a flipped claim is seen as a ❌ line instead
+of stopping the run.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from helpers.claims import STRICT_ENV
+from tools.notebooks import kernel_env, run_notebook, stream_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -32,16 +31,12 @@ def with_setting(notebook: str, pattern: str, replacement: str) -> nbformat.Note
     return nb
 
 
-def run(nb: nbformat.NotebookNode, monkeypatch) -> list[str]:
-    """Execute in a fresh kernel without strict claims; return every output line."""
-    monkeypatch.delenv(STRICT_ENV, raising=False)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    lines = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            assert output.output_type != "error", f"{output.ename}: {output.evalue}"
-            lines += "".join(output.get("text", "")).splitlines()
-    return lines
+def run(nb: nbformat.NotebookNode) -> list[str]:
+    """Execute in a fresh kernel without strict claims (a failing cell raises); return every printed line."""
+    status = run_notebook(nb, NOTEBOOKS, timeout=600, max_output=None, env=kernel_env(strict_claims=False),
+                          allow_errors=False)
+    assert status == "ran", f"a cell {status}"
+    return stream_lines(nb)
 
 
 def markdown_of(notebook: str) -> str:
@@ -50,10 +45,10 @@ def markdown_of(notebook: str) -> str:
 
 
 @pytest.mark.slow
-def test_02_with_resize_36_runs_and_every_claim_still_holds(monkeypatch):
+def test_02_with_resize_36_runs_and_every_claim_still_holds():
     assert "Change `RESIZE` to 36" in markdown_of("02_augmentation_preview.ipynb"), "the exercise this test is for"
     nb = with_setting("02_augmentation_preview.ipynb", r"^RESIZE, CROP = \d+, (\d+)", r"RESIZE, CROP = 36, \1")
-    lines = run(nb, monkeypatch)
+    lines = run(nb)
     claims = [line for line in lines if line.startswith(("✅", "❌"))]
     assert len(claims) >= 5 and not [line for line in claims if line.startswith("❌")], claims
     shift_claim = next(line for line in claims if "RandomCrop" in line)
