@@ -3,7 +3,8 @@ notebook finishes ("Run all" is not stopped), and ❌ appears only on the claims
 
 Each test edits one line of the notebook's Settings cell, executes the whole notebook with
 ``tools.notebooks.run_notebook`` without strict claims (as in a live lecture: a false claim prints ❌
-instead of raising), and reads the ✅/❌ lines the claims printed.
+instead of raising), and reads the ✅/❌ lines the claims printed. The runs are the
+``notebook_run`` fixture's (tests/conftest.py): each once, several at a time.
 """
 
 from __future__ import annotations
@@ -14,21 +15,14 @@ import nbformat
 import pytest
 
 from helpers.transforms import FusedAugment, apply_each, lecture_transform
-from tools.notebooks import kernel_env, run_notebook, stream_lines, with_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def claim_lines(path: Path, **settings: str) -> list[str]:
-    """Execute ``path`` with the given settings, outside the strict test mode; return its ✅/❌ lines.
-
-    A cell that raises stops the run with nbclient's ``CellExecutionError`` (no notebook here may fail)."""
-    notebook = with_settings(nbformat.read(path, as_version=4), **settings)
-    status = run_notebook(notebook, path.parent, timeout=600, max_output=None, env=kernel_env(strict_claims=False),
-                          allow_errors=False)
-    assert status == "ran", f"{path.name}: a cell {status}"
-    return [line for line in stream_lines(notebook) if line.startswith(("✅", "❌"))]
+def claim_lines(lines: list[str]) -> list[str]:
+    """The ✅/❌ lines among the lines a run printed."""
+    return [line for line in lines if line.startswith(("✅", "❌"))]
 
 
 def exercise_text(path: Path) -> str:
@@ -44,16 +38,18 @@ def test_the_exercises_name_the_settings_and_claims_tested_here():
 
 
 @pytest.mark.slow
-def test_04_without_rotation_runs_through_and_only_the_robustness_claim_flips():
-    lines = claim_lines(NOTEBOOKS / "04_augmentation_vs_more_data.ipynb", DEGREES="0")
+@pytest.mark.notebook_run("04_augmentation_vs_more_data.ipynb", DEGREES="0")
+def test_04_without_rotation_runs_through_and_only_the_robustness_claim_flips(notebook_run):
+    lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == 6, "\n".join(lines)  # every claim of the notebook was reached: "Run all" went on
     assert len(failed) == 1 and "robust to digits turned" in failed[0], "\n".join(lines)
 
 
 @pytest.mark.slow
-def test_03_with_one_shared_learning_rate_runs_through_and_only_the_slowest_claim_flips():
-    lines = claim_lines(NOTEBOOKS / "03_standardization_math.ipynb", LEARNING_RATES="[0.05]")
+@pytest.mark.notebook_run("03_standardization_math.ipynb", LEARNING_RATES="[0.05]")
+def test_03_with_one_shared_learning_rate_runs_through_and_only_the_slowest_claim_flips(notebook_run):
+    lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == 6, "\n".join(lines)
     assert len(failed) == 1 and "Normalize(0.5, 0.5), mean far below 0, is the slowest" in failed[0], "\n".join(lines)
