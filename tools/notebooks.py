@@ -5,9 +5,10 @@ in a fresh ``python3`` kernel started in ``IN``'s folder (errors do not stop the
 nbgrader's autograde) and writes ``OUT``. Outputs are capped: once a notebook's outputs hold
 ``--max-output`` bytes, further outputs are dropped and one line says so, so a submission that
 prints a gigabyte cannot fill the disk or the grader's memory. Exit status: 0 ran to the end,
-3 a cell ran past ``--timeout`` seconds, 4 the kernel died. It imports only nbclient and nbformat,
-so it runs inside the grader's sandbox, where nothing but the Python environment and a read-only
-copy of the course code can be seen.
+3 a cell ran past ``--timeout`` seconds, 4 the kernel died. It imports only nbclient, nbformat and
+the standard library (``kernel_env`` reads two names from ``helpers``, ``timings=`` needs psutil, both
+only when called), so it runs inside the grader's sandbox, where nothing but the Python environment
+and a read-only copy of the course code can be seen.
 
 Everything in the course that executes a notebook goes through ``run_notebook``: the grader's sandbox,
 ``tools.execute``, ``tools.homework``, ``benchmarks/bench_notebooks.py`` (``timings=``) and the tests
