@@ -117,15 +117,18 @@ def _worth_key(size: float, how: str) -> float:
     return {"more than": math.inf, "fewer than": -math.inf}.get(how, size)
 
 
+DEEP_DIVE_01A = "deep_dives/01a_extrapolating_learning_curves.ipynb"  # 01's extrapolation, with its own Settings
+
+
 # --- 01 · learning curves ------------------------------------------------------------------------------------
 def lecture_01(seed: int) -> SeedResult:
-    """Notebook 01's softmax and MLP curves, its back-test and extrapolation bands, its MLP–softmax interval."""
+    """Notebook 01's softmax and MLP curves, its MLP–softmax interval; deep dive 01a's back-test and extrapolation."""
     from helpers.curves import accuracy_difference, extrapolation_bracket
     from helpers.data import default_split_sizes, load_mnist, stratified_split
     from helpers.extrapolation import fit_power_law
     from helpers.training import learning_curve
 
-    s = settings("01_learning_curves.ipynb", seed)
+    s = {**settings(DEEP_DIVE_01A, seed), **settings("01_learning_curves.ipynb", seed)}  # 01a adds the extrapolation's
     images, labels = load_mnist(s["DATA_SOURCE"])
     splits = stratified_split(labels, default_split_sizes(len(labels)), seed=seed)
     sizes = [n for n in s["SIZES"] if n <= len(splits["train"])]
@@ -139,6 +142,9 @@ def lecture_01(seed: int) -> SeedResult:
     result.claims["training accuracy falls"] = bool(train[0] > train[-1])
     result.claims["validation accuracy rises"] = bool(val[-1] > val[0])
     result.claims["the gap shrinks"] = bool((train - val)[-1] < (train - val)[0])
+    upper = slice(len(sizes) // 2, None)  # the upper half of the sizes (01, section 5)
+    result.claims["validation accuracy still climbs at the largest sizes"] = bool(
+        np.polyfit(np.log2(sizes[upper]), val[upper], 1)[0] > 0)
 
     backtest = fit_power_law(curve, max_size=s["BACKTEST_MAX_SIZE"], n_boot=s["BOOTSTRAP"], seed=seed)
     held = int(curve.sizes[curve.sizes > s["BACKTEST_MAX_SIZE"]][0])
@@ -158,8 +164,9 @@ def lecture_01(seed: int) -> SeedResult:
     result.claims["what the data bound at 60,000 contains the known 92 %"] = bool(
         bracket.low <= s["FULL_MNIST_ACCURACY"] <= bracket.high)
 
-    mlp_train = mlp.train_acc.mean(1)
-    result.claims["the MLP fits its training data at every size"] = bool(mlp_train[0] >= mlp_train[-1])
+    result.claims["the MLP fits its training data at every size"] = bool(mlp.train_acc.min() >= s["MLP_FITS"])
+    mlp_gap = (mlp.train_acc - mlp.val_acc).mean(1)
+    result.claims["the MLP's gap shrinks"] = bool(mlp_gap[-1] < mlp_gap[0])
     difference = accuracy_difference(mlp, curve, n_boot=s["BOOTSTRAP"], seed=seed)
     result.intervals.append(Interval("01 MLP − softmax at the largest size", difference.level, difference.low,
                                      difference.high))
@@ -177,7 +184,7 @@ def lecture_01(seed: int) -> SeedResult:
 def reference_01(results: list[SeedResult]) -> dict[str, float]:
     """The pooled accuracy at the held-back size and difference MLP − softmax; 92 % for full MNIST."""
     held = next(k for k in results[0].pool if k.startswith("val at "))
-    s = settings("01_learning_curves.ipynb", 0)
+    s = settings(DEEP_DIVE_01A, 0)
     far = s["EXTRAPOLATE_TO"][-1]
     return {f"01 back-test band at {held[7:]}": statistics.fmean(r.pool[held] for r in results),
             f"01 power-law band at {far:,} (ref. {s['FULL_MNIST_ACCURACY']:.0%})": s["FULL_MNIST_ACCURACY"],

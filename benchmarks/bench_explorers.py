@@ -1,11 +1,11 @@
-"""Update latency of the live explorers of 01, 03 and 04: from setting a control to the new picture.
+"""Update latency of the live explorers of 01, 02, 03 and 04: from setting a control to the new picture.
 
 Each explorer is built once (its build time is printed too), then one control is moved through
 ``ROUNDS`` values, as the widget does when a slider is released. Two numbers per explorer:
 - **drawn**: the view is drawn and encoded (its cache of rendered views is emptied before each
   move), the cost of a view seen for the first time;
 - **cached**: going back to views already seen.
-The data are small stand-ins (a synthetic power-law curve, 03's 128 training wines, softmax models
+The data are small stand-ins (a synthetic power-law curve, 02's digits, 03's 128 training wines, softmax models
 trained for 2 epochs): an update only redraws a picture, so its cost does not depend on how good
 the models are. The target is a median ≤ 150 ms per explorer; on a shared machine timings are noisy
 (run it twice, report the load: ``uptime``).
@@ -30,6 +30,7 @@ from helpers.data import load_mnist, stratified_split  # noqa: E402
 from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
 from helpers.training import LearningCurve, learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
+from helpers.widgets import AugmentationExplorer  # noqa: E402
 
 ROUNDS = 12  # control moves per explorer and kind
 TARGET_MS = 150
@@ -49,8 +50,22 @@ def scaling_explorer() -> tuple[ScalingExplorer, str, list]:
     """03, moving the learning rate (a change of scaling costs the same: one path, on another background)."""
     x, y = (torch.as_tensor(a) for a in wine_data())
     train = stratified_split(y, sizes={"train": 128, "test": 50}, seed=0)["train"]
-    explorer = ScalingExplorer(x[train][:, [0, 3]], x[train][:, 9])
+    scalings = {  # 03's explorer cell
+        "raw": lambda v: v,
+        "0…1": lambda v: (v - v.min(0).values) / (v.max(0).values - v.min(0).values),
+        "−1…1": lambda v: 2 * (v - v.min(0).values) / (v.max(0).values - v.min(0).values) - 1,
+        "std 1, not centred": lambda v: v / v.std(0, correction=0),
+        "standardized (μ, σ)": lambda v: (v - v.mean(0)) / v.std(0, correction=0),
+    }
+    explorer = ScalingExplorer(x[train][:, [0, 3]], x[train][:, 9], scalings)
     return explorer, "lr", list(np.geomspace(1e-4, 5, 40))
+
+
+def augmentation_explorer() -> tuple[AugmentationExplorer, str, list]:
+    """02 (no figure: its picture is drawn from the pixels, so it keeps no cache and "cached" redraws too)."""
+    images, labels = load_mnist()
+    explorer = AugmentationExplorer(images, labels, choices=list(range(10)))
+    return explorer, "angle", list(np.arange(-45, 46, 5, dtype=float))
 
 
 def angle_explorer() -> tuple[AngleExplorer, str, list]:
@@ -86,7 +101,7 @@ def time_drawn(explorer, name: str, values: list) -> list[float]:
     times = []
     control = explorer.controls[name]
     for value in moves(control.value, values, ROUNDS):
-        explorer._views.clear()
+        getattr(explorer, "_views", {}).clear()
         start = time.perf_counter()
         control.value = value
         times.append(1000 * (time.perf_counter() - start))
@@ -97,6 +112,7 @@ def main() -> None:
     print(f"update latency of the explorers (median / worst of {ROUNDS} moves; target median ≤ {TARGET_MS} ms)")
     verdicts = []
     for label, make in (("01 ExtrapolationExplorer", extrapolation_explorer),
+                        ("02 AugmentationExplorer", augmentation_explorer),
                         ("03 ScalingExplorer", scaling_explorer), ("04 AngleExplorer", angle_explorer)):
         start = time.perf_counter()
         explorer, name, values = make()

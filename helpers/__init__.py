@@ -6,7 +6,9 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.data``: bundled/full MNIST, stratified splits, a Dataset, RGB photos
 - ``helpers.plotting``: image grids and the figures of each notebook
 - ``helpers.standardization``: exact statistics, normalize and its inverse, and the
-  measurements of notebook 03 (small deterministic training runs, 2-feature loss surface, colour patches)
+  measurements of notebook 03 (small deterministic training runs, colour patches)
+- ``helpers.geometry``: the quadratic loss of a 2-feature linear model (its surface, curvature,
+  minimum and gradient descent on it): 03's explorer and 03b's figures
 - ``helpers.curves``: the ``LearningCurve`` record and its analysis (power-law fit, back-test and band,
   how many examples augmentation is worth, gain per doubling) — numpy/scipy only
 - ``helpers.training``: the batched learning-curve engine (many small models trained at once, kept to
@@ -14,7 +16,8 @@ One module per topic — import what a notebook needs from it, e.g.
 - ``helpers.extrapolation``, ``helpers.augmentation_value``: the notebooks' names for parts of ``curves``
 - ``helpers.transforms``: the lecture's augmentation pipelines, ``FusedAugment`` (one affine
   resampling per batch) and image-quality scores
-- ``helpers.widgets``: the augmentation explorer (ipywidgets sliders)
+- ``helpers.widgets``: 02's augmentation explorer; ``helpers.explorers``: 01, 03 and 04's explorers;
+  both on one framework, ``helpers.explorer_base`` (ipywidgets controls, one picture per view)
 - ``helpers.env``: device choice and an environment report
 - ``helpers.checks``: the homework self-checks ``check_task_N`` (a pass, or a hint that names the mistake)
 - ``helpers.claims``: ``claim(...)``, the lecture's claims as visible ✅/❌ lines (strict in the test run)

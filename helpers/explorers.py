@@ -4,198 +4,43 @@
 - ``ScalingExplorer`` (03): why does the scaling of the inputs matter for gradient descent?
 - ``AngleExplorer`` (04): where does augmentation pay off — at which rotations of the digits?
 
-Each explorer does everything expensive once, when it is built (the power-law fits for every
-slider position, the loss surfaces of every scaling, the models' predictions at every angle);
-moving a control only changes a few matplotlib artists and renders one PNG. ``explorer.widget``
-is an ``ipywidgets.interactive`` (controls, then the PNG and a caption line), updated when a slider
-is released (``continuous_update=False``). ``explorer.set(name=value)`` does what moving a control
-does (for tests and benchmarks), ``explorer.numbers`` holds the numbers of the current view and
-``explorer.preview(**values)`` draws the same view as a static figure, for slides and GitHub,
-where ipywidgets do not run.
+Each is a ``helpers.explorer_base.FigureExplorer`` (the framework 02's ``AugmentationExplorer`` shares):
+everything expensive happens once, when it is built (the power-law fits for every slider position, the
+loss landscape of every scaling, the models' predictions at every angle); moving a control only changes
+a few matplotlib artists and renders one PNG. ``explorer.widget`` is an ``ipywidgets.interactive``
+(controls, then the PNG and a caption line), updated when a slider is released
+(``continuous_update=False``); ``explorer.set(name=value)`` does what moving a control does,
+``explorer.numbers`` holds the numbers of the current view and ``explorer.preview(**values)`` draws
+the same view as a static figure, for slides and GitHub, where ipywidgets do not run. The pictures are
+drawn with the same functions as the course's static figures (``helpers.plotting``), in its style.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython import get_ipython
-from IPython.display import Image, display
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
 
 from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
+from helpers.explorer_base import FigureExplorer
+from helpers.geometry import LossLandscape, gradient_descent_path, loss_landscape, path_losses
+from helpers.plotting.images import draw_predicted_digits
+from helpers.plotting.learning import draw_accuracy_vs_angle, draw_band
 from helpers.plotting.style import COLORS
-from helpers.standardization import gradient_descent_path, least_squares, mse_surface
+from helpers.plotting.values import draw_descent_path, draw_loss_contours, loss_colour_bar, loss_levels
 from helpers.training import TrainedModels  # the 04 explorer evaluates kept models on rotated digits
 from helpers.transforms import FusedAugment
-
-PALETTE = {
-    # the course's one colour per meaning (helpers.plotting.COLORS) …
-    **{meaning: COLORS[meaning] for meaning in ("train", "validation", "without augmentation", "with augmentation")},
-    # … and the explorers' own
-    "first feature": "#56B4E9",  # sky blue
-    "second feature": "#CC79A7",  # reddish purple
-    "gradient descent": "#000000",  # black
-    "not yet revealed": "#999999",  # grey
-}
-"""One Okabe–Ito colour per meaning (colour-blind safe); shared meanings take the course colours."""
-
-FONT_SIZE = 12  # points, for every text in the explorers' figures
-FIGSIZE = (10.0, 4.8)  # inches: 16:9-friendly and within 10 × 5.6
-CACHED_VIEWS = 64  # rendered views each explorer keeps (about 30 kB each)
-DPI = 80  # of the PNG the widget shows: 800 × 384 pixels
-
-_STYLE = {"font.size": FONT_SIZE, "axes.titlesize": FONT_SIZE, "axes.labelsize": FONT_SIZE,
-          "xtick.labelsize": FONT_SIZE, "ytick.labelsize": FONT_SIZE, "legend.fontsize": FONT_SIZE}
-
-
-class _Explorer:
-    """What the three explorers share: the widget, ``set``, ``render``, ``preview`` and ``time_updates``.
-
-    A subclass defines ``controls`` (name → ipywidget), ``_numbers(values)`` (the numbers of a view,
-    cheap), ``_build(fig)`` (creates the artists of a figure once) and ``_draw(artists, values,
-    numbers)`` (updates them and returns the caption).
-    """
-
-    controls: dict[str, widgets.ValueWidget]
-
-    def _start(self) -> None:
-        """Build the live figure, lay it out once, draw its static backgrounds, and create the widget.
-
-        Only the artists ``_dynamic`` names change on a control move: the rest of each view (axes,
-        ticks, legend, contours…) is drawn once per ``_background_key`` and copied back on every
-        update, so an update draws a few artists and encodes one PNG (matplotlib's "blitting").
-        """
-        self.png, self.caption, self.numbers = b"", "", {}
-        self._views: dict[tuple, tuple[bytes, str]] = {}
-        with plt.rc_context(_STYLE):
-            self._figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-            self._canvas = FigureCanvasAgg(self._figure)
-            self._artists = self._build(self._figure)
-            values = self.values()
-            self._draw(self._artists, values, self._numbers(values))
-            self._figure.get_layout_engine().execute(self._figure)
-            self._figure.set_layout_engine("none")  # the layout is fixed: no layout pass on every update
-            self._dynamic_artists = sorted(self._dynamic(self._artists), key=lambda artist: artist.get_zorder())
-            for artist in self._dynamic_artists:
-                artist.set_animated(True)  # left out of a full draw: the backgrounds are without them
-            self._backgrounds = {}
-            for key, key_values in self._background_values().items():
-                self._draw(self._artists, key_values, self._numbers(key_values))
-                self._canvas.draw()
-                self._backgrounds[key] = self._canvas.copy_from_bbox(self._figure.bbox)
-        # clear_output outside IPython would print terminal escape codes (into doctests, say)
-        self.widget = widgets.interactive(self.show, clear_output=get_ipython() is not None, **self.controls)
-
-    def values(self) -> dict[str, object]:
-        """The current value of every control."""
-        return {name: control.value for name, control in self.controls.items()}
-
-    def set(self, **values: object) -> None:
-        """Set controls by name, as a user moving them would (the view updates after each one)."""
-        unknown = sorted(set(values) - set(self.controls))
-        if unknown:
-            raise ValueError(f"unknown control(s) {unknown}; allowed: {sorted(self.controls)}")
-        for name, value in values.items():
-            self.controls[name].value = value
-
-    def render(self, **values: object) -> tuple[bytes, str]:
-        """PNG bytes and the caption of the view for these control values (also sets ``numbers``).
-
-        The pictures of the last ``CACHED_VIEWS`` views are kept: going back to one is not drawn again.
-        """
-        self.numbers = self._numbers(values)
-        key = tuple(sorted(values.items()))
-        with plt.rc_context(_STYLE):
-            caption = self._draw(self._artists, values, self.numbers)  # cheap: the artists follow the view
-            if key in self._views:
-                return self._views[key]
-            self._canvas.restore_region(self._backgrounds[self._background_key(values)])
-            for artist in self._dynamic_artists:
-                self._figure.draw_artist(artist)
-        rgb = np.asarray(self._canvas.buffer_rgba())[:, :, :3]
-        buffer = io.BytesIO()
-        PILImage.fromarray(rgb).save(buffer, format="png", compress_level=1)
-        if len(self._views) >= CACHED_VIEWS:
-            self._views.pop(next(iter(self._views)))  # the oldest
-        self._views[key] = (buffer.getvalue(), caption)
-        return self._views[key]
-
-    def show(self, **values: object) -> None:
-        """The ``interactive`` callback: render, then display the PNG and print the caption."""
-        self.png, self.caption = self.render(**values)
-        if get_ipython() is not None:  # outside IPython (a script, a doctest) there is nowhere to show it
-            display(Image(data=self.png, format="png"))
-            print(self.caption)
-
-    def preview(self, **values: object) -> plt.Figure:
-        """A static figure of the view for these control values (default: the current ones), for slides."""
-        values = {**self.values(), **values}
-        unknown = sorted(set(values) - set(self.controls))
-        if unknown:
-            raise ValueError(f"unknown control(s) {unknown}; allowed: {sorted(self.controls)}")
-        with plt.rc_context(_STYLE):
-            fig = plt.figure(figsize=FIGSIZE, layout="constrained")
-            caption = self._draw(self._build(fig), values, self._numbers(values))
-            fig.suptitle(caption, fontsize=FONT_SIZE, wrap=True)
-        return fig
-
-    def time_updates(self, name: str, values: Sequence[object]) -> list[float]:
-        """Milliseconds from setting control ``name`` to each of ``values`` to the new PNG; restores it after.
-
-        Each value must differ from the one before it (the first from the current value), or the
-        widget would not redraw.
-        """
-        if name not in self.controls:
-            raise ValueError(f"name={name!r} is not a control; allowed: {sorted(self.controls)}")
-        control = self.controls[name]
-        before = control.value
-        if not values or any(a == b for a, b in zip([before, *values][:-1], values, strict=True)):
-            raise ValueError(f"values={list(values)}: give at least one, each different from the one before it "
-                             f"(the first from the current {name} {before!r})")
-        times = []
-        for value in values:
-            start = time.perf_counter()
-            control.value = value
-            times.append(1000 * (time.perf_counter() - start))
-        control.value = before
-        return times
-
-    def _background_values(self) -> dict[object, dict[str, object]]:
-        """Control values that draw each static background (one, unless a control changes the axes)."""
-        return {None: self.values()}
-
-    def _background_key(self, values: Mapping[str, object]) -> object:
-        """Which background the view for ``values`` is drawn on."""
-        return None
-
-    # to be defined by each explorer
-    def _dynamic(self, artists: dict[str, object]) -> list:
-        raise NotImplementedError
-
-    def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
-        raise NotImplementedError
-
-    def _build(self, fig: Figure) -> dict[str, object]:
-        raise NotImplementedError
-
-    def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
-        raise NotImplementedError
 
 
 # --------------------------------------------------------------------------------------------
 # 01: how far can I extrapolate a learning curve?
 # --------------------------------------------------------------------------------------------
-class ExtrapolationExplorer(_Explorer):
+class ExtrapolationExplorer(FigureExplorer):
     """A slider "measured up to N examples": the power law fitted to those sizes only, and its band.
 
     Shows the mean validation accuracy (and every repeat) of the sizes up to ``N``, the power law
@@ -265,8 +110,8 @@ class ExtrapolationExplorer(_Explorer):
 
     def _build(self, fig: Figure) -> dict[str, object]:
         ax = fig.add_subplot()
-        colour, grey = PALETTE["validation"], PALETTE["not yet revealed"]
-        bands = {n: ax.fill_between(self.grid, low, high, color=colour, alpha=0.2, linewidth=0, visible=False)
+        colour, grey = COLORS["validation"], COLORS["not yet revealed"]
+        bands = {n: draw_band(ax, self.grid, low, high, colour, visible=False)
                  for n, (_, low, high) in self._bands.items()}
         sizes = np.asarray(self.sizes, dtype=float)
         repeats = np.repeat(sizes, self.curve.repeats)
@@ -281,11 +126,10 @@ class ExtrapolationExplorer(_Explorer):
             "cut": ax.axvline(self.sizes[0], color="k", linestyle=":", linewidth=1.5),
             "sizes": sizes, "repeats": repeats, "values": 100 * self.curve.val_acc.reshape(-1),
         }
-        ax.fill_between([], [], [], color=colour, alpha=0.2, label=f"{self.level:.0%} bootstrap band")
+        draw_band(ax, [], [], [], colour, label=f"{self.level:.0%} bootstrap band")
         low = min(float(self.mean.min()), float(np.percentile(artists["values"], 2))) - 3
         ax.set(xscale="log", xlim=(self.grid[0], self.grid[-1]), ylim=(low, min(100.5, self.mean.max() + 4)),
                xlabel="training examples", ylabel="validation accuracy (%)")
-        ax.grid(alpha=0.3)
         ax.legend(loc="lower right")
         return artists
 
@@ -297,7 +141,7 @@ class ExtrapolationExplorer(_Explorer):
         artists["used_repeats"].set_data(repeats[repeats <= n], points[repeats <= n])
         artists["beyond"].set_data(sizes[~used], self.mean[~used])
         artists["beyond_repeats"].set_data(repeats[repeats > n], points[repeats > n])
-        colour = PALETTE["validation"] if reveal else PALETTE["not yet revealed"]
+        colour = COLORS["validation"] if reveal else COLORS["not yet revealed"]
         for name in ("beyond", "beyond_repeats"):
             artists[name].set_color(colour)
             artists[name].set_alpha(1.0 if reveal else 0.5)
@@ -327,79 +171,34 @@ class ExtrapolationExplorer(_Explorer):
 # --------------------------------------------------------------------------------------------
 # 03: why does the scaling of the inputs matter for gradient descent?
 # --------------------------------------------------------------------------------------------
-SCALINGS = ("raw", "[0, 1]", "[−1, 1]", "standardized", "scaled, not centred")
-"""The input scalings ``ScalingExplorer`` offers, computed from the statistics of its own ``x``."""
+class ScalingExplorer(FigureExplorer):
+    """Gradient descent on the loss of ``y ≈ w1·x1 + w2·x2 + b`` for each of the notebook's input scalings.
 
-
-def scale_features(x: torch.Tensor, scaling: str) -> torch.Tensor:
-    """The columns of ``x`` rescaled with statistics of ``x`` itself (the training data), in float64.
-
-    ``"raw"`` keeps them; ``"[0, 1]"`` and ``"[−1, 1]"`` map each column's min…max onto that range;
-    ``"standardized"`` subtracts the column mean and divides by its std; ``"scaled, not centred"``
-    only divides by the std (the values keep their offset from 0).
-
-    Example:
-        >>> import torch
-        >>> x = torch.tensor([[10.0, 1.0], [20.0, 3.0], [30.0, 5.0]])
-        >>> scale_features(x, "[0, 1]").tolist()
-        [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]]
-        >>> scale_features(x, "standardized").mean(0).abs().max() < 1e-12
-        tensor(True)
-    """
-    if scaling not in SCALINGS:
-        raise ValueError(f"scaling={scaling!r} is unknown; allowed: {', '.join(map(repr, SCALINGS))}")
-    x = torch.as_tensor(x).detach().cpu().double()
-    low, high = x.min(0).values, x.max(0).values
-    mean, std = x.mean(0), x.std(0, correction=0)
-    if scaling == "raw":
-        return x.clone()
-    if scaling == "[0, 1]":
-        return (x - low) / (high - low)
-    if scaling == "[−1, 1]":
-        return 2 * (x - low) / (high - low) - 1
-    if scaling == "standardized":
-        return (x - mean) / std
-    return x / std
-
-
-@dataclass(frozen=True)
-class _Problem:
-    """One scaling of the 2-feature problem, with everything the view needs precomputed."""
-
-    x: torch.Tensor
-    best_w: np.ndarray
-    bias: float
-    best_loss: float
-    lr_limit: float  # 2 / L: gradient descent diverges for a learning rate above it
-    w1: np.ndarray
-    w2: np.ndarray
-    surface: np.ndarray
-    levels: np.ndarray
-
-
-class ScalingExplorer(_Explorer):
-    """Gradient descent on the loss of ``y ≈ w1·x1 + w2·x2 + b`` for five scalings of the inputs.
-
-    Left: the loss contours over ``(w1, w2)`` (the bias held at its best value) and the path of
-    ``steps`` gradient-descent steps from ``w = 0`` (``gradient_descent_path``); the caption says
-    after how many steps the weights are within ``tolerance`` (relative) of the best weights, or
-    that it diverged (the loss grew). The loss alone would hide a slow direction: from ``w = 0``
-    most of the loss goes in a few steps along the steep direction of a stretched valley.
+    ``scalings`` maps a name to a function of the inputs ``x`` (N×2) that returns them scaled, e.g. 03's
+    ``{"raw": lambda x: x, "standardized (μ, σ)": lambda x: (x - mu) / sigma, …}``; the first is shown
+    first. Left: the loss landscape of the scaled problem (``helpers.geometry.loss_landscape``, drawn by
+    ``draw_loss_contours`` as in 03b's figure, on one colour scale for every scaling; the bias held at
+    its best value) and the path of ``steps`` gradient-descent steps from ``w = 0``; the caption says
+    after how many steps the weights are within ``tolerance`` (relative) of the best weights, or that it
+    diverged (the loss grew) — above the landscape's ``step_limit`` 2/L. The loss alone would hide a slow
+    direction: from ``w = 0`` most of the loss goes in a few steps along the steep direction of a valley.
     Right: histograms of the two scaled features with their mean (solid) and mean ± std (dashed).
-    Controls: the scaling (``SCALINGS``) and the learning rate (a log slider).
+    Controls: the scaling and the learning rate (a log slider).
 
     Example:
         >>> import torch
         >>> g = torch.Generator().manual_seed(0)
         >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
-        >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2)
+        >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
+        >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2, scalings)
         >>> explorer.set(scaling="standardized", lr=0.3)
         >>> explorer.numbers["steps"] is not None and not explorer.numbers["diverged"]
         True
     """
 
-    def __init__(self, x: torch.Tensor, y: torch.Tensor, steps: int = 300, tolerance: float = 0.01,
-                 lr: float = 0.01, lr_range: tuple[float, float] = (1e-5, 10.0),
+    def __init__(self, x: torch.Tensor, y: torch.Tensor,
+                 scalings: Mapping[str, Callable[[torch.Tensor], torch.Tensor]], steps: int = 300,
+                 tolerance: float = 0.01, lr: float = 0.01, lr_range: tuple[float, float] = (1e-5, 10.0),
                  feature_names: Sequence[str] = ("feature 1", "feature 2"), bins: int = 30) -> None:
         x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
         if x.ndim != 2 or x.shape[1] != 2 or y.shape != (len(x),) or len(x) < 3:
@@ -408,6 +207,9 @@ class ScalingExplorer(_Explorer):
             raise ValueError("x and y must hold finite numbers only (found NaN or inf)")
         if (x.std(0) == 0).any():
             raise ValueError("x has a constant column; allowed: two features that vary")
+        if not isinstance(scalings, Mapping) or not scalings or not all(map(callable, scalings.values())):
+            raise TypeError(f"scalings must be a non-empty dict name → function of x returning x scaled, "
+                            f"got {type(scalings).__name__}")
         if not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps={steps!r} must be an integer ≥ 1")
         if not 0 < tolerance < 1:
@@ -417,131 +219,124 @@ class ScalingExplorer(_Explorer):
         if len(feature_names) != 2:
             raise ValueError(f"feature_names={list(feature_names)} must hold two names")
         self.y, self.steps, self.tolerance, self.bins = y, steps, tolerance, bins
-        self._paths: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
         self.feature_names = [str(name) for name in feature_names]
-        self.problems = {name: self._problem(scale_features(x, name), y) for name in SCALINGS}
+        self.inputs: dict[str, torch.Tensor] = {}
+        for name, scale in scalings.items():
+            scaled = torch.as_tensor(scale(x)).detach().cpu().double()
+            if scaled.shape != x.shape or not torch.isfinite(scaled).all():
+                raise ValueError(f"scalings[{name!r}] must return finite inputs of shape {tuple(x.shape)}, got "
+                                 f"{tuple(scaled.shape)}")
+            self.inputs[str(name)] = scaled
+        self.landscapes: dict[str, LossLandscape] = {name: loss_landscape(scaled, y, steps=steps, grid=80)
+                                                     for name, scaled in self.inputs.items()}
+        self.levels = loss_levels(self.landscapes.values())
+        self._paths: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
         low, high = math.log10(lr_range[0]), math.log10(lr_range[1])
         self.controls = {
-            "scaling": widgets.ToggleButtons(options=list(SCALINGS), value="raw", description="inputs"),
+            "scaling": widgets.ToggleButtons(options=list(self.inputs), value=next(iter(self.inputs)),
+                                             description="inputs"),
             "lr": widgets.FloatLogSlider(value=lr, base=10, min=low, max=high, step=(high - low) / 50,
                                          description="learning rate", readout_format=".1e",
                                          continuous_update=False, style={"description_width": "initial"}),
         }
         self._start()
 
-    @staticmethod
-    def _problem(x: torch.Tensor, y: torch.Tensor) -> _Problem:
-        w, bias = least_squares(x, y)
-        best_loss = float(((x @ w + bias - y) ** 2).mean())
-        hessian = 2 * x.T @ x / len(x)
-        lr_limit = 2 / float(torch.linalg.eigvalsh(hessian)[-1])
-        best = w.numpy()
-        half = 1.25 * max(float(np.abs(best).max()), 1e-3)
-        w1 = np.linspace(best[0] / 2 - half, best[0] / 2 + half, 80)
-        w2 = np.linspace(best[1] / 2 - half, best[1] / 2 + half, 80)
-        surface = mse_surface(x, y, torch.from_numpy(w1), torch.from_numpy(w2), bias=bias).numpy().T
-        start_loss = float(((bias - y) ** 2).mean())
-        levels = best_loss + (max(start_loss, best_loss * 2) - best_loss) * np.geomspace(1e-3, 4, 14)
-        return _Problem(x, best, bias, best_loss, lr_limit, w1, w2, surface, levels)
-
     def path_losses(self, scaling: str, lr: float) -> tuple[np.ndarray, np.ndarray]:
         """The weights ``(steps + 1)×2`` gradient descent visits and the loss at each (may overflow to inf)."""
         key = (scaling, float(lr))
         if key not in self._paths:
-            problem = self.problems[scaling]
-            path = gradient_descent_path(problem.x, self.y, self.steps, lr=float(lr), bias=problem.bias)
-            losses = ((problem.x @ path.T + problem.bias - self.y[:, None]) ** 2).mean(0)
+            x, bias = self.inputs[scaling], self.landscapes[scaling].bias
+            path = gradient_descent_path(x, self.y, self.steps, lr=float(lr), bias=bias)
+            with np.errstate(invalid="ignore", over="ignore"):
+                losses = path_losses(x, self.y, path, bias=bias)
             if len(self._paths) > 100:
                 self._paths.clear()
             self._paths[key] = (path.numpy(), losses.numpy())
         return self._paths[key]
 
     def _background_values(self) -> dict[object, dict[str, object]]:
-        return {scaling: {**self.values(), "scaling": scaling} for scaling in SCALINGS}
+        return {scaling: {**self.values(), "scaling": scaling} for scaling in self.inputs}
 
     def _background_key(self, values: Mapping[str, object]) -> object:
         return values["scaling"]
 
     def _dynamic(self, artists: dict[str, object]) -> list:
-        return [artists["path"], artists["start"], artists["best"]]
+        return [artists["path"]]
 
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         scaling, lr = str(values["scaling"]), float(values["lr"])
-        problem = self.problems[scaling]
+        landscape = self.landscapes[scaling]
+        best = landscape.minimum.numpy()
         path, losses = self.path_losses(scaling, lr)
         with np.errstate(invalid="ignore", over="ignore"):  # a diverging path overflows to inf
-            distance = np.linalg.norm(path - problem.best_w, axis=1) / np.linalg.norm(problem.best_w)
+            distance = np.linalg.norm(path - best, axis=1) / np.linalg.norm(best)
         reached = np.flatnonzero(distance <= self.tolerance)
         final = float(losses[-1])
-        return {"scaling": scaling, "lr": lr, "lr_limit": problem.lr_limit,
+        return {"scaling": scaling, "lr": lr, "lr_limit": landscape.step_limit,
                 "steps": int(reached[0]) if len(reached) else None,
                 "diverged": bool(not math.isfinite(final) or final > losses[0]),
-                "start_loss": float(losses[0]), "final_loss": final, "best_loss": problem.best_loss}
+                "start_loss": float(losses[0]), "final_loss": final, "best_loss": landscape.best_loss}
 
     def _build(self, fig: Figure) -> dict[str, object]:
-        left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
-        contours, histograms = {}, {}
-        for name, problem in self.problems.items():
-            contours[name] = left.contour(problem.w1, problem.w2, problem.surface, levels=problem.levels,
-                                          colors="0.55", linewidths=1)
-            x = problem.x.numpy()
+        left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        surfaces, histograms = {}, {}
+        norm = LogNorm(self.levels[0], self.levels[-1])  # one colour scale (and colour bar) for every scaling
+        for name, landscape in self.landscapes.items():
+            surfaces[name] = draw_loss_contours(left, landscape, self.levels, norm)
+            x = self.inputs[name].numpy()
             edges = np.histogram_bin_edges(x, bins=self.bins)
             parts = []
-            for j, colour in enumerate((PALETTE["first feature"], PALETTE["second feature"])):
+            for j, colour in enumerate((COLORS["first feature"], COLORS["second feature"])):
                 counts, _ = np.histogram(x[:, j], bins=edges)
                 mean, std = x[:, j].mean(), x[:, j].std()
                 parts.append(right.stairs(counts, edges, fill=True, color=colour, alpha=0.55))
                 parts.append(right.axvline(mean, color=colour, linewidth=2.5))
                 parts += [right.axvline(mean + s, color=colour, linewidth=1.5, linestyle="--") for s in (-std, std)]
             histograms[name] = (parts, (edges[0], edges[-1]))
-        artists = {
-            "left": left, "right": right, "contours": contours, "histograms": histograms,
-            "path": left.plot([], [], "o-", color=PALETTE["gradient descent"], markersize=3, linewidth=1.2,
-                              label="gradient descent")[0],
-            "start": left.plot([0], [0], "s", color=PALETTE["gradient descent"], markersize=8, label="start w = 0")[0],
-            "best": left.plot([], [], "*", color="white", markeredgecolor="k", markersize=16,
-                              label="lowest loss")[0],
-        }
-        left.set(xlabel="w1", ylabel="w2", aspect="equal", adjustable="box")
-        left.legend(loc="upper left", framealpha=0.9)
+        loss_colour_bar(fig, surfaces[next(iter(surfaces))][0], left)
+        artists = {"left": left, "right": right, "surfaces": surfaces, "histograms": histograms,
+                   "path": draw_descent_path(left, np.zeros((0, 2)), label="gradient descent from w = 0")}
+        left.legend(handles=[artists["path"], surfaces[next(iter(surfaces))][1]], loc="upper left",
+                    facecolor=COLORS["legend on a colour map"])
         right.set(xlabel="scaled input value", ylabel="examples")
         for j, name in enumerate(self.feature_names):  # legend entries for the two features
-            right.plot([], [], color=PALETTE["first feature" if j == 0 else "second feature"], linewidth=6,
+            right.plot([], [], color=COLORS["first feature" if j == 0 else "second feature"], linewidth=6,
                        alpha=0.55, label=name)
-        right.plot([], [], color="k", linewidth=2.5, label="mean")
-        right.plot([], [], color="k", linewidth=1.5, linestyle="--", label="mean ± std")
-        right.legend(loc="best", framealpha=0.9)
+        right.plot([], [], color=COLORS["measured"], linewidth=2.5, label="mean")
+        right.plot([], [], color=COLORS["measured"], linewidth=1.5, linestyle="--", label="mean ± std")
+        right.legend(loc="best")
         return artists
 
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
         scaling, lr = numbers["scaling"], numbers["lr"]
-        problem = self.problems[scaling]
-        for name, contour in artists["contours"].items():
-            contour.set_visible(name == scaling)
+        landscape = self.landscapes[scaling]
+        for name, (filled, star) in artists["surfaces"].items():
+            filled.set_visible(name == scaling)
+            star.set_visible(name == scaling)
         for name, (parts, _) in artists["histograms"].items():
             for part in parts:
                 part.set_visible(name == scaling)
         left, right = artists["left"], artists["right"]
         path, _ = self.path_losses(scaling, lr)
-        span = 4 * (problem.w1[-1] - problem.w1[0])  # drop what flew far off the picture (or overflowed)
-        keep = np.isfinite(path).all(1) & (np.abs(path - problem.best_w).max(1) < span)
+        w1, w2 = landscape.w1.numpy(), landscape.w2.numpy()
+        span = 4 * (w1[-1] - w1[0])  # drop what flew far off the picture (or overflowed)
+        keep = np.isfinite(path).all(1) & (np.abs(path - landscape.minimum.numpy()).max(1) < span)
         last = len(path) if keep.all() else int(np.argmin(keep)) + 1  # up to the first point far away
         artists["path"].set_data(path[:last, 0], path[:last, 1])
-        artists["best"].set_data([problem.best_w[0]], [problem.best_w[1]])
-        left.set(xlim=(problem.w1[0], problem.w1[-1]), ylim=(problem.w2[0], problem.w2[-1]))
-        left.set_title(f"loss over (w1, w2) · {scaling} inputs")
+        left.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]))
+        left.set_title(f"loss over (w1, w2) · {scaling}")
         low, high = artists["histograms"][scaling][1]
         pad = 0.05 * (high - low)
         right.set_xlim(low - pad, high + pad)
         right.relim(visible_only=True)
         right.autoscale(axis="y")
         right.set_ylim(0, None)
-        right.set_title(f"{scaling} inputs")
+        right.set_title(f"inputs: {scaling}")
         return self._caption(numbers)
 
     def _caption(self, numbers: dict[str, object]) -> str:
-        text = (f"{numbers['scaling']} inputs, learning rate {numbers['lr']:.1e} "
-                f"(diverges above {numbers['lr_limit']:.1e})")
+        text = (f"{numbers['scaling']}, learning rate {numbers['lr']:.1e} "
+                f"(diverges above 2/L = {numbers['lr_limit']:.1e})")
         if numbers["diverged"]:
             return text + (f": DIVERGES — the loss grew from {numbers['start_loss']:.3g} to "
                            f"{numbers['final_loss']:.3g} in {self.steps} steps")
@@ -555,7 +350,7 @@ class ScalingExplorer(_Explorer):
 # --------------------------------------------------------------------------------------------
 # 04: where does augmentation pay off?
 # --------------------------------------------------------------------------------------------
-class AngleExplorer(_Explorer):
+class AngleExplorer(FigureExplorer):
     """An angle slider rotates the validation digits; accuracy and predictions of kept models at that angle.
 
     ``models`` maps a name (e.g. ``"without augmentation"``, ``"with augmentation"``) to the
@@ -567,7 +362,8 @@ class AngleExplorer(_Explorer):
 
     Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
     highest repeat), the current angle marked. Right: ``len(digits)`` rotated digits with each
-    model's prediction (repeat 0) below it in the model's colour, ✓ when right.
+    model's prediction (repeat 0) below it in the model's colour, ✓ when right, and a legend of
+    the colours (``helpers.plotting.draw_predicted_digits``).
 
     In 04, with its kept models and validation digits::
 
@@ -631,7 +427,7 @@ class AngleExplorer(_Explorer):
 
     def _dynamic(self, artists: dict[str, object]) -> list:
         texts = [text for row in artists["texts"] for text in row]
-        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts, artists["ax"].title]
+        return [*artists["markers"].values(), artists["cursor"], *artists["pictures"], *texts]
 
     def _index(self, angle: float) -> int:
         return int(np.argmin(np.abs(np.asarray(self.angles) - float(angle))))
@@ -646,29 +442,17 @@ class AngleExplorer(_Explorer):
     def _build(self, fig: Figure) -> dict[str, object]:
         rows = 2
         cols = math.ceil(len(self.digits) / rows)
-        grid = fig.add_gridspec(rows, 1 + cols, width_ratios=[1.6 * cols] + [1] * cols)
-        ax = fig.add_subplot(grid[:, 0])
-        if self.trained_range is not None:
-            ax.axvspan(-self.trained_range, self.trained_range, color="0.9", label="angles seen in training")
-        markers = {}
-        for j, name in enumerate(self.names):
-            colour = _colour(name, j)
-            acc = self.accuracy[name]
-            ax.fill_between(self.angles, acc.min(1), acc.max(1), color=colour, alpha=0.2, linewidth=0)
-            ax.plot(self.angles, acc.mean(1), color=colour, linewidth=2, label=name)
-            markers[name] = ax.plot([], [], "o", color=colour, markersize=10, markeredgecolor="k")[0]
-        cursor = ax.axvline(0, color="k", linestyle=":", linewidth=1.5)
-        ax.set(xlabel="rotation of the validation digits (°)", ylabel="validation accuracy (%)", ylim=(0, 100),
-               xlim=(self.angles[0], self.angles[-1]))
-        ax.grid(alpha=0.3)
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.6 * cols, cols])
+        ax = fig.add_subplot(grid[0, 0])
+        lines = draw_accuracy_vs_angle(ax, self.angles, {name: acc / 100 for name, acc in self.accuracy.items()},
+                                       self.trained_range)  # the same drawing as 04's plot_accuracy_vs_angle
+        colours = {name: line.get_color() for name, line in lines.items()}
+        markers = {name: ax.plot([], [], "o", color=colours[name], markersize=10, markeredgecolor="black")[0]
+                   for name in self.names}
+        cursor = ax.axvline(0, color=COLORS["measured"], linestyle=":", linewidth=1.5)
+        ax.set(ylabel="validation accuracy (%)", ylim=(0, 100), xlim=(self.angles[0], self.angles[-1]))
         ax.legend(loc="lower center")
-        pictures, texts = [], []
-        for i in range(len(self.digits)):
-            sub = fig.add_subplot(grid[i // cols, 1 + i % cols])
-            pictures.append(sub.imshow(self.shown[0, i], cmap="gray_r", vmin=0, vmax=1))
-            sub.axis("off")
-            texts.append([sub.text(0.5, -0.03 - 0.17 * j, "", transform=sub.transAxes, ha="center", va="top",
-                                   color=_colour(name, j)) for j, name in enumerate(self.names)])
+        pictures, texts = draw_predicted_digits(fig, grid[0, 1], self.shown[0], colours, ncols=cols)
         return {"ax": ax, "markers": markers, "cursor": cursor, "pictures": pictures, "texts": texts}
 
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
@@ -681,7 +465,6 @@ class AngleExplorer(_Explorer):
             for name, text in zip(self.names, texts, strict=True):
                 guess = int(self.predictions[name][k, i])
                 text.set_text(f"{guess} {'✓' if guess == self.labels[i] else '✗'}")
-        artists["ax"].set_title(f"rotated by {angle:+.0f}°")
         return f"rotated by {angle:+.0f}°: validation accuracy " + " · ".join(
             f"{name} {acc:.1f}%" for name, acc in numbers["accuracy"].items())
 
@@ -694,9 +477,3 @@ def _one_size(models: TrainedModels, size_index: int) -> TrainedModels:
     start = (size_index % sizes) * repeats
     params = {name: p[start:start + repeats] for name, p in models.params.items()}
     return TrainedModels(models.model, models.template, params, (1, repeats))
-
-
-def _colour(name: str, index: int) -> str:
-    """The palette colour of a meaning, else an Okabe–Ito colour by position."""
-    fallback = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-    return PALETTE.get(name, fallback[index % len(fallback)])

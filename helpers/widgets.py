@@ -1,23 +1,25 @@
-"""Interactive explorers: sliders that show what an augmentation does, live.
+"""02's live explorer: sliders that show what an augmentation does, live.
 
 ``AugmentationExplorer`` puts the lecture's augmentation parameters on sliders (angle,
 translation, scale), a dropdown for the interpolation and a toggle for ``Normalize``; the
-digit next to its augmented copy is redrawn on every change, in a few milliseconds.
+digit next to its augmented copy is redrawn on every change, in a few milliseconds. It is an
+``helpers.explorer_base.Explorer``, like the explorers of 01, 03 and 04 (``helpers.explorers``):
+the same widget, ``set``, ``values``, ``show`` and ``time_updates``; its picture is drawn straight
+from the pixels (no matplotlib figure), its static ``preview`` with ``show_images``.
 """
 
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import torch
-from IPython.display import Image, display
 from PIL import Image as PILImage
 
+from helpers.explorer_base import Explorer
 from helpers.plotting.images import show_images
 from helpers.transforms import INTERPOLATION_NAMES, FusedAugment
 
@@ -27,7 +29,7 @@ COLOUR_SCALE = "pixel value: −1 blue · 0 white · +1 red"
 """The explorer's colour scale in words: its colour-bar label and the end of its caption."""
 
 
-class AugmentationExplorer:
+class AugmentationExplorer(Explorer):
     """Sliders for the lecture's augmentation of one digit, with the image redrawn on every change.
 
     ``explorer.widget`` is an ``ipywidgets.interactive``: a digit dropdown, sliders for the
@@ -40,7 +42,7 @@ class AugmentationExplorer:
 
         images, labels = load_mnist()
         explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-        explorer.controls["angle"].value = 20   # what moving the slider does
+        explorer.set(angle=20)   # what moving the slider does
         explorer.caption.startswith("angle +20°")   # True
     """
 
@@ -83,7 +85,7 @@ class AugmentationExplorer:
                                               description="interpolation"),
             "normalize": widgets.Checkbox(value=False, description=f"Normalize({self.mean:g}, {self.std:g})"),
         }
-        self.widget = widgets.interactive(self.show, **self.controls)
+        self._start_widget()
 
     def image(self, digit: int, angle: float = 0.0, shift_x: float = 0.0, shift_y: float = 0.0,
               scale: float = 1.0, interpolation: str = "bilinear", normalize: bool = False) -> torch.Tensor:
@@ -106,32 +108,6 @@ class AugmentationExplorer:
                    f"{' (normalized)' if values.get('normalize') else ''} · {COLOUR_SCALE}")
         return png, caption
 
-    def show(self, **values: object) -> None:
-        """The ``interactive`` callback: render and display the image and its caption."""
-        self.png, self.caption = self.render(**values)
-        display(Image(data=self.png, format="png"))
-        print(self.caption)
-
-    def time_updates(self, angles: Sequence[float] = (-30, -15, 0, 15, 30)) -> list[float]:
-        """Milliseconds from moving the angle slider to the new image, for each of ``angles`` in turn.
-
-        Goes through the widget as a user does (``controls["angle"].value = …``) and puts the
-        slider back where it was. Each angle must differ from the one before it (the first
-        from the slider's current value), or nothing would be redrawn.
-        """
-        slider = self.controls["angle"]
-        before = slider.value
-        if any(a == b for a, b in zip([before, *angles][:-1], angles, strict=True)):
-            raise ValueError(f"angles={list(angles)}: each must differ from the one before it (the first from the "
-                             f"current angle {before})")
-        times = []
-        for angle in angles:
-            start = time.perf_counter()
-            slider.value = angle
-            times.append(1000 * (time.perf_counter() - start))
-        slider.value = before
-        return times
-
     def preview(self, angles: Sequence[float] = (-30, -15, 0, 15, 30), size: float | None = None,
                 normalize: bool | None = None):
         """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run.
@@ -141,17 +117,15 @@ class AugmentationExplorer:
         that are not normalized on a 0…1 scale — the colour bar always states which.
 
         Example:
-            >>> import io, contextlib
             >>> import matplotlib.pyplot as plt
             >>> images, labels = load_mnist()
-            >>> with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook the first image is printed
-            ...     explorer = AugmentationExplorer(images, labels, choices=[0, 500])
+            >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500])  # outside a notebook: nothing shown
             >>> fig = explorer.preview(angles=(0, 30), normalize=True)
             >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
             ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
             >>> plt.close(fig)
         """
-        values = {name: control.value for name, control in self.controls.items()}
+        values = self.values()
         if normalize is not None:
             values["normalize"] = bool(normalize)
         original = self.images[values["digit"], :, :, :].float().div(255)
@@ -163,6 +137,7 @@ class AugmentationExplorer:
             ((0, 1), "pixel value (0…1, not normalized)")
         return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar=label,
                            value_range=scale, suptitle="the explorer at a few angles (interactive in the lab view)")
+
 
 def _png(panels: Sequence[np.ndarray], pixel_size: int) -> bytes:
     """Panels with values in −1…1 drawn side by side with ``COLOUR_MAP``, each pixel a square, as PNG bytes."""

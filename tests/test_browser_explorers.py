@@ -49,7 +49,9 @@ EXPLORER_CELLS = {  # the cells to insert, using each notebook's own variables (
                                              "the caption says after how many steps gradient descent got there, "
                                              "or that it diverged.")),
         ("code", "from helpers.explorers import ScalingExplorer\n\n"
-                 "explorer = ScalingExplorer(features, target, feature_names=(\"alcohol\", \"alcalinity of ash\"))\n"
+                 "scalings = {\"raw\": lambda x: x, \"standardized (μ, σ)\": lambda x: (x - x.mean(0)) / x.std(0)}\n"
+                 "explorer = ScalingExplorer(features, target, scalings,\n"
+                 "                           feature_names=(\"alcohol\", \"alcalinity of ash\"))\n"
                  "fig = explorer.preview(scaling=\"raw\", lr=1e-3)"),
         ("code", "explorer.widget"),
     ],

@@ -17,23 +17,28 @@ from mlxtend.data import wine_data  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers.data import stratified_split  # noqa: E402
-from helpers.explorers import (  # noqa: E402
-    FIGSIZE,
-    FONT_SIZE,
-    PALETTE,
-    SCALINGS,
-    AngleExplorer,
-    ExtrapolationExplorer,
-    ScalingExplorer,
-    scale_features,
-)
+from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
 from helpers.extrapolation import fit_power_law  # noqa: E402
-from helpers.standardization import gradient_descent_path  # noqa: E402
+from helpers.geometry import gradient_descent_path, loss_landscape  # noqa: E402
+from helpers.plotting.style import COLORS, FIGURE_SIZES, MIN_FONT_SIZE  # noqa: E402
 from helpers.training import LearningCurve, learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
 
 SIZES = np.array([100, 250, 500, 1000, 2000, 3500])
 N_BOOT = 20
+FIGSIZE = FIGURE_SIZES["explorer"]
+
+
+def wine_scalings(x: torch.Tensor) -> dict:
+    """A notebook's scalings of the wine features, with the statistics of ``x`` (the training wines)."""
+    low, high, mean, std = x.min(0).values, x.max(0).values, x.mean(0), x.std(0, correction=0)
+    return {
+        "raw": lambda v: v,
+        "[0, 1]": lambda v: (v - low) / (high - low),
+        "[−1, 1]": lambda v: 2 * (v - low) / (high - low) - 1,
+        "standardized": lambda v: (v - mean) / std,
+        "scaled, not centred": lambda v: v / std,
+    }
 
 
 def synthetic_curve(floor_from: int | None = None) -> LearningCurve:
@@ -60,7 +65,7 @@ def wine() -> tuple[torch.Tensor, torch.Tensor]:
 
 @pytest.fixture(scope="module")
 def scaling(wine) -> ScalingExplorer:
-    return ScalingExplorer(*wine, feature_names=("alcohol", "alcalinity of ash"))
+    return ScalingExplorer(*wine, wine_scalings(wine[0]), feature_names=("alcohol", "alcalinity of ash"))
 
 
 @pytest.fixture(scope="module")
@@ -113,10 +118,10 @@ def test_moving_the_slider_shows_the_fit_from_the_points_up_to_n_only(extrapolat
 def test_points_beyond_n_stay_grey_until_revealed(extrapolation):
     extrapolation.set(measured_up_to=1000, reveal=False)
     beyond = extrapolation._artists["beyond"]
-    assert beyond.get_color() == PALETTE["not yet revealed"] and "reveal" in extrapolation.caption
+    assert beyond.get_color() == COLORS["not yet revealed"] and "reveal" in extrapolation.caption
     hidden = extrapolation.png
     extrapolation.set(reveal=True)
-    assert beyond.get_color() == PALETTE["validation"] and extrapolation.png != hidden
+    assert beyond.get_color() == COLORS["validation"] and extrapolation.png != hidden
     assert "measured" in extrapolation.caption.split("·")[-1]
     assert list(beyond.get_xdata()) == [2000, 3500]
     extrapolation.set(reveal=False)
@@ -143,20 +148,30 @@ def test_bad_curves_are_explained(make, error, message):
 
 # ---------------------------------------------------------------- 03: scaling and gradient descent
 @pytest.mark.parametrize("name, low, high", [("[0, 1]", 0, 1), ("[−1, 1]", -1, 1)])
-def test_range_scalings_map_each_column_onto_the_range(wine, name, low, high):
-    scaled = scale_features(wine[0], name)
+def test_the_explorer_works_on_the_inputs_the_given_scalings_make(scaling, wine, name, low, high):
+    scaled = scaling.inputs[name]
     assert torch.allclose(scaled.min(0).values, torch.full((2,), float(low), dtype=torch.float64))
     assert torch.allclose(scaled.max(0).values, torch.full((2,), float(high), dtype=torch.float64))
+    assert list(scaling.controls["scaling"].options) == list(wine_scalings(wine[0])), "the notebook's, in its order"
 
 
-def test_standardized_is_centred_and_scaled_not_centred_only_scaled(wine):
-    x = wine[0]
-    standardized, scaled = scale_features(x, "standardized"), scale_features(x, "scaled, not centred")
+def test_standardized_is_centred_and_scaled_not_centred_only_scaled(scaling, wine):
+    standardized, scaled = scaling.inputs["standardized"], scaling.inputs["scaled, not centred"]
     assert standardized.mean(0).abs().max() < 1e-12 and torch.allclose(standardized.std(0, correction=0),
                                                                         torch.ones(2, dtype=torch.float64))
     assert torch.allclose(scaled.std(0, correction=0), torch.ones(2, dtype=torch.float64))
     assert (scaled.mean(0) > 5).all(), "the offset stays: wine features are far from 0"
-    assert torch.equal(scale_features(x, "raw"), x.double()) and x.dtype == torch.float64
+    assert torch.equal(scaling.inputs["raw"], wine[0].double())
+
+
+def test_each_scaling_is_drawn_as_the_one_loss_landscape_of_its_inputs(scaling, wine):
+    for name, landscape in scaling.landscapes.items():
+        expected = loss_landscape(scaling.inputs[name], wine[1], steps=scaling.steps, grid=80)
+        assert torch.allclose(landscape.loss, expected.loss) and landscape.step_limit == expected.step_limit
+    scaling.set(scaling="raw", lr=1e-3)
+    filled, star = scaling._artists["surfaces"]["raw"]
+    assert filled.get_visible() and not scaling._artists["surfaces"]["standardized"][0].get_visible()
+    assert list(filled.levels) == list(scaling.levels), "one colour scale for every scaling"
 
 
 def test_the_same_learning_rate_diverges_on_raw_inputs_and_converges_on_standardized(scaling):
@@ -168,7 +183,7 @@ def test_the_same_learning_rate_diverges_on_raw_inputs_and_converges_on_standard
     assert f"after {scaling.numbers['steps']} steps" in scaling.caption and scaling.png != raw_picture
 
 
-@pytest.mark.parametrize("name", SCALINGS)
+@pytest.mark.parametrize("name", ["raw", "[0, 1]", "[−1, 1]", "standardized", "scaled, not centred"])
 def test_divergence_sets_in_at_the_limit_the_caption_names(scaling, name):
     scaling.set(scaling=name, lr=1e-5)
     limit = scaling.numbers["lr_limit"]
@@ -186,14 +201,14 @@ def test_a_larger_stable_learning_rate_needs_fewer_steps(scaling):
 
 
 def test_not_centred_inputs_need_a_far_smaller_learning_rate_than_standardized(scaling):
-    limits = {name: scaling.problems[name].lr_limit for name in ("standardized", "scaled, not centred")}
+    limits = {name: scaling.landscapes[name].step_limit for name in ("standardized", "scaled, not centred")}
     assert limits["scaled, not centred"] < limits["standardized"] / 50, limits
 
 
 def test_the_drawn_path_is_gradient_descent_and_the_histogram_marks_mean_and_std(scaling):
     scaling.set(scaling="standardized", lr=0.2)
-    problem = scaling.problems["standardized"]
-    expected = gradient_descent_path(problem.x, scaling.y, scaling.steps, lr=0.2, bias=problem.bias).numpy()
+    x, bias = scaling.inputs["standardized"], scaling.landscapes["standardized"].bias
+    expected = gradient_descent_path(x, scaling.y, scaling.steps, lr=0.2, bias=bias).numpy()
     assert np.allclose(scaling._artists["path"].get_xydata(), expected)
     lines = [line for line in scaling._artists["right"].lines if line.get_visible() and len(line.get_xdata()) == 2]
     marks = sorted(round(float(line.get_xdata()[0]), 6) for line in lines)
@@ -203,21 +218,27 @@ def test_the_drawn_path_is_gradient_descent_and_the_histogram_marks_mean_and_std
     assert len(visible) == 2 and scaling._artists["right"].get_xlim()[1] < 1.2
 
 
+RAW = {"raw": lambda v: v}
+
+
 @pytest.mark.parametrize("make, message", [
-    (lambda x, y: ScalingExplorer(x[:, :1], y), r"x must be N×2 and y of length N"),
-    (lambda x, y: ScalingExplorer(torch.cat([x[:, :1], torch.ones(len(x), 1, dtype=x.dtype)], 1), y),
+    (lambda x, y: ScalingExplorer(x[:, :1], y, RAW), r"x must be N×2 and y of length N"),
+    (lambda x, y: ScalingExplorer(torch.cat([x[:, :1], torch.ones(len(x), 1, dtype=x.dtype)], 1), y, RAW),
      r"x has a constant column"),
-    (lambda x, y: ScalingExplorer(x, y, lr=20.0), r"lr=20.0 and lr_range=\(1e-05, 10.0\)"),
-    (lambda x, y: ScalingExplorer(x, y, steps=0), r"steps=0 must be an integer ≥ 1"),
+    (lambda x, y: ScalingExplorer(x, y, RAW, lr=20.0), r"lr=20.0 and lr_range=\(1e-05, 10.0\)"),
+    (lambda x, y: ScalingExplorer(x, y, RAW, steps=0), r"steps=0 must be an integer ≥ 1"),
+    (lambda x, y: ScalingExplorer(x, y, {"first column": lambda v: v[:, :1]}),
+     r"scalings\['first column'\] must return finite inputs of shape \(128, 2\), got \(128, 1\)"),
 ])
 def test_bad_problems_are_explained(wine, make, message):
     with pytest.raises(ValueError, match=message):
         make(*wine)
 
 
-def test_an_unknown_scaling_is_refused(wine):
-    with pytest.raises(ValueError, match=r"scaling='log' is unknown; allowed: 'raw'"):
-        scale_features(wine[0], "log")
+@pytest.mark.parametrize("scalings", [{}, ["raw"], {"raw": "x"}])
+def test_scalings_must_be_a_dict_of_functions(wine, scalings):
+    with pytest.raises(TypeError, match=r"scalings must be a non-empty dict name → function of x"):
+        ScalingExplorer(*wine, scalings)
 
 
 # ---------------------------------------------------------------- 04: augmentation and rotation
@@ -294,7 +315,7 @@ def test_the_static_preview_has_the_view_and_readable_text(explorer):
         width, height = fig.get_size_inches()
         assert width <= 10 and height <= 5.6
         sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text() and t.get_visible()]
-        assert sizes and min(sizes) >= FONT_SIZE, f"text smaller than {FONT_SIZE} pt: {min(sizes)}"
+        assert sizes and min(sizes) >= MIN_FONT_SIZE, f"text smaller than {MIN_FONT_SIZE} pt: {min(sizes)}"
         assert fig.get_suptitle() == explorer.caption, "the preview states the caption of the same view"
     finally:
         plt.close(fig)

@@ -30,9 +30,10 @@ from torchvision.transforms import v2  # noqa: E402
 import helpers.plotting  # noqa: E402
 from helpers.augmentation_value import Worth  # noqa: E402
 from helpers.extrapolation import fit_power_law  # noqa: E402
+from helpers.geometry import loss_landscapes  # noqa: E402
 from helpers.plotting import style  # noqa: E402
 from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, condition_of  # noqa: E402
-from helpers.standardization import TrainingRun, loss_landscape  # noqa: E402
+from helpers.standardization import TrainingRun  # noqa: E402
 from helpers.training import LearningCurve  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -57,8 +58,7 @@ def landscapes() -> dict:
     x = torch.randn(60, 2, generator=g)
     y = x @ torch.tensor([1.0, -2.0]) + 0.3 * torch.randn(60, generator=g)
     raw = x * torch.tensor([1.0, 5.0]) + torch.tensor([10.0, 20.0])
-    return {"raw features": loss_landscape(raw, y, steps=10, grid=40),
-            "standardized features": loss_landscape(x, y, steps=10, grid=40)}
+    return loss_landscapes({"raw features": (raw, y), "standardized features": (x, y)}, steps=10, grid=40)
 
 
 def digits(n: int) -> torch.Tensor:

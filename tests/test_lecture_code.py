@@ -1,7 +1,9 @@
 """The lecture's code written in notebook cells is the code the helpers export (d2l's "saved in the package").
 
 00's ``ImageDataset`` is the lecture's short class; ``helpers.data.ImageDataset`` adds input
-checks, so the two are compared by their outputs on valid input. Elsewhere
+checks, so the two are compared by their outputs on valid input; so is 04's ``small_cnn``
+(``helpers.training.small_cnn`` checks its ``channels``): same layers, same initial weights
+under the same seed, same outputs. Elsewhere
 "the same code" means the same Python syntax tree once docstrings are removed: comments,
 blank lines and line breaks may differ (a notebook cell replaces the docstring by a
 one-line comment), names, arguments, defaults, type hints and every statement may not.
@@ -19,11 +21,13 @@ from pathlib import Path
 import pytest
 import torch
 from PIL import Image
+from torch import nn
 from torchvision import transforms as v1
 from torchvision.transforms import v2
 
 import helpers.data
 import helpers.loop
+import helpers.training
 from helpers.transforms import lecture_transform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,3 +161,56 @@ def test_notebook_02_train_pipeline_is_random_and_differs_from_test(mnist):
     first, second = typed["train_tf"](digit), typed["train_tf"](digit)
     assert not torch.equal(first, second), "the training pipeline draws new parameters each call"
     assert torch.equal(typed["test_tf"](digit), typed["test_tf"](digit)), "the test pipeline is deterministic"
+
+
+def notebook_04_small_cnn() -> Callable[..., nn.Module]:
+    """04's ``small_cnn``, run from its cell (with the names 04's setup cell imports)."""
+    node = definition_in_notebook("04_augmentation_vs_more_data.ipynb", "small_cnn")
+    namespace = {"nn": nn}
+    exec(compile(ast.fix_missing_locations(ast.Module([node], type_ignores=[])), "04_augmentation", "exec"), namespace)
+    return namespace["small_cnn"]
+
+
+def same_model(build_a: Callable[[], nn.Module], build_b: Callable[[], nn.Module], seed: int) -> bool:
+    """Built under the same seed: the same layers, the same initial weights and the same logits on random digits."""
+    torch.manual_seed(seed)
+    a = build_a()
+    torch.manual_seed(seed)
+    b = build_b()
+    if repr(a) != repr(b) or a.state_dict().keys() != b.state_dict().keys():
+        return False
+    if not all(torch.equal(a.state_dict()[k], b.state_dict()[k]) for k in a.state_dict()):
+        return False
+    x = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
+    return torch.equal(a(x), b(x))
+
+
+@pytest.mark.parametrize("channels", [None, (8, 16), (32, 64), (1, 3)])
+def test_notebook_04_small_cnn_is_helpers_training_small_cnn_on_valid_input(channels):
+    ours = notebook_04_small_cnn()
+    args = () if channels is None else (channels,)  # None: both defaults
+    for seed in (0, 7):
+        assert same_model(lambda: ours(*args), lambda: helpers.training.small_cnn(*args), seed=seed), (channels, seed)
+
+
+def test_the_model_comparison_sees_a_difference():
+    """The test above would fail if the notebook's model had other layers, or initialized them otherwise."""
+    ours = notebook_04_small_cnn()
+
+    def other_activation():
+        return nn.Sequential(nn.Conv2d(1, 8, 5, stride=2), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2), nn.Tanh(),
+                             nn.Flatten(), nn.Linear(400, 10))
+
+    def other_initialization():
+        model = helpers.training.small_cnn((8, 16))
+        nn.init.zeros_(model[-1].bias)
+        return model
+
+    assert not same_model(lambda: ours((8, 16)), lambda: helpers.training.small_cnn((16, 8)), seed=0)
+    assert not same_model(lambda: ours((8, 16)), other_activation, seed=0)
+    assert not same_model(lambda: ours((8, 16)), other_initialization, seed=0)
+
+
+def test_notebook_04_small_cnn_is_the_lectures_short_model_without_checks():
+    node = definition_in_notebook("04_augmentation_vs_more_data.ipynb", "small_cnn")
+    assert not [n for n in ast.walk(node) if isinstance(n, ast.Raise)], "input checks live in helpers.training"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -253,7 +256,7 @@ def test_overlapping_tick_labels_are_thinned_and_minor_labels_dropped():
 
 # ------------------------------------------------------------------ the loss landscape is computed, then drawn
 def test_loss_landscape_is_centred_on_the_least_squares_minimum():
-    from helpers.standardization import least_squares, loss_landscape, mse_surface
+    from helpers.geometry import least_squares, loss_landscape, mse_surface
 
     g = torch.Generator().manual_seed(0)
     x = torch.randn(40, 2, generator=g) * torch.tensor([1.0, 4.0])
@@ -272,7 +275,7 @@ def test_loss_landscape_is_centred_on_the_least_squares_minimum():
 def test_loss_contours_only_draw_landscapes():
     from helpers.plotting import plot_loss_contours
 
-    with pytest.raises(TypeError, match="landscapes must map names to helpers.standardization.loss_landscape"):
+    with pytest.raises(TypeError, match="landscapes must map names to helpers.geometry.loss_landscape"):
         plot_loss_contours({"raw": (torch.zeros(3, 2), torch.zeros(3))})
 
 
@@ -284,3 +287,82 @@ def test_course_style_leaves_settings_it_does_not_own_as_the_block_left_them():
         with course_style():
             matplotlib.interactive(True)  # what Jupyter's inline backend does when the first figure is drawn
         assert matplotlib.is_interactive()  # else later figures of the notebook are never shown
+
+
+# ------------------------------------------------------------------ one style: colours, fonts, sizes in style.py only
+STYLE_LITERAL = re.compile(
+    r"#[0-9A-Fa-f]{6}\b"  # a hex colour
+    r"|fontsize\s*=\s*[\d.]+"  # a font size in points
+    r"|figsize\s*=\s*\(\s*[\d.]+\s*,\s*[\d.]+\s*\)"  # a figure size in inches
+    r"|\b(?:FONT_SIZE|FIGSIZE|DPI|PALETTE)\s*=\s*"  # a module's own style constant
+)
+HELPERS = Path(__file__).resolve().parent.parent / "helpers"
+
+
+def style_literals(source: str) -> list[str]:
+    """The lines of ``source`` that set a colour, font size or figure size of their own."""
+    return [line.strip() for line in source.splitlines() if STYLE_LITERAL.search(line)]
+
+
+def test_the_style_check_finds_colours_fonts_and_sizes_set_outside_the_style():
+    bad = ('PALETTE = {"first feature": "#56B4E9"}\nFONT_SIZE = 12\nfig.suptitle(t, fontsize=12)\n'
+           'fig = plt.figure(figsize=(10.0, 4.8))\nax.plot(x, color=COLORS["fit"])\n'
+           'fig = plt.figure(figsize=FIGURE_SIZES["explorer"])')
+    assert len(style_literals(bad)) == 4, style_literals(bad)
+
+
+def test_colours_fonts_and_sizes_are_set_only_in_the_style_module():
+    found = {str(path.relative_to(HELPERS)): style_literals(path.read_text(encoding="utf-8"))
+             for path in sorted(HELPERS.rglob("*.py")) if path != HELPERS / "plotting" / "style.py"}
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, f"set these in helpers/plotting/style.py and use them by name: {found}"
+
+
+def test_predicted_digits_are_white_on_black_with_a_text_per_model_and_a_legend_of_the_colours():
+    from matplotlib.colors import to_hex
+
+    from helpers.plotting import COLORS, draw_predicted_digits
+
+    fig = matplotlib.pyplot.figure(layout="constrained")
+    colors = {"without augmentation": COLORS["without augmentation"], "with augmentation": COLORS["with augmentation"]}
+    digits = torch.zeros(5, 28, 28)
+    digits[:, 10:18, 12:16] = 1  # a stroke
+    pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 2)[0, 1], digits, colors, ncols=3)
+    assert len(pictures) == len(texts) == 5 and all(len(row) == 2 for row in texts)
+    picture = pictures[0]
+    assert picture.get_cmap().name == "gray" and picture.get_clim() == (0, 1)  # 0 (background) black, 1 white
+    assert [to_hex(t.get_color()) for t in texts[3]] == [to_hex(c) for c in colors.values()]
+    legend = fig.axes[-1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [f"prediction {name}" for name in colors]
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [to_hex(c) for c in colors.values()]
+    assert "✓" in legend.get_title().get_text() and "✗" in legend.get_title().get_text()
+
+
+def test_predicted_digits_refuse_bad_input():
+    from helpers.plotting import draw_predicted_digits
+
+    fig = matplotlib.pyplot.figure()
+    region = fig.add_gridspec(1, 1)[0]
+    with pytest.raises(ValueError, match=r"digits must be N×H×W with N ≥ 1, got shape \(28, 28\)"):
+        draw_predicted_digits(fig, region, torch.zeros(28, 28), {"a": "k"})
+    with pytest.raises(ValueError, match="colors must be a non-empty dict"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {})
+    with pytest.raises(TypeError, match="ncols must be an int, got float"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {"a": "k"}, ncols=2.0)
+    with pytest.raises(ValueError, match="ncols=0 must be a positive integer"):
+        draw_predicted_digits(fig, region, torch.zeros(2, 28, 28), {"a": "k"}, ncols=0)
+
+
+def test_pixel_statistics_write_subscripts_as_math_and_say_them_in_words():
+    import re
+
+    from helpers.plotting import plot_pixel_statistics
+    from helpers.plotting.style import alt_text
+
+    fig = plot_pixel_statistics(torch.rand(5, 5), torch.zeros(5, 5))
+    texts = [ax.get_title() for ax in fig.axes] + [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
+    outside_math = [re.sub(r"\$[^$]*\$", "", text) for text in texts]
+    assert all("_" not in text for text in outside_math), texts  # "μ_j" would show its underscore
+    assert any(r"$\mu_j$" in text for text in texts) and any(r"$\sigma_j = 0$" in text for text in texts)
+    words = alt_text(fig)
+    assert "$" not in words and "_" not in words and "25 pixels" in words, words

@@ -15,6 +15,14 @@ from torchvision import transforms as v1  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
 from helpers.data import rgb_photos, stratified_split  # noqa: E402
+from helpers.geometry import (  # noqa: E402
+    condition_number,
+    gradient_descent_path,
+    gradient_descent_steps,
+    least_squares,
+    loss_landscape,
+    mse_surface,
+)
 from helpers.plotting import (  # noqa: E402
     plot_loss_contours,
     plot_pixel_statistics,
@@ -28,15 +36,9 @@ from helpers.standardization import (  # noqa: E402
     PLACEHOLDER_MEAN,
     PLACEHOLDER_STD,
     TrainingRun,
-    condition_number,
     dataset_mean_std,
     denormalize,
-    gradient_descent_path,
-    gradient_descent_steps,
-    least_squares,
-    loss_landscape,
     mean_of_batch_stds,
-    mse_surface,
     normalize,
     photo_patches,
     steps_to_accuracy,

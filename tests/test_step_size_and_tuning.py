@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from helpers.geometry import gradient_descent_path, largest_curvature, stable_step_limit
 from helpers.standardization import (
     LearningRateSearch,
-    gradient_descent_path,
-    largest_curvature,
-    stable_step_limit,
     steps_to_accuracy,
     train_small_model,
     tune_learning_rate,

@@ -1,7 +1,8 @@
 """Figures of the course, grouped by topic, all in one style (``helpers.plotting.style``).
 
 - ``style``: ``COLORS`` (one colour per meaning), ``use_course_style()``, ``course_style()``;
-- ``images``: image grids, the pipeline inspector, original/augmented pairs, nearest vs bilinear;
+- ``images``: image grids, the pipeline inspector, original/augmented pairs, nearest vs bilinear, digits with
+  predictions (``draw_predicted_digits``, for a figure an explorer updates);
 - ``values``: value histograms, per-pixel statistics, training runs, loss contours (notebook 03);
 - ``learning``: learning curves, power-law fits, augmentation worth, accuracy vs angle (01, 04).
 
@@ -9,6 +10,7 @@ Every helper draws only (the numbers come from the other modules) and returns it
 """
 
 from helpers.plotting.images import (
+    draw_predicted_digits,
     show_augmented_pairs,
     show_images,
     show_nearest_vs_bilinear,
@@ -29,6 +31,7 @@ __all__ = [
     "COLORS",
     "color_for",
     "course_style",
+    "draw_predicted_digits",
     "plot_accuracy_vs_angle",
     "plot_augmentation_curves",
     "plot_learning_curves",

@@ -1,5 +1,5 @@
 """Pictures of images: grids with row and column labels, the pipeline inspector, original/augmented
-pairs and nearest vs bilinear interpolation."""
+pairs, nearest vs bilinear interpolation and digits with the predictions of several models."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.patches import Rectangle
+from matplotlib.figure import Figure
+from matplotlib.gridspec import SubplotSpec
+from matplotlib.image import AxesImage
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from PIL import Image
 
 from helpers.images import image_array
@@ -387,3 +391,49 @@ def show_nearest_vs_bilinear(
         for spine in axes[1, column].spines.values():
             spine.set(visible=True, color=COLORS["highlight"], linewidth=2)
     return fig
+
+
+def draw_predicted_digits(
+    fig: Figure, region: SubplotSpec, digits: np.ndarray | torch.Tensor, colors: Mapping[str, str], ncols: int = 3
+) -> tuple[list[AxesImage], list[list[Text]]]:
+    """Digits in a grid inside ``region`` of ``fig``, a line of text below each per model, and a legend of the models.
+
+    The digits (``N×H×W``, values 0…1) are white on black like every digit figure of the course;
+    below each digit, one empty text per model of ``colors`` (name → colour), in that colour: the
+    caller writes the model's prediction into ``texts[i][j]`` (digit ``i``, model ``j``), e.g.
+    ``"4 ✓"``. A legend under the grid says which colour is which model. Returns the image artists
+    and the texts, so that a live figure can update them (``set_data`` / ``set_text``).
+
+    Example:
+        >>> fig = plt.figure(layout="constrained")
+        >>> colors = {name: COLORS[name] for name in ("without augmentation", "with augmentation")}
+        >>> pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 1)[0], np.zeros((6, 28, 28)), colors)
+        >>> len(pictures), len(texts), texts[0][1].get_color() == COLORS["with augmentation"]
+        (6, 6, True)
+        >>> [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+        ['prediction without augmentation', 'prediction with augmentation']
+        >>> plt.close(fig)
+    """
+    digits = np.asarray(torch.as_tensor(digits).detach().cpu(), dtype=np.float64)
+    if digits.ndim != 3 or not len(digits):
+        raise ValueError(f"digits must be N×H×W with N ≥ 1, got shape {digits.shape}")
+    if not isinstance(colors, Mapping) or not colors:
+        raise ValueError(f"colors must be a non-empty dict model name → colour, got {colors!r}")
+    if not isinstance(ncols, int) or isinstance(ncols, bool):
+        raise TypeError(f"ncols must be an int, got {type(ncols).__name__}")
+    if ncols < 1:
+        raise ValueError(f"ncols={ncols} must be a positive integer (digits per row)")
+    nrows = -(-len(digits) // ncols)
+    grid = region.subgridspec(nrows + 1, ncols, height_ratios=[1] * nrows + [0.2 * len(colors)])
+    pictures, texts = [], []
+    for i, digit in enumerate(digits):
+        ax = fig.add_subplot(grid[i // ncols, i % ncols])
+        pictures.append(ax.imshow(digit, cmap="gray", vmin=0, vmax=1))
+        ax.axis("off")
+        texts.append([ax.text(0.5, -0.03 - 0.17 * j, "", transform=ax.transAxes, ha="center", va="top", color=color)
+                      for j, color in enumerate(colors.values())])
+    key = fig.add_subplot(grid[nrows, :])
+    key.axis("off")
+    key.legend(handles=[Patch(color=color, label=f"prediction {name}") for name, color in colors.items()],
+               loc="center", frameon=False, title="below each digit: ✓ right, ✗ wrong", handlelength=1.0)
+    return pictures, texts

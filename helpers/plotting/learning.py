@@ -8,25 +8,51 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
 
 from helpers.curves import BAND_LABEL, Bracket, LearningCurve, PowerLawFit, Worth, mean_band
-from helpers.plotting.style import COLORS, color_for, count_label, course_figure, log_axis
+from helpers.plotting.style import (
+    BAND_ALPHA,
+    COLORS,
+    FIGURE_SIZES,
+    color_for,
+    count_label,
+    course_figure,
+    log_axis,
+)
 
 LEVEL = 0.9  # the level of every learning-curve band
+MAX_ANGLE_TICKS = 13  # an accuracy-vs-angle plot labels every angle up to this many
 
 
-def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> None:
+def draw_band(ax: plt.Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, label: str | None = None,
+              **kwargs: object) -> PolyCollection:
+    """An interval ``low … high`` over ``x`` as a shaded band in ``color`` — the one look of every band
+    (learning curves, the power law's bootstrap band in ``plot_power_law`` and 01's explorer, 04's angles).
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> draw_band(ax, [1, 2], [0, 0], [1, 1], COLORS["fit"]).get_alpha()
+        0.2
+        >>> plt.close(fig)
+    """
+    return ax.fill_between(x, low, high, color=color, alpha=BAND_ALPHA, linewidth=0, label=label, **kwargs)
+
+
+def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> Line2D:
     """Mean over repeats (axis 1) as a line with markers, ± one std as a shaded band."""
     mean, std = values.mean(1), values.std(1)
-    ax.plot(x, mean, style, color=color, marker="o", label=label)
-    ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
+    (line,) = ax.plot(x, mean, style, color=color, marker="o", label=label)
+    draw_band(ax, x, mean - std, mean + std, color)
+    return line
 
 
 def _band_line(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, band: tuple[np.ndarray, np.ndarray], color: str,
                style: str, label: str) -> None:
     """The mean (in %) as a line with markers and its interval ``band`` (fractions) as a shaded area."""
     ax.plot(x, mean * 100, style, color=color, marker="o", label=label)
-    ax.fill_between(x, band[0] * 100, band[1] * 100, color=color, alpha=0.2, linewidth=0)
+    draw_band(ax, x, band[0] * 100, band[1] * 100, color)
 
 
 def _band_legend(curves: Sequence[LearningCurve]) -> str:
@@ -56,7 +82,7 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
     curves = [curves] if not isinstance(curves, Sequence) else list(curves)
     if not curves:
         raise ValueError("curves is empty; give one LearningCurve or a list of them")
-    fig, (acc, gap) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, (acc, gap) = plt.subplots(1, 2, figsize=FIGURE_SIZES["two plots"])
     for k, curve in enumerate(curves):
         n = curve.sizes
         if len(curves) == 1:
@@ -108,12 +134,12 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
         raise ValueError(f"fit was made on sizes {fit.sizes.tolist()}, not all of them in curve.sizes")
     if known is not None and (len(known) != 2 or not 0 <= known[0] <= 1):
         raise ValueError(f"known={known!r} must be (accuracy in 0…1, label), e.g. (0.92, 'softmax, all of MNIST')")
-    fig, ax = plt.subplots(figsize=(9.0, 5.0))
+    fig, ax = plt.subplots(figsize=FIGURE_SIZES["power law"])
     grid = np.geomspace(curve.sizes.min(), max(curve.sizes.max(), predict_at.max()) * 1.15, 200)
     shaded = grid[grid <= curve.sizes.max()] if brackets else grid
     lower, upper = fit.band(shaded)
-    ax.fill_between(shaded, (1 - upper) * 100, (1 - lower) * 100, color=COLORS["fit"], alpha=0.2, linewidth=0,
-                    label=f"{fit.level:.0%} band (bootstrap: {fit.noise})")
+    draw_band(ax, shaded, (1 - upper) * 100, (1 - lower) * 100, COLORS["fit"],
+              label=f"{fit.level:.0%} band (bootstrap: {fit.noise})")
     ax.plot(grid, (1 - fit.predict(grid)) * 100, color=COLORS["fit"], label="power law: error = a·n^(−b) + c")
     ax.axhline((1 - fit.c) * 100, color=COLORS["reference"], linestyle=":",
                label=f"limit 1 − c = {(1 - fit.c) * 100:.1f}%")
@@ -199,7 +225,7 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     """
     if not rows:
         raise ValueError("rows is empty; give the list from augmentation_worth")
-    fig, ax = plt.subplots(figsize=(8.0, 5.2))
+    fig, ax = plt.subplots(figsize=FIGURE_SIZES["worth"])
     n = np.array([r.size for r in rows], dtype=float)
     values = [r.equivalent for r in rows] + [r.high for r in rows if np.isfinite(r.high)]
     top = max(values + [n.max()]) * 2
@@ -232,10 +258,41 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     return fig
 
 
+def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
+                           trained_range: float | None = None) -> dict[str, Line2D]:
+    """Accuracy (in %) on digits rotated by fixed angles on ``ax``: one line (mean ± std over repeats) per
+    model and the angles the augmentation drew from shaded. Returns each model's line (for its colour).
+    ``plot_accuracy_vs_angle`` and 04's explorer both draw with it.
+
+    ``accuracies[name]`` has one row per angle and one column per repeat (fractions); a name that
+    names a course condition ("with augmentation", "softmax", …) gets its course colour.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> lines = draw_accuracy_vs_angle(ax, [-30, 0, 30], {"with augmentation": np.full((3, 2), 0.8)})
+        >>> lines["with augmentation"].get_ydata().tolist()
+        [80.0, 80.0, 80.0]
+        >>> plt.close(fig)
+    """
+    angles = np.asarray(angles, dtype=float)
+    if not accuracies or any(np.ndim(a) != 2 or np.shape(a)[0] != len(angles) for a in accuracies.values()):
+        raise ValueError(f"accuracies must map names to arrays of shape ({len(angles)} angles, repeats)")
+    if trained_range is not None:
+        ax.axvspan(-trained_range, trained_range, color=COLORS["with augmentation"], alpha=BAND_ALPHA / 2,
+                   label=f"angles seen in training (±{trained_range:g}°)")
+    lines = {name: _mean_std_line(ax, angles, np.asarray(values) * 100, color_for(name, f"C{k}"), "-", name)
+             for k, (name, values) in enumerate(accuracies.items())}
+    ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)")
+    if len(angles) <= MAX_ANGLE_TICKS:
+        ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
+    return lines
+
+
 @course_figure
 def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
                            trained_range: float | None = None) -> plt.Figure:
-    """Accuracy on digits rotated by fixed angles, one line (mean ± std over repeats) per model.
+    """Accuracy on digits rotated by fixed angles, one line (mean ± std over repeats) per model
+    (``draw_accuracy_vs_angle``), with the legend below the plot.
 
     ``accuracies[name]`` has one row per angle and one column per repeat; a name that names a
     course condition ("with augmentation", "softmax", …) gets its course colour.
@@ -246,17 +303,8 @@ def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.
         >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
         True
     """
-    angles = np.asarray(angles, dtype=float)
-    if not accuracies or any(np.ndim(a) != 2 or np.shape(a)[0] != len(angles) for a in accuracies.values()):
-        raise ValueError(f"accuracies must map names to arrays of shape ({len(angles)} angles, repeats)")
-    fig, ax = plt.subplots(figsize=(8.0, 4.8))
-    if trained_range is not None:
-        ax.axvspan(-trained_range, trained_range, color=COLORS["with augmentation"], alpha=0.1,
-                   label=f"angles seen in training (±{trained_range:g}°)")
-    for k, (name, values) in enumerate(accuracies.items()):
-        _mean_std_line(ax, angles, np.asarray(values) * 100, color_for(name, f"C{k}"), "-", name)
-    ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)",
-           title="robustness to rotation")
-    ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
+    fig, ax = plt.subplots(figsize=FIGURE_SIZES["one plot"])
+    draw_accuracy_vs_angle(ax, angles, accuracies, trained_range)
+    ax.set_title("robustness to rotation")
     fig.legend(loc="outside lower center", ncols=min(3, len(accuracies) + (trained_range is not None)))
     return fig

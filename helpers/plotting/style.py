@@ -46,6 +46,11 @@ COLORS = {
     "spread": OKABE_ITO["orange"],
     "reference": "#7F7F7F",
     "highlight": OKABE_ITO["orange"],
+    "first feature": OKABE_ITO["sky blue"],
+    "second feature": OKABE_ITO["reddish purple"],
+    "gradient descent": "#FFFFFF",  # white: drawn on the loss colour map
+    "not yet revealed": "#999999",
+    "legend on a colour map": "#DDDDDD",
 }
 """One colour per meaning, the same in every notebook: ``COLORS["with augmentation"]`` is the colour
 of every curve trained with augmentation. Meanings that share a colour never share a figure
@@ -60,6 +65,26 @@ MAX_FIGURE_SIZE = (10.0, 5.6)
 
 MIN_FONT_SIZE = 12.0
 """Points at the figure's own size: the smallest text of a course figure."""
+
+FIGURE_SIZES = {
+    "one plot": (8.0, 4.8),
+    "power law": (9.0, 5.0),
+    "worth": (8.0, 5.2),
+    "two plots": (10.0, 4.2),
+    "three images": (10.0, 3.6),
+    "explorer": (10.0, 4.8),
+}
+"""Inches of the course's figures of a fixed size (the others are sized by their panels); all within
+``MAX_FIGURE_SIZE``. An explorer's picture is 16:9-friendly."""
+
+EXPLORER_DPI = 80
+"""Dots per inch of the PNG a live explorer shows: 800 × 384 pixels."""
+
+BAND_ALPHA = 0.2
+"""Opacity of every shaded band (an interval around a line, in the line's colour)."""
+
+LOSS_COLOUR_MAP = "viridis"
+"""The colour map of a loss surface (dark: low loss)."""
 
 COURSE_RC = {
     "font.size": 12,

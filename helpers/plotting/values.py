@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
-from helpers.plotting.style import COLORS, course_figure, fitted_size, log_axis
-from helpers.standardization import LossLandscape, TrainingRun
+from helpers.geometry import LossLandscape
+from helpers.plotting.style import (
+    COLORS,
+    FIGURE_SIZES,
+    LOSS_COLOUR_MAP,
+    course_figure,
+    fitted_size,
+    log_axis,
+    set_alt_text,
+)
+from helpers.standardization import TrainingRun
+
+LOSS_LABEL = "MSE above its minimum (log scale)"
+"""The colour bar of a loss surface: the loss minus its lowest value, so every panel shares one scale."""
 
 
 def _values(values: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -59,7 +73,8 @@ def plot_value_histograms(
 def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pixel value (0…1)") -> plt.Figure:
     """The mean image, the std image (colour bars in ``unit``) and where ``std == 0`` (per-pixel statistics).
 
-    The ``std == 0`` panel is a yes/no mask: two colours and a legend, not a colour bar.
+    The ``std == 0`` panel is a yes/no mask: two colours and a legend, not a colour bar. Titles write
+    $\\mu_j$ and $\\sigma_j$ as math (a subscript, not "μ_j"); the text alternative says them in words.
 
     Example:
         >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
@@ -69,21 +84,24 @@ def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pi
     mean, std = (torch.as_tensor(t).detach().cpu().as_subclass(torch.Tensor).double().squeeze() for t in (mean, std))
     if mean.ndim != 2 or mean.shape != std.shape:
         raise ValueError(f"mean and std must be one H×W image each, got {tuple(mean.shape)} and {tuple(std.shape)}")
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
-    for ax, title, image in ((axes[0], "mean μ_j of each pixel", mean), (axes[1], "std σ_j of each pixel", std)):
+    fig, axes = plt.subplots(1, 3, figsize=FIGURE_SIZES["three images"])
+    for ax, title, image in ((axes[0], r"mean $\mu_j$ of each pixel $j$", mean),
+                             (axes[1], r"std $\sigma_j$ of each pixel $j$", std)):
         shown = ax.imshow(image.numpy(), cmap="viridis")
         ax.set_title(title)
         fig.colorbar(shown, ax=ax, label=unit, shrink=0.85)
     zero = (std == 0).numpy()
     axes[2].imshow(zero, cmap=ListedColormap(["white", COLORS["highlight"]]), vmin=0, vmax=1)
-    axes[2].set_title(f"σ_j = 0: {int(zero.sum())} pixels")
-    axes[2].legend(handles=[Patch(color=COLORS["highlight"], label="σ_j = 0"),
-                            Patch(facecolor="white", edgecolor="black", label="σ_j > 0")],
+    axes[2].set_title(rf"$\sigma_j = 0$: {int(zero.sum())} pixels")
+    axes[2].legend(handles=[Patch(color=COLORS["highlight"], label=r"$\sigma_j = 0$"),
+                            Patch(facecolor="white", edgecolor="black", label=r"$\sigma_j > 0$")],
                    loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, frameon=False)
     for ax in axes:
         ax.set(xticks=[], yticks=[])
         ax.grid(False)
-    return fig
+    return set_alt_text(fig, f"Figure: 3 images of per-pixel statistics. The mean μ of each pixel j; the standard "
+                             f"deviation σ of each pixel j (colour bars: {unit}); the {int(zero.sum())} pixels "
+                             "whose σ is 0, highlighted.")
 
 
 @course_figure
@@ -101,7 +119,7 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
     """
     if not runs or smooth < 1:
         raise ValueError(f"runs must be non-empty and smooth={smooth} >= 1")
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=FIGURE_SIZES["two plots"])
     for name, run in runs.items():
         losses = np.asarray(run.losses, dtype=float)
         window = min(smooth, len(losses))
@@ -117,39 +135,120 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
     return fig
 
 
-@course_figure
-def plot_loss_contours(landscapes: Mapping[str, LossLandscape]) -> plt.Figure:
-    """Contours of the loss landscapes of ``helpers.standardization.loss_landscape``, one panel each.
-
-    Each panel shows the MSE over ``(w1, w2)`` on a log colour scale (its colour bar), the path
-    of gradient descent (white) and the minimum (star), with equal scales on both axes, so a
-    stretched ellipse really is stretched; the title gives the condition number.
+def loss_levels(landscapes: Iterable[LossLandscape], decades: int = 5) -> np.ndarray:
+    """Contour levels of the loss above its minimum, 1-2-5 steps over ``decades`` decades up to the
+    largest value of any of ``landscapes``: one colour scale for every panel (and every explorer view).
 
     Example:
-        >>> from helpers.standardization import loss_landscape
+        >>> from helpers.geometry import loss_landscape
+        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+        >>> loss_levels([loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)])[:4].tolist()
+        [0.0001, 0.0002, 0.0005, 0.001]
+    """
+    landscapes = list(landscapes)
+    if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes):
+        raise TypeError("landscapes must be helpers.geometry.loss_landscape(...) results (at least one)")
+    if not isinstance(decades, int) or decades < 1:
+        raise ValueError(f"decades={decades!r} must be an integer >= 1")
+    top = max(float((s.loss - s.best_loss).max()) for s in landscapes)
+    first = int(np.ceil(np.log10(max(top, 1e-300)))) - decades
+    levels = np.array([m * 10.0**e for e in range(first, first + decades + 1) for m in (1, 2, 5)])
+    return levels[levels <= top * 1.0001] if (levels <= top * 1.0001).sum() >= 2 else levels[:2]
+
+
+def draw_loss_contours(ax: plt.Axes, landscape: LossLandscape, levels: np.ndarray,
+                       norm: LogNorm | None = None) -> tuple[QuadContourSet, Line2D]:
+    """The loss surface of ``landscape`` on ``ax``: filled contours of the loss above its minimum at
+    ``levels`` (``loss_levels``, log colour scale ``norm``: give panels that share a colour bar the same
+    one) and the minimum (a star), at equal scales on both axes, so a stretched bowl looks stretched.
+    Returns the contours and the star (for a colour bar, or to hide them). The figure of 03b and 03's
+    explorer both draw with it.
+
+    Example:
+        >>> from helpers.geometry import loss_landscape
+        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+        >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)
+        >>> fig, ax = plt.subplots()
+        >>> filled, star = draw_loss_contours(ax, landscape, loss_levels([landscape]))
+        >>> ax.get_aspect(), star.get_marker()
+        (1.0, '*')
+        >>> plt.close(fig)
+    """
+    levels = np.asarray(levels, dtype=float)
+    if levels.ndim != 1 or len(levels) < 2 or not (levels > 0).all() or not (np.diff(levels) > 0).all():
+        raise ValueError(f"levels must be at least two increasing positive values (loss_levels), got {levels}")
+    excess = (landscape.loss - landscape.best_loss).T.numpy().clip(min=levels[0] / 10)  # log scale: no zeros
+    norm = LogNorm(levels[0], levels[-1]) if norm is None else norm
+    filled = ax.contourf(landscape.w1.numpy(), landscape.w2.numpy(), excess, levels=levels, cmap=LOSS_COLOUR_MAP,
+                         norm=norm, extend="both")
+    (star,) = ax.plot(*landscape.minimum.tolist(), "*", color=COLORS["highlight"], mec="black", ms=16, lw=0,
+                      label="minimum")
+    ax.set(xlabel="w1", ylabel="w2", aspect="equal", adjustable="box")
+    ax.grid(False)
+    return filled, star
+
+
+def draw_descent_path(ax: plt.Axes, path: torch.Tensor | np.ndarray, label: str | None = None) -> Line2D:
+    """The weights gradient descent visits (``K×2``), as a line of dots on a loss surface.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> draw_descent_path(ax, np.zeros((3, 2))).get_xdata().tolist()
+        [0.0, 0.0, 0.0]
+        >>> plt.close(fig)
+    """
+    path = np.asarray(path, dtype=float).reshape(-1, 2)
+    (line,) = ax.plot(path[:, 0], path[:, 1], ".-", color=COLORS["gradient descent"], mec="black", mew=0.5,
+                      lw=1.5, ms=6, label=label)
+    return line
+
+
+def loss_colour_bar(fig: plt.Figure, filled: QuadContourSet, ax: plt.Axes | list[plt.Axes]) -> object:
+    """The colour bar of loss contours drawn at ``loss_levels``: labelled at whole decades (0.1, 1, 10 …)."""
+    bar = fig.colorbar(filled, ax=ax, label=LOSS_LABEL, shrink=0.85)
+    low, high = filled.levels[0], filled.levels[-1]
+    decades = [10.0**e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)]
+    bar.set_ticks([d for d in decades if low <= d <= high], labels=None)
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}"))
+    bar.minorticks_off()
+    return bar
+
+
+@course_figure
+def plot_loss_contours(landscapes: Mapping[str, LossLandscape]) -> plt.Figure:
+    """Contours of the loss landscapes of ``helpers.geometry.loss_landscape``, one panel each.
+
+    Each panel shows the MSE above its minimum over ``(w1, w2)`` on one log colour scale shared by all
+    panels (one colour bar, ticks at whole decades), the path of gradient descent (white) and the minimum
+    (star), with equal scales on both axes, so a stretched ellipse really is stretched. Landscapes over
+    the same window (``loss_landscapes``) share their axes too; the title gives the condition number.
+
+    Example:
+        >>> from helpers.geometry import loss_landscapes
         >>> x, y = torch.randn(50, 2, generator=torch.Generator().manual_seed(0)), torch.ones(50)
-        >>> fig = plot_loss_contours({"raw": loss_landscape(x * torch.tensor([1.0, 3.0]), y, steps=5, grid=30)})
-        >>> fig.axes[0].get_aspect()
-        1.0
+        >>> fig = plot_loss_contours(loss_landscapes({"raw": (x * torch.tensor([1.0, 3.0]), y), "round": (x, y)},
+        ...                                          steps=5, grid=30))
+        >>> fig.axes[0].get_aspect(), fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+        (1.0, True)
     """
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes.values()):
-        raise TypeError("landscapes must map names to helpers.standardization.loss_landscape(...) results")
-    width, height = fitted_size(4.6 * len(landscapes), 5.0)
-    fig, axes = plt.subplots(1, len(landscapes), figsize=(width, height), squeeze=False)
+        raise TypeError("landscapes must map names to helpers.geometry.loss_landscape(...) results")
+    shared = len({(float(s.w1[0]), float(s.w1[-1]), float(s.w2[0]), float(s.w2[-1]))
+                  for s in landscapes.values()}) == 1
+    width, height = fitted_size(4.4 * len(landscapes) + 1.2, 5.0)
+    fig, axes = plt.subplots(1, len(landscapes), figsize=(width, height), squeeze=False, sharex=shared,
+                             sharey=shared)
+    levels = loss_levels(landscapes.values())
+    norm = LogNorm(levels[0], levels[-1])  # one colour scale, one colour bar
     for ax, (name, s) in zip(axes[0], landscapes.items(), strict=True):
-        loss = s.loss.T.numpy()
-        levels = s.best_loss + (float(loss.max()) - s.best_loss) * np.geomspace(1e-3, 1, 12)
-        filled = ax.contourf(s.w1.numpy(), s.w2.numpy(), loss, levels=levels, cmap="viridis", norm=LogNorm(),
-                             extend="min")
-        fig.colorbar(filled, ax=ax, label="MSE (log scale)", shrink=0.8, format="%.3g")
-        ax.plot(s.path[:, 0], s.path[:, 1], "w.-", lw=1.5, ms=5)
-        ax.plot(*s.minimum.tolist(), "*", color=COLORS["highlight"], mec="black", ms=16)
-        ax.set(xlabel="w1", ylabel="w2", aspect="equal", title=f"{name}\ncondition number {s.condition_number:.1f}")
-        ax.grid(False)
+        filled, _ = draw_loss_contours(ax, s, levels, norm)
+        draw_descent_path(ax, s.path)
+        ax.set_title(f"{name}\ncondition number {s.condition_number:.1f}")
+    loss_colour_bar(fig, filled, axes[0].tolist())
     steps = ", ".join(sorted({str(s.steps) for s in landscapes.values()}))
-    fig.legend(handles=[Line2D([], [], color="white", marker=".", mec="black", lw=1.5,
-                               label=f"{steps} steps of gradient descent"),
+    fig.legend(handles=[Line2D([], [], color=COLORS["gradient descent"], marker=".", mec="black", lw=1.5,
+                               label=f"{steps} steps of gradient descent (step 1/L)"),
                         Line2D([], [], color=COLORS["highlight"], marker="*", mec="black", ms=16, lw=0,
                                label="minimum")],
-               loc="outside lower center", ncols=2, facecolor="#DDDDDD")
+               loc="outside lower center", ncols=2, facecolor=COLORS["legend on a colour map"])
     return fig
