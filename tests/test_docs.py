@@ -170,44 +170,87 @@ def module_subjects(path: Path) -> tuple[str, set[str]]:
     return dotted, defined_names(ast.parse(path.read_text(encoding="utf-8")), package)
 
 
+def named_subjects(chunk: str, path: Path, public: set[str]) -> set[str]:
+    """The helpers a paragraph names in double backticks: a module (``helpers.explorers``, or ``values`` in a
+    package's docstring) stands for its names; ``helpers.x.name``, a name of this module or any top-level
+    function or class of ``helpers`` for itself."""
+    helpers = ROOT / "helpers"
+    anywhere = set(helper_references(helpers))
+    subjects: set[str] = set()
+    for name in re.findall(r"``([\w.]+)(?:\(\))?``", chunk):
+        parts = name.removeprefix("helpers.").split(".")
+        bases = [helpers, path.parent] if path.name == "__init__.py" else [helpers]
+        for base in bases:
+            for cut in range(len(parts), 0, -1):  # the longest prefix that is a module
+                folder = base.joinpath(*parts[:cut])
+                module = folder.with_suffix(".py") if folder.with_suffix(".py").is_file() else folder / "__init__.py"
+                if module.is_file():
+                    module_dotted, module_names = module_subjects(module)
+                    subjects |= {module_dotted, *module_names} if cut == len(parts) else {parts[cut]}
+                    break
+            else:
+                continue
+            break
+        else:
+            if parts[-1] in public or parts[-1] in anywhere:
+                subjects.add(parts[-1])
+    return subjects
+
+
 def docstring_citations(path: Path) -> list[tuple[str, str, set[str]]]:
-    """(where, notebook id, what the notebook must mention: any of these names) for each notebook a docstring of
-    the module at ``path`` names. A function's or class's docstring is about its name; a module docstring's
-    paragraph or bullet is about the names it puts in double backticks (a function, class or submodule of this
-    module), else about the whole module."""
+    """(where, notebook id, what the notebook must use: any of these names) for each notebook a docstring of the
+    module at ``path`` names. A function's or class's docstring is about itself and the helpers named in double
+    backticks in the same paragraph ("draws with ``draw_band`` as in 03b"); a module docstring's paragraph or
+    bullet is about the helpers it names in double backticks, else about the whole module."""
     known = set(notebook_code())
     tree = ast.parse(path.read_text(encoding="utf-8"))
     dotted, public = module_subjects(path)
+    docstrings = [(f"{dotted}.{node.name}", ast.get_docstring(node) or "", {node.name}) for node in ast.walk(tree)
+                  if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    docstrings.append((f"{dotted} (module docstring)", ast.get_docstring(tree) or "", set()))
     found = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for nb in notebook_ids(ast.get_docstring(node) or "", known):
-                found.append((f"{dotted}.{node.name}", nb, {node.name}))
-    doc = ast.get_docstring(tree) or ""
-    for chunk in re.split(r"\n\s*\n|\n(?=\s*- )", doc):
-        ids = notebook_ids(chunk, known)
-        if not ids:
-            continue
-        subjects: set[str] = set()
-        for name in re.findall(r"``([\w.]+)(?:\(\))?``", chunk):
-            short = name.removeprefix(f"{dotted}.").removeprefix("helpers.")
-            sub = path.parent / (short.replace(".", "/") + ".py")
-            package = path.parent / short.replace(".", "/") / "__init__.py"
-            if path.name == "__init__.py" and (sub.is_file() or package.is_file()):
-                sub_dotted, sub_names = module_subjects(sub if sub.is_file() else package)
-                subjects |= {sub_dotted, *sub_names}
-            elif short in public:
-                subjects.add(short)
-        for nb in ids:
-            found.append((f"{dotted} (module docstring)", nb, subjects or {dotted, *public}))
+    for where, doc, own in docstrings:
+        for chunk in re.split(r"\n\s*\n|\n(?=\s*- )", doc):
+            ids = notebook_ids(chunk, known)
+            if ids:
+                subjects = own | named_subjects(chunk, path, public)
+                found += [(where, nb, subjects or {dotted, *public}) for nb in ids]
     return found
+
+
+@cache
+def helper_references(helpers: Path) -> dict[str, set[str]]:
+    """Each top-level function or class of the package at ``helpers`` → the names its body refers to."""
+    references: dict[str, set[str]] = {}
+    for path in sorted(helpers.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+                references.setdefault(node.name, set()).update(names - {node.name})
+    return references
+
+
+def used_by(code: str, helpers: Path) -> set[str]:
+    """What a notebook's ``code`` uses: the words and dotted names it mentions, and every helper that a helper it
+    mentions calls, transitively (04 uses ``draw_accuracy_vs_angle`` through its explorer)."""
+    words = set(re.findall(r"\w+(?:\.\w+)*", code))
+    words |= {part for word in words for part in word.split(".")}
+    references = helper_references(helpers)
+    used, stack = set(), [word for word in words if word in references]
+    while stack:
+        name = stack.pop()
+        if name not in used:
+            used.add(name)
+            stack.extend(reference for reference in references[name] if reference in references)
+    return words | used
 
 
 def wrong_citations(paths: list[Path]) -> list[str]:
     code = notebook_code()
-    return [f"{where} names notebook {nb}, whose code mentions none of {sorted(names)[:6]}"
+    return [f"{where} names notebook {nb}, whose code uses none of {sorted(names)[:6]}, not even through a helper"
             for path in paths for where, nb, names in docstring_citations(path)
-            if not any(re.search(rf"\b{re.escape(name)}\b", code[nb]) for name in names)]
+            if not names & used_by(code[nb], ROOT / "helpers")]
 
 
 @pytest.mark.parametrize("path", sorted(HELPERS.rglob("*.py")), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -230,5 +273,10 @@ def test_the_citation_check_reads_ids_in_prose_only_and_catches_a_wrong_notebook
                    '    """Streaming statistics, as notebook 03 shows."""\n\n\ndef normalize():\n    """In 03a."""\n')
     monkeypatch.setattr(this, "ROOT", tmp_path)
     assert wrong_citations([bad]) == [
-        "helpers.fake.dataset_mean_std names notebook 03, whose code mentions none of ['dataset_mean_std']",
-        "helpers.fake.normalize names notebook 03a, whose code mentions none of ['normalize']"]
+        "helpers.fake.dataset_mean_std names notebook 03, whose code uses none of ['dataset_mean_std'], not even "
+        "through a helper",
+        "helpers.fake.normalize names notebook 03a, whose code uses none of ['normalize'], not even through a helper"]
+    code["03"] += "\nsummary(x)"  # a helper of the notebook's that calls dataset_mean_std: used through it
+    (bad.parent / "more.py").write_text("def summary(x):\n    return dataset_mean_std(x)\n")
+    helper_references.cache_clear()
+    assert [line.split(" names")[0] for line in wrong_citations([bad])] == ["helpers.fake.normalize"]
