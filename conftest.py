@@ -7,8 +7,10 @@ from collections import Counter
 
 import pytest
 
+from helpers.claims import STRICT_ENV
+
 # A false ✅-claim in a notebook fails the run (kernels started by nbval inherit this); see helpers/claims.py.
-os.environ["COURSE_STRICT_CLAIMS"] = "1"
+os.environ[STRICT_ENV] = "1"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -33,6 +33,8 @@ NOTEBOOKS = ROOT / "notebooks"
 TOOLS = {"execute": "execute", "slides": "slides", "set-repo": "set_repo", "homework": "homework",
          "grade": "grade", "site": "site"}
 STDLIB_ONLY = {"slides", "set-repo"}
+# The same as tools.notebooks.QUIET_DEBUGGER (a test checks): this file runs before anything is installed.
+QUIET_DEBUGGER = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def venv_python() -> Path:
@@ -71,9 +73,7 @@ def run(command: list[str], env: dict[str, str] | None = None) -> None:
 
 def quiet_env() -> dict[str, str]:
     """The environment for pytest, tools and notebook kernels, without debugger start-up warnings."""
-    env = dict(os.environ)
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return env
+    return {**QUIET_DEBUGGER, **os.environ}
 
 
 def command_lab(python: str, extra: list[str]) -> None:

@@ -1,7 +1,7 @@
 """How long each notebook takes top to bottom, and its slowest cells (a measurement, not a timed test).
 
-Executes each notebook with nbclient in a fresh kernel (on a copy: nothing is written back),
-with ``COURSE_STRICT_CLAIMS`` unset so that a false claim prints ❌ instead of stopping, and
+Executes each notebook with ``tools.notebooks.run_notebook`` in a fresh kernel (on a copy: nothing is
+written back), without strict claims so that a false claim prints ❌ instead of stopping, and
 prints one table per notebook: total seconds (kernel start not included), the slowest cells
 with their first line, and the targets of the course (lecture notebooks ≤ 30 s with no cell
 over 10 s; deep dives ≤ 60 s), judged on wall-clock time. On a shared machine wall-clock
@@ -15,16 +15,16 @@ beside them because they depend much less on what else runs.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-import psutil
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the course's tools
+
+from tools.notebooks import kernel_env, run_notebook  # noqa: E402
+
 LECTURE_LIMIT_S, CELL_LIMIT_S, DEEP_DIVE_LIMIT_S = 30.0, 10.0, 60.0
 
 
@@ -35,21 +35,15 @@ def default_notebooks() -> list[Path]:
 
 
 def time_cells(path: Path, timeout: int = 600) -> list[tuple[float, float, str]]:
-    """Run ``path`` top to bottom; return (wall s, kernel CPU s, first source line) for each code cell."""
-    nb = nbformat.read(path, as_version=4)
-    resources = {"metadata": {"path": str(path.parent)}}
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources=resources)
-    timings = []
-    with client.setup_kernel():
-        kernel = psutil.Process(client.km.provisioner.process.pid)
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            start, cpu_start = time.perf_counter(), sum(kernel.cpu_times()[:2])
-            client.execute_cell(cell, index)
-            first = next((line for line in cell.source.splitlines() if line.strip()), "")
-            timings.append((time.perf_counter() - start, sum(kernel.cpu_times()[:2]) - cpu_start, first))
-    return timings
+    """Run ``path`` top to bottom; return (wall s, kernel CPU s, first source line) for each code cell.
+
+    A cell that raises stops the run (``CellExecutionError``), as a cell that runs past ``timeout`` does."""
+    timings: list = []
+    status = run_notebook(nbformat.read(path, as_version=4), path.parent, timeout, max_output=None,
+                          env=kernel_env(strict_claims=False), allow_errors=False, timings=timings)
+    if status != "ran":
+        raise RuntimeError(f"{path.name}: a cell {status} (limit {timeout} s per cell)")
+    return [(t.wall_s, t.cpu_s, t.first_line) for t in timings]
 
 
 def report(path: Path, timings: list[tuple[float, float, str]], slowest: int) -> bool:
@@ -74,7 +68,6 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: all lecture notebooks and deep dives")
     parser.add_argument("--slowest", type=int, default=3, help="how many of the slowest cells to list (default 3)")
     args = parser.parse_args()
-    os.environ.pop("COURSE_STRICT_CLAIMS", None)
     paths = [p.resolve() for p in args.notebooks] or default_notebooks()
     summary = []
     for path in paths:

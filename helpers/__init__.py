@@ -21,6 +21,11 @@ One module per topic — import what a notebook needs from it, e.g.
   both on one framework, ``helpers.explorer_base`` (ipywidgets controls, one picture per view)
 - ``helpers.env``: device choice and an environment report
 - ``helpers.checks``: the homework self-checks ``check_task_N`` (a pass, or a hint that names the mistake)
+- ``helpers.claims``: ``claim(...)``, the lecture's claims as visible ✅/❌ lines (strict in the test run)
+- ``helpers.loop``: the plain training loop and ``accuracy`` that notebook 01 writes in a cell
+- ``helpers.explorers``: the live "what happens if…" explorers of notebooks 01, 03 and 04
+- ``helpers.images``: the one image converter: any image the course handles as a numpy array, channels last
+- ``helpers.validation``: the shared argument checks and their messages, the Settings ranges
 
 Importing ``helpers`` never downloads, trains or prints anything. Maintainer tools (executing
 notebooks, slides, the GitHub address, releasing homework) live in ``tools/``, outside this package.

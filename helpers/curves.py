@@ -520,8 +520,8 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[i
 def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
     """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.
 
-    The one rule of the course for "worth N examples" (notebook 04 and the homework use it): a
-    size is stated only where the measured curve bounds it.
+    The one rule of the course for "worth N examples" (the homework calls it; ``pooled_worth`` and
+    ``worth_intervals`` build on it): a size is stated only where the measured curve bounds it.
 
     - **inside** the measured mean accuracies: linear interpolation in ``log n`` on the running
       maximum of the mean curve (so a noisy dip cannot give two answers) — ``(size, "interpolated")``;

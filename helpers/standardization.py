@@ -114,7 +114,7 @@ def dataset_mean_std(
     parallel algorithm of Chan, Golub & LeVeque (Welford for batches) — so the result equals
     the one-shot ``x.mean()``/``x.std()`` over all the data, whatever the batch size or order.
 
-    This merge is the course's one way to stream exact statistics (notebook 03, the homework).
+    This merge is the course's one way to stream exact statistics (the deep dives 03a and 03c use it).
     A running sum and sum of squares, ``std² = Σx²/n − mean²``, subtracts two nearly equal
     numbers whenever the mean is large against the std, and in float32 loses the std's digits
     (values near 100 with a std of 0.09: the shortcut is off by more than 0.1 %, see below);

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tools.notebooks import QUIET_DEBUGGER
+
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))  # Debian's chromium package
 NO_CHROMIUM = (f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does, as root) "
                "to run the real-browser tests")
@@ -95,7 +97,7 @@ def isolated_env(home: Path) -> dict[str, str]:
         "JUPYTERLAB_SETTINGS_DIR": "lab-settings", "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
         "XDG_CACHE_HOME": "cache", "XDG_CONFIG_HOME": "config",
     }
-    env = dict(os.environ, HOME=str(home), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = {**os.environ, "HOME": str(home), **QUIET_DEBUGGER}
     for name, folder in folders.items():
         (home / folder).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / folder)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from helpers.plotting.style import ALT_TEXT_KEY, alt_text, describe_figure, install_alt_text, set_alt_text
+from tools.notebooks import run_notebook
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def test_outside_ipython_nothing_is_installed():
     assert install_alt_text() is False
 
 
-def test_jupyter_saves_each_figures_alt_text_in_its_output_metadata():
+def test_jupyter_saves_each_figures_alt_text_in_its_output_metadata(tmp_path):
     """A real kernel: figures shown at the end of a cell, by display(), after `%matplotlib inline` re-registers
     the formatters, and in the first cell that draws (the backend registers its formatters only then)."""
     cells = [
@@ -78,7 +78,7 @@ def test_jupyter_saves_each_figures_alt_text_in_its_output_metadata():
         "fig, ax = plt.subplots()\nax.imshow([[0, 1]]);",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
-    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    assert run_notebook(nb, tmp_path, timeout=120, max_output=None, allow_errors=False) == "ran"
     alts = [output["metadata"].get("image/png", {}).get(ALT_TEXT_KEY) for cell in nb.cells
             for output in cell.outputs if "image/png" in output.get("data", {})]
     assert alts == ["Figure: a plot. Loss (x: epoch).", "A hand-written sentence.", "Figure: an image."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,43 @@ def test_no_hand_kept_used_in_lines():
              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
              if line.strip().startswith(("Used in ", "Used by "))]
     assert stale == [], f"hand-kept 'Used in' lines: {stale}"
+
+
+def table_layers(text: str) -> dict[str, int]:
+    """``helpers.<module>`` → its layer, read from the layer table of ARCHITECTURE.md.
+
+    A row is ``| N · title | `module` (what), `plotting.images` / `.learning` | may import |``: every name in
+    backticks in the second column; ``.learning`` after ``plotting.images`` is ``plotting.learning``. The
+    parenthesised descriptions may hold backticked names too (``LearningCurve``): those are ignored when they
+    are no module of ``helpers``, so only the rows' own modules count.
+    """
+    found: dict[str, int] = {}
+    for row in re.finditer(r"^\|\s*(\d+)\s*·[^|]*\|([^|]*)\|", text, re.M):
+        layer, modules = int(row.group(1)), row.group(2)
+        while re.search(r"\([^()]*\)", modules):  # descriptions, innermost first
+            modules = re.sub(r"\([^()]*\)", "", modules)
+        previous = ""
+        for name in re.findall(r"`([\w.]+)`", modules):
+            if name.startswith("."):
+                name = previous.rpartition(".")[0] + name
+            previous = name
+            found[f"helpers.{name}"] = layer
+    return found
+
+
+def test_the_architecture_table_lists_every_module_with_its_computed_layer():
+    computed = {m: n for m, n in layers(import_graph(ROOT / "helpers")).items() if m != "helpers"}
+    table = table_layers((ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8"))
+    problems = [f"{m}: computed layer {n}, the table says {table.get(m, 'nothing')}"
+                for m, n in sorted(computed.items()) if table.get(m) != n]
+    problems += [f"{m}: in the table (layer {n}) but no module of helpers/" for m, n in sorted(table.items())
+                 if m not in computed]
+    assert not problems, "ARCHITECTURE.md's layer table disagrees with the imports:\n" + "\n".join(problems)
+
+
+def test_the_table_reader_expands_shorthand_and_skips_descriptions():
+    text = ("| layer | modules | may import |\n|---|---|---|\n"
+            "| 1 · base | `env` (device, `torch`), `plotting.style` | nothing |\n"
+            "| 3 · pictures | `plotting.images` / `.learning`, `curves` (the `LearningCurve` (a record)) | 1–2 |\n")
+    assert table_layers(text) == {"helpers.env": 1, "helpers.plotting.style": 1, "helpers.plotting.images": 3,
+                                  "helpers.plotting.learning": 3, "helpers.curves": 3}

@@ -19,7 +19,8 @@ def test_the_exercise_names_the_setting_tested_here():
 
 
 @pytest.mark.slow
-def test_01_without_momentum_flips_only_the_claim_that_the_mlp_fits_its_training_data(monkeypatch):
-    lines = claim_lines(NOTEBOOK, monkeypatch, MLP_MOMENTUM="0.0")
+@pytest.mark.notebook_run(NOTEBOOK.name, MLP_MOMENTUM="0.0")
+def test_01_without_momentum_flips_only_the_claim_that_the_mlp_fits_its_training_data(notebook_run):
+    lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
     assert len(failed) == 1 and "the MLP fits its training data at every size" in failed[0], "\n".join(lines)

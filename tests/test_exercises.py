@@ -2,9 +2,9 @@
 
 A notebook run with an exercise's setting must finish without an error; its claims print
 ❌ only where the notebook says that the claim should flip (for 02 with ``RESIZE = 36``:
-nowhere — the exercise says every claim still holds). The run uses nbclient with
-``COURSE_STRICT_CLAIMS`` unset, as in a live lecture, so that a flipped claim is seen as a
-❌ line instead of stopping the run.
+nowhere — the exercise says every claim still holds). The run (the ``notebook_run`` fixture of
+tests/conftest.py, which calls ``tools.notebooks.run_notebook``) has no strict claims, as in a live
+lecture, so that a flipped claim is seen as a ❌ line instead of stopping the run.
 """
 
 from __future__ import annotations
@@ -13,36 +13,12 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from helpers.claims import STRICT_ENV
 from helpers.training import Engine, Training
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-
-
-def with_setting(notebook: str, pattern: str, replacement: str) -> nbformat.NotebookNode:
-    """The notebook with its Settings cell edited by one regex substitution (which must match once)."""
-    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
-    settings = next(c for c in nb.cells if c.cell_type == "code" and re.search(pattern, c.source, re.MULTILINE))
-    settings.source, count = re.subn(pattern, replacement, settings.source, flags=re.MULTILINE)
-    assert count == 1, f"{pattern!r} matched {count} times"
-    return nb
-
-
-def run(nb: nbformat.NotebookNode, monkeypatch) -> list[str]:
-    """Execute in a fresh kernel without strict claims; return every output line."""
-    monkeypatch.delenv(STRICT_ENV, raising=False)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    lines = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            assert output.output_type != "error", f"{output.ename}: {output.evalue}"
-            lines += "".join(output.get("text", "")).splitlines()
-    return lines
 
 
 def markdown_of(notebook: str) -> str:
@@ -50,11 +26,19 @@ def markdown_of(notebook: str) -> str:
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
+def committed_crop(notebook: str) -> str:
+    """``CROP`` as the committed Settings cell sets it (``RESIZE, CROP = 32, 28`` → ``"28"``)."""
+    cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return re.search(r"^RESIZE, CROP = \d+, (\d+)", code, re.MULTILINE).group(1)
+
+
 @pytest.mark.slow
-def test_02_with_resize_36_runs_and_every_claim_still_holds(monkeypatch):
+@pytest.mark.notebook_run("02_augmentation_preview.ipynb",
+                          **{"RESIZE, CROP": f"36, {committed_crop('02_augmentation_preview.ipynb')}"})
+def test_02_with_resize_36_runs_and_every_claim_still_holds(notebook_run):
     assert "Change `RESIZE` to 36" in markdown_of("02_augmentation_preview.ipynb"), "the exercise this test is for"
-    nb = with_setting("02_augmentation_preview.ipynb", r"^RESIZE, CROP = \d+, (\d+)", r"RESIZE, CROP = 36, \1")
-    lines = run(nb, monkeypatch)
+    lines = notebook_run()
     claims = [line for line in lines if line.startswith(("✅", "❌"))]
     assert len(claims) >= 5 and not [line for line in claims if line.startswith("❌")], claims
     shift_claim = next(line for line in claims if "RandomCrop" in line)

@@ -1,59 +1,33 @@
 """The exercises of notebooks 03 and 04 run as written: with the setting an exercise suggests, the
 notebook finishes ("Run all" is not stopped), and ❌ appears only on the claims the exercise says flip.
 
-Each test edits one line of the notebook's Settings cell, executes the whole notebook with nbclient
-with ``COURSE_STRICT_CLAIMS`` unset (as in a live lecture: a false claim prints ❌ instead of
-raising), and reads the ✅/❌ lines the claims printed.
+Each test edits one line of the notebook's Settings cell, executes the whole notebook with
+``tools.notebooks.run_notebook`` without strict claims (as in a live lecture: a false claim prints ❌
+instead of raising), and reads the ✅/❌ lines the claims printed. The runs are the
+``notebook_run`` fixture's (tests/conftest.py): each once, several at a time.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from helpers.claims import STRICT_ENV
 from helpers.transforms import FusedAugment, apply_each, lecture_transform
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def with_setting(notebook: nbformat.NotebookNode, name: str, value: str) -> nbformat.NotebookNode:
-    """The notebook with ``NAME = ...`` in its Settings cell replaced by ``NAME = value``."""
-    pattern = re.compile(rf"^{re.escape(name)} = [^#\n]*", re.MULTILINE)
-    settings = [cell for cell in notebook.cells if cell.cell_type == "code" and pattern.search(cell.source)]
-    assert len(settings) == 1, f"{name} is set in {len(settings)} code cells, expected exactly one (the Settings cell)"
-    settings[0].source = pattern.sub(f"{name} = {value}  ", settings[0].source, count=1)
-    return notebook
-
-
-def claim_lines(path: Path, monkeypatch: pytest.MonkeyPatch, **settings: str) -> list[str]:
-    """Execute ``path`` with the given settings, outside the strict test mode; return its ✅/❌ lines."""
-    notebook = nbformat.read(path, as_version=4)
-    for name, value in settings.items():
-        notebook = with_setting(notebook, name, value)
-    monkeypatch.delenv(STRICT_ENV, raising=False)  # the kernel inherits this process's environment
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    text = "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
-                   for output in cell.get("outputs", []) if output.get("output_type") == "stream")
-    return [line for line in text.splitlines() if line.startswith(("✅", "❌"))]
+def claim_lines(lines: list[str]) -> list[str]:
+    """The ✅/❌ lines among the lines a run printed."""
+    return [line for line in lines if line.startswith(("✅", "❌"))]
 
 
 def exercise_text(path: Path) -> str:
     cells = nbformat.read(path, as_version=4).cells
     return next(c.source for c in cells if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
-
-
-def test_with_setting_replaces_one_settings_line_and_refuses_an_unknown_name():
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("DEGREES = 30  # angle\nEPOCHS = 40")])
-    assert with_setting(notebook, "DEGREES", "0").cells[0].source == "DEGREES = 0  # angle\nEPOCHS = 40"
-    with pytest.raises(AssertionError, match="NOPE is set in 0 code cells"):
-        with_setting(notebook, "NOPE", "1")
 
 
 def test_the_exercises_name_the_settings_and_claims_tested_here():
@@ -64,16 +38,18 @@ def test_the_exercises_name_the_settings_and_claims_tested_here():
 
 
 @pytest.mark.slow
-def test_04_without_rotation_runs_through_and_only_the_robustness_claim_flips(monkeypatch):
-    lines = claim_lines(NOTEBOOKS / "04_augmentation_vs_more_data.ipynb", monkeypatch, DEGREES="0")
+@pytest.mark.notebook_run("04_augmentation_vs_more_data.ipynb", DEGREES="0")
+def test_04_without_rotation_runs_through_and_only_the_robustness_claim_flips(notebook_run):
+    lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == 6, "\n".join(lines)  # every claim of the notebook was reached: "Run all" went on
     assert len(failed) == 1 and "robust to digits turned" in failed[0], "\n".join(lines)
 
 
 @pytest.mark.slow
-def test_03_with_one_shared_learning_rate_runs_through_and_only_the_grid_and_slowest_claims_flip(monkeypatch):
-    lines = claim_lines(NOTEBOOKS / "03_standardization_math.ipynb", monkeypatch, LEARNING_RATES="[0.05]")
+@pytest.mark.notebook_run("03_standardization_math.ipynb", LEARNING_RATES="[0.05]")
+def test_03_with_one_shared_learning_rate_runs_through_and_only_the_grid_and_slowest_claims_flip(notebook_run):
+    lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
     assert len(lines) == 7, "\n".join(lines)
     assert len(failed) == 2, "\n".join(lines)  # one rate brackets nothing; at one rate 0…1 looks slowest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import json
 import subprocess
 import sys
@@ -11,7 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.claims import STRICT_ENV
+from helpers.training import TEXT_PROGRESS_ENV
 from tools import course, execute, set_repo, slides
+from tools.notebooks import QUIET_DEBUGGER, kernel_env, with_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +44,7 @@ def test_stream_outputs_are_joined_only_when_adjacent_and_of_the_same_name():
 def test_execute_saves_the_final_progress_bar_as_text_with_strict_claims(tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
-        nbformat.v4.new_code_cell("import os\nprint(os.environ['COURSE_STRICT_CLAIMS'], os.getcwd())"),
+        nbformat.v4.new_code_cell(f"import os\nprint(os.environ[{STRICT_ENV!r}], os.getcwd())"),
         nbformat.v4.new_code_cell("from helpers.training import _progress_bar\n"
                                   "for step in _progress_bar(range(200), '30 mlp models', True):\n"
                                   "    pass"),
@@ -101,3 +105,31 @@ def test_tools_run_as_modules():
 def test_the_docstring_examples_of_the_tools_run(module):
     results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert results.attempted > 0 and results.failed == 0
+
+
+def test_with_settings_replaces_one_settings_line_and_refuses_an_unknown_or_repeated_name():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("DEGREES = 30  # angle\nEPOCHS = 40\n# next"),
+                                               nbformat.v4.new_code_cell("print(EPOCHS)")])
+    assert with_settings(notebook, DEGREES="0", EPOCHS="[1, 2]").cells[0].source == \
+        "DEGREES = 0  # angle\nEPOCHS = [1, 2]\n# next"
+    with pytest.raises(ValueError, match="setting NOPE is assigned in 0 code cells"):
+        with_settings(notebook, NOPE="1")
+    notebook.cells[1].source = "EPOCHS = 3"
+    with pytest.raises(ValueError, match="setting EPOCHS is assigned in 2 code cells; allowed: exactly one"):
+        with_settings(notebook, EPOCHS="1")
+
+
+def test_the_kernel_of_a_lecture_run_has_no_strict_claims_and_the_test_run_has(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    lecture, strict = kernel_env(strict_claims=False), kernel_env(strict_claims=True, text_progress=True)
+    assert STRICT_ENV not in lecture and TEXT_PROGRESS_ENV not in lecture
+    assert strict[STRICT_ENV] == strict[TEXT_PROGRESS_ENV] == "1"
+
+
+def test_tasks_py_keeps_the_same_kernel_variables_as_the_tools():
+    """``tasks.py`` runs before anything is installed (standard library only), so it keeps its own copy."""
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.QUIET_DEBUGGER == QUIET_DEBUGGER
+    assert QUIET_DEBUGGER.items() <= kernel_env(strict_claims=False, base={}).items()

@@ -13,16 +13,13 @@ then get their slide layout refreshed (``tools.slides``).
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
 import nbformat
 
-from tools.notebooks import run_notebook
+from tools.notebooks import kernel_env, run_notebook
 from tools.slides import apply_slides, lecture_notebooks
-
-KERNEL_ENV = {"COURSE_STRICT_CLAIMS": "1", "COURSE_TEXT_PROGRESS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def final_line_states(text: str) -> str:
@@ -64,7 +61,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     status = run_notebook(notebook, Path(path).resolve().parent, timeout, max_output=None,
-                          env={**os.environ, **KERNEL_ENV}, allow_errors=False)
+                          env=kernel_env(strict_claims=True, text_progress=True), allow_errors=False)
     if status != "ran":
         raise RuntimeError(f"{path} did not run to the end: a cell {status} (limit {timeout} s per cell)"
                            if status == "timed out" else f"{path} did not run to the end: its kernel died")
