@@ -1030,6 +1030,10 @@ def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Seque
     if aug_curve.repeats != curve.repeats:
         return Hint("repeats differ", f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per "
                                       f"size, `curve` {curve.repeats}")
+    if None not in (curve.n_val, aug_curve.n_val) and curve.n_val != aug_curve.n_val:
+        return Hint("other digits", f"compare like with like: `curve` was scored on {curve.n_val:,} digits and "
+                                    f"`aug_curve` on {aug_curve.n_val:,} — evaluate both on splits[\"val\"], so that "
+                                    "the intervals can draw the same validation digits for both")
     if sizes is not None and (settings := _settings_hint(aug_curve, "aug_curve", sizes, None, None, "AUG_SIZES")):
         return settings
     k = len(aug_curve.sizes)
@@ -1093,7 +1097,8 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
     """``None`` when every interval is a reasonable 90 % interval of its worth (the one rule's), else a hint."""
     sizes = curve.sizes.astype(float)
     edges = math.log(sizes[0]), math.log(sizes[-1])
-    reference = worth_intervals(aug_curve, curve, level=level, seed=0)
+    shared = None not in (curve.n_val, aug_curve.n_val)  # both record the same digits (checked before): resample them
+    reference = worth_intervals(aug_curve, curve, level=level, seed=0, validation_noise=None if shared else False)
     for ((low, low_how), (high, high_how)), row, n in zip(ends, reference, aug_curve.sizes, strict=True):
         shown = f"{_end_text(low, low_how, sizes)} … {_end_text(high, high_how, sizes)}"
         estimate = _log_key(row.equivalent, row.how)

@@ -859,3 +859,10 @@ def test_task_4_a_straddling_interval_needs_cannot_tell_yet(capsys):
     check_task_4(AUG, WORTH_4, ranges, ["augmentation helps"] * 2, CURVE)
     assert_hint(printed(capsys), 4, "it contains 125 — the examples the augmented models trained on, so the data "
                                     "cannot tell yet")
+
+
+def test_task_4_wants_both_curves_scored_on_the_same_validation_digits(capsys, small_curves, mnist):
+    """A `curve` evaluated on the test split (1,000 digits) cannot share a draw of digits with `aug_curve`."""
+    on_test, aug = small_curves["test split"], small_curves["aug"]
+    check_task_4(aug, one_rule(on_test, aug), [(20, 40), (20, 40)], ["cannot tell yet"] * 2, on_test)
+    assert_hint(printed(capsys), 4, "`curve` was scored on 1,000 digits and `aug_curve` on 500")

@@ -206,7 +206,8 @@ def build_class(folder: Path, source: nbformat.NotebookNode, paths: dict[str, Pa
         "olivia_import_error": row(task1=0, task5=0),
         "rupert_crash": row("crashed"), "sybil_broken": row("not a notebook"),
         "trent_report.pdf": row("not a notebook"), "uma_deletes_files": full,
-        "victor_redefines": row(task2=0), "wendy_wrong_settings": row(task3=0),
+        "victor_redefines": row(task2=0),
+        "wendy_wrong_settings": row(task3=0, task4=0),  # task 4's intervals need both curves on the same digits
         "adv_patches": row(task2=0, task3=0), "adv_hooks": row(task4=0, task5=0),
         "adv_check_files": row(task1=0, task5=0),
         "adv_outside": ["2", "needs review", "2", "2", "2", "8", "needs review"],
@@ -279,6 +280,7 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     cheat = feedback("victor_redefines")
     assert "mean of per-batch stds" in cheat and "✅" not in cheat, "a redefined check's output is not feedback"
     assert "momentum=0.9" in feedback("grace_no_momentum")
+    assert "task4_answer raised ValueError" in feedback("wendy_wrong_settings"), "worth_intervals: other digits"
     assert "task1_answer raised ModuleNotFoundError" in feedback("olivia_import_error")
     assert "task2: needs review" in feedback("adv_outside") and "posix.system" in feedback("adv_outside")
     assert "task5: needs review" in feedback("mallory_noise") and "cannot take this answer by value" in feedback(
