@@ -17,10 +17,12 @@ count as open: an upper end "more than the largest size" covers any larger refer
     python benchmarks/bench_calibration.py               # 20 seeds (100–119), every protocol
     python benchmarks/bench_calibration.py --quick       # 5 seeds: a smoke run
     python benchmarks/bench_calibration.py --seeds 100 110 --only 04
+    python benchmarks/bench_calibration.py --only homework   # the homework's tasks 3 and 4 only (a few minutes)
 
-To add a protocol (e.g. a homework task): write ``def protocol(seed: int) -> SeedResult`` and
+To add a protocol: write ``def protocol(seed: int) -> SeedResult`` and
 ``def reference(results: list[SeedResult]) -> dict[str, float]`` and append a ``Protocol`` to
-``PROTOCOLS``; the table picks it up.
+``PROTOCOLS``; the table picks it up. A claim that needs the reference (is a decision right?) is added
+to each seed's ``claims`` by ``reference``; ``notes`` prints more lines under the tables.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ class Protocol:
     name: str
     run: Callable[[int], SeedResult]
     reference: Callable[[list[SeedResult]], dict[str, float]]
+    notes: Callable[[list[SeedResult]], list[str]] | None = None
 
 
 def settings(notebook: str, seed: int) -> dict[str, object]:
@@ -406,8 +409,141 @@ def _one_rule(sizes: np.ndarray, means: np.ndarray, accuracy: float) -> tuple[fl
     return float(np.exp(np.interp(accuracy, rising, np.log(sizes.astype(float))))), "interpolated"
 
 
+# --- the homework · tasks 3 and 4 ------------------------------------------------------------------------------
+HOMEWORK = "homework/hw1_data_solution.ipynb"
+REFERENCE_SEEDS_HW = list(range(200, 220))  # more runs of the homework's curves, pooled with the bench's seeds
+
+
+def homework_curves(seed: int) -> tuple:
+    """The homework's un-augmented MLP curve (task 3) and augmented one (task 4), its settings, ``SEED = seed``."""
+    from helpers.data import load_mnist, stratified_split
+    from helpers.training import Engine, Training, learning_curve, plan_learning_curve
+    from helpers.transforms import FusedAugment
+
+    s = settings(HOMEWORK, seed)
+    images, labels = load_mnist()
+    splits = stratified_split(labels, seed=seed)
+    training = Training(epochs=s["EPOCHS"], batch_size=s["BATCH_SIZE"], lr=s["LR"], momentum=s["MOMENTUM"])
+    engine = Engine(device="cpu", progress=False)
+
+    def plan(sizes: list[int]):
+        return plan_learning_curve(labels, splits["train"], splits["val"], sizes, s["REPEATS"], seed=seed)
+
+    curve = learning_curve(images, labels, plan(s["SIZES"]), "mlp", training, engine=engine)
+    aug = learning_curve(images, labels, plan(s["AUG_SIZES"]), "mlp", training, engine=engine,
+                         augment=FusedAugment(degrees=s["AUG_DEGREES"], resize=28, crop=28))
+    return curve, aug, s
+
+
+def decide(low: float, high: float, threshold: float, helps: str) -> str:
+    """The homework's three-way decision, written out as its solution does: ``helps`` when the interval lies
+    entirely above ``threshold``, "does not help" entirely below, else "cannot tell yet".
+
+    Example:
+        >>> decide(1.2, 3.0, 1.0, "more data helps"), decide(-0.5, 3.0, 1.0, "more data helps")
+        ('more data helps', 'cannot tell yet')
+    """
+    return helps if low >= threshold else "does not help" if high <= threshold else "cannot tell yet"
+
+
+def homework(seed: int) -> SeedResult:
+    """The homework's tasks 3 and 4 as its solution computes them: the gain per doubling with its interval and
+    decision, the worth of each augmented size with its interval and decision; and, per seed, how wide the
+    other ways of computing the interval are (the widths the checks accept, ``helpers.checks.WIDTH_RANGE_3``)."""
+    from helpers.curves import gain_interval, gain_per_doubling, worth_intervals
+
+    curve, aug, s = homework_curves(seed)
+    result = SeedResult(seed)
+    level = s["LEVEL"]
+    low, high = gain_interval(curve, level=level, seed=seed)
+    result.intervals.append(Interval("HW task 3 gain per doubling (pp)", level, low, high))
+    result.pool["task 3 decision"] = decide(low, high, s["MIN_GAIN_PP"], "more data helps")
+    rows = worth_intervals(aug, curve, level=level, seed=seed)
+    result.pool["task 4 decisions"] = {}
+    for n, row in zip(s["AUG_SIZES"], rows, strict=True):
+        ends = _ends(row.low, row.high, row.low_how, row.high_how)
+        result.intervals.append(Interval(f"HW task 4 worth of {n} augmented digits", level, *ends))
+        result.pool["task 4 decisions"][n] = decide(row.low if row.low_how != "fewer than" else -math.inf,
+                                                    row.high if row.high_how != "more than" else math.inf, n,
+                                                    "augmentation helps")
+    result.pool["plain"] = curve.val_acc.mean(1).tolist()
+    result.pool["aug"] = aug.val_acc.mean(1).tolist()
+    result.pool["sizes"], result.pool["aug sizes"], result.pool["settings"] = list(curve.sizes), s["AUG_SIZES"], s
+    result.pool["widths"] = interval_widths(curve, aug, level, seed, gain_per_doubling(curve), (low, high), rows)
+    return result
+
+
+def interval_widths(curve, aug, level: float, seed: int, gain: float, reference: tuple, rows: list) -> dict:
+    """Width of other ways to compute the tasks' intervals, as a multiple of the solution's (task 4: in log size)."""
+    from helpers.curves import gain_interval, worth_intervals
+
+    r, doublings = curve.repeats, math.log2(curve.sizes[-1] / curve.sizes[-2])
+    width = reference[1] - reference[0]
+    se = math.sqrt(curve.val_acc[-1].var(ddof=1) / r + curve.val_acc[-2].var(ddof=1) / r) * 100 / doublings
+    z = statistics.NormalDist().inv_cdf(0.5 + level / 2)
+    found = {"3 · other bootstrap seed and draws": [gain_interval(curve, level=level, n_boot=200, seed=seed + 1)],
+             "3 · repeats only (no validation noise)": [gain_interval(curve, level=level, seed=seed,
+                                                                      validation_noise=False)]}
+    ratios = {name: [(h - lo) / width for lo, h in pairs] for name, pairs in found.items()}
+    ratios["3 · ±z SE of the repeats"] = [2 * z * se / width]
+    ratios["3 · ±1 SE of the repeats (68 %)"] = [2 * se / width]
+    edges = math.log(curve.sizes[0]), math.log(curve.sizes[-1])
+
+    def log_width(row) -> float:
+        low, high = _ends(row.low, row.high, row.low_how, row.high_how)
+        return min(math.log(high) if high > 0 else -math.inf, edges[1]) - max(
+            math.log(low) if low > 0 else -math.inf, edges[0])
+
+    for name, other in (("4 · other bootstrap seed and draws", worth_intervals(aug, curve, level=level,
+                                                                               n_boot=1000, seed=seed + 1)),
+                        ("4 · repeats only (no validation noise)", worth_intervals(aug, curve, level=level, seed=seed,
+                                                                                   validation_noise=False))):
+        ratios[name] = [log_width(o) / max(log_width(w), 1e-9) for o, w in zip(other, rows, strict=True)]
+    return ratios
+
+
+def reference_homework(results: list[SeedResult]) -> dict[str, float]:
+    """The gain and the worth read off curves pooled over every seed's models and ``REFERENCE_SEEDS_HW`` more runs;
+    each seed's decisions are then marked right (consistent with that reference, or "cannot tell yet") or wrong."""
+    more = [homework_curves(seed) for seed in REFERENCE_SEEDS_HW]
+    plain = np.mean([r.pool["plain"] for r in results] + [c.val_acc.mean(1) for c, _, _ in more], axis=0)
+    aug = np.mean([r.pool["aug"] for r in results] + [a.val_acc.mean(1) for _, a, _ in more], axis=0)
+    sizes, aug_sizes, s = results[0].pool["sizes"], results[0].pool["aug sizes"], results[0].pool["settings"]
+    gain = float((plain[-1] - plain[-2]) * 100 / math.log2(sizes[-1] / sizes[-2]))
+    reference = {"HW task 3 gain per doubling (pp)": gain}
+    truth_3 = "more data helps" if gain >= s["MIN_GAIN_PP"] else "does not help"
+    truth_4 = {}
+    for i, n in enumerate(aug_sizes):
+        size, how = _one_rule(np.array(sizes), plain, float(aug[i]))
+        reference[f"HW task 4 worth of {n} augmented digits"] = _worth_key(size, how)
+        truth_4[n] = "augmentation helps" if _worth_key(size, how) > n else "does not help"
+    for r in results:
+        r.claims["HW task 3: the decision is right or 'cannot tell yet'"] = (
+            r.pool["task 3 decision"] in (truth_3, "cannot tell yet"))
+        for n, said in r.pool["task 4 decisions"].items():
+            r.claims[f"HW task 4: the decision at {n} digits is right or 'cannot tell yet'"] = (
+                said in (truth_4[n], "cannot tell yet"))
+    return reference
+
+
+def notes_homework(results: list[SeedResult]) -> list[str]:
+    """How often each decision was made, and the width ratios of other interval methods (min–max over seeds)."""
+    lines = ["", f"Reference pooled over {len(results)} seeds + {len(REFERENCE_SEEDS_HW)} more runs "
+             f"({REFERENCE_SEEDS_HW[0]}–{REFERENCE_SEEDS_HW[-1]}).", "", "| decision | seeds |", "|---|---|"]
+    made = [("task 3", r.pool["task 3 decision"]) for r in results]
+    made += [(f"task 4 at {n}", d) for r in results for n, d in r.pool["task 4 decisions"].items()]
+    for (task, decision), count in sorted({k: made.count(k) for k in made}.items()):
+        lines.append(f"| {task}: {decision} | {count} of {len(results)} |")
+    lines += ["", "| other interval method (width ÷ the solution's) | min | max |", "|---|---|---|"]
+    for name in results[0].pool["widths"]:
+        values = [v for r in results for v in r.pool["widths"][name]]
+        lines.append(f"| {name} | {min(values):.2f} | {max(values):.2f} |")
+    return lines
+
+
 PROTOCOLS = [Protocol("01", lecture_01, reference_01), Protocol("03", lecture_03, reference_03),
-             Protocol("04", lecture_04, reference_04)]
+             Protocol("04", lecture_04, reference_04),
+             Protocol("homework", homework, reference_homework, notes_homework)]
 
 
 # --- the table -----------------------------------------------------------------------------------------------
@@ -449,7 +585,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", help=f"default: {DEFAULT_SEEDS[0]}–{DEFAULT_SEEDS[-1]}")
     parser.add_argument("--quick", action="store_true", help=f"{len(QUICK_SEEDS)} seeds only")
-    parser.add_argument("--only", nargs="+", help="protocol names, e.g. 01 04")
+    parser.add_argument("--only", nargs="+", help="protocol names, e.g. 01 04 homework")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
     seeds = args.seeds or (QUICK_SEEDS if args.quick else DEFAULT_SEEDS)
@@ -475,6 +611,8 @@ def main() -> int:
         for name, rate in pass_rows(results):
             ok &= rate >= PASS_BAR
             print(f"| {name} | {rate:.0%} |")
+        for line in protocol.notes(results) if protocol.notes else []:
+            print(line)
         dump[protocol.name] = [{"seed": r.seed, "claims": r.claims,
                                 "intervals": [(i.name, i.low, i.high) for i in r.intervals]} for r in results]
     print(f"\n{time.perf_counter() - start:.0f} s in all; bars (coverage ≥ {COVERAGE_BAR:.0%} for every nominal "

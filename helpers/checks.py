@@ -34,7 +34,7 @@ import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode, v2
 
-from helpers.curves import HOW, LearningCurve, equivalent_size, gain_per_doubling
+from helpers.curves import HOW, LearningCurve, equivalent_size, gain_interval, gain_per_doubling, worth_intervals
 from helpers.standardization import mean_of_batch_stds
 from helpers.training import Engine, Training, learning_curve, plan_learning_curve  # the grader re-measures a curve
 
@@ -719,32 +719,165 @@ def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
                      f"sizes"))
 
 
-@_task(3)
-def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_gain_pp: float = 1.0,
-                 sizes: Sequence[int] | None = None, epochs: int | None = None, repeats: int | None = None,
-                 splits: dict | None = None, reproduce: dict | None = None) -> bool:
-    """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), and a decision.
+LEVEL = 0.9  # tasks 3 and 4: the level of the interval the tasks ask for
+DECISIONS_3 = ("more data helps", "does not help", "cannot tell yet")  # task 3: the decisions an interval supports
+DECISIONS_4 = ("augmentation helps", "does not help", "cannot tell yet")  # task 4: per augmented size
+# How wide a student's 90 % interval may be, as a multiple of the reference method's width (``gain_interval``
+# with seed 0; for task 4 ``worth_intervals`` in log size, plus WIDTH_SLACK_4). Measured over seeds 100–119 with
+# the homework's settings (``python benchmarks/bench_calibration.py --only homework`` prints the ratios): the
+# reference method with other seeds or draws, or without the small-sample widening, gives 0.81–1.11 (task 3) and
+# 0.80–1.37 (task 4); an interval from the repeats alone, without the validation sample's noise, 0.41–0.66 (task 4:
+# 0.33–0.93), so it passes only now and then; ±1 standard error of the repeats 0.25–0.42; a 99 % interval of the
+# reference method is 1.57 times as wide. The range admits every variant of the right method with a margin and
+# refuses ±1 SE and 99 %.
+WIDTH_RANGE_3 = (0.6, 1.5)
+WIDTH_RANGE_4 = (0.6, 1.5)
+WIDTH_SLACK_4 = 0.1  # log size: rounding, and ends near the edges of the measured sizes
+ESTIMATE_TOLERANCE_PP = 0.05  # an interval rounded to 0.1 pp still contains its number
 
-    ``more_data_helps`` must be ``gain_pp >= min_gain_pp``. ``sizes``, ``epochs`` and
-    ``repeats`` are the task's settings, compared with what the curve records; without
-    ``sizes`` at least 3 sizes and 2 repeats are needed. ``splits`` (the task's split indices): the
-    curve must be evaluated on as many digits as ``splits["val"]`` holds. ``reproduce`` (the grader's hidden
-    test) holds the other ``learning_curve`` arguments (``images``, ``labels``,
-    ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``, ``seed``, ``device``):
-    the curve is measured again and must agree. Recognised mistakes: not a
-    ``LearningCurve``, a softmax curve, other sizes, epochs or repeats than asked, another
-    split (the test split, by the count of evaluated digits) or other training settings, the
-    gain as a fraction, from training accuracy, with the wrong sign, over the whole curve, from
-    one repeat, not per doubling; a decision that is not a bool or contradicts the number.
+
+def _check_level(level: object) -> None:
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level={level!r} must be the intervals' level, a number strictly between 0 and 1 (LEVEL)")
+
+
+def decision_text(answer: object, allowed: Sequence[str]) -> str | None:
+    """``answer`` as one of ``allowed`` (any case, spaces or a final full stop), else ``None``.
+
+    Example:
+        >>> decision_text(" Cannot tell yet. ", DECISIONS_3), decision_text(True, DECISIONS_3)
+        ('cannot tell yet', None)
+    """
+    if not isinstance(answer, str):
+        return None
+    text = " ".join(answer.lower().replace("’", "'").split()).rstrip(".!").replace("doesn't", "does not")
+    return text if text in allowed else None
+
+
+def supported_decisions(low: float, high: float, threshold: float, allowed: Sequence[str]) -> set[str]:
+    """The decisions an interval ``low … high`` supports against ``threshold``: ``allowed[0]`` when it lies
+    entirely above, ``allowed[1]`` entirely below, ``allowed[2]`` ("cannot tell yet") when it straddles it (an
+    end exactly on the threshold admits both readings).
+
+    Example:
+        >>> supported_decisions(1.2, 4.0, 1.0, DECISIONS_3), supported_decisions(-0.4, 5.1, 1.0, DECISIONS_3)
+        ({'more data helps'}, {'cannot tell yet'})
+    """
+    found = set()
+    if low >= threshold:
+        found.add(allowed[0])
+    if high <= threshold:
+        found.add(allowed[1])
+    if low <= threshold <= high and not (low == high == threshold):
+        found.add(allowed[2])
+    return found or {allowed[2]}
+
+
+def _pair(answer: object) -> tuple[float, float] | None:
+    """``answer`` as ``(low, high)`` if it is two numbers (tuple, list, array or tensor), else ``None``."""
+    if isinstance(answer, (str, bytes, dict)):
+        return None
+    try:
+        values = np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return (float(values.ravel()[0]), float(values.ravel()[1])) if values.size == 2 else None
+
+
+def _interval_hint(interval: object, gain: float, curve: LearningCurve, level: float = LEVEL) -> Hint | None:
+    """``None`` when ``interval`` is a reasonable 90 % interval of the gain ``gain``, else what is wrong with it."""
+    pair = _pair(interval)
+    if pair is None:
+        return Hint("interval not a pair", "`gain_range` must be two numbers, (low, high) in percentage points — got "
+                                           f"{str(interval)[:60]}")
+    low, high = pair
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return Hint("interval not finite", f"`gain_range` must be two finite numbers, got ({low}, {high})")
+    if low > high:
+        return Hint("interval reversed", f"`gain_range` is ({low:.2f}, {high:.2f}): give the low end first")
+    if not low - ESTIMATE_TOLERANCE_PP <= gain <= high + ESTIMATE_TOLERANCE_PP:
+        fraction = low * 100 - ESTIMATE_TOLERANCE_PP <= gain <= high * 100 + ESTIMATE_TOLERANCE_PP
+        return Hint("interval misses the estimate",
+                    f"your interval {low:.2f} … {high:.2f} does not contain your number {gain:.2f} pp" +
+                    (" — it looks like a fraction: give percentage points (multiply by 100)" if fraction else
+                     " — an interval of the gain per doubling is centred near it (bootstrap the repeats and the "
+                     "validation digits, or use gain_interval)"))
+    ref_low, ref_high = gain_interval(curve, level=level, seed=0)
+    ratio = (high - low) / (ref_high - ref_low)
+    if ratio < WIDTH_RANGE_3[0]:
+        return Hint("interval too narrow",
+                    f"your interval {low:.2f} … {high:.2f} pp is {ratio:.2f}× as wide as a {LEVEL:.0%} interval of "
+                    f"this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval) — too narrow for {LEVEL:.0%}: "
+                    "does it hold both sources of noise, the repeats *and* the validation digits every model was "
+                    "scored on (the repeats alone give about half the width)? ±1 standard error is only a 68 % "
+                    "interval (use ±1.645)")
+    if ratio > WIDTH_RANGE_3[1]:
+        return Hint("interval too wide",
+                    f"your interval {low:.2f} … {high:.2f} pp is {ratio:.1f}× as wide as a {LEVEL:.0%} interval of "
+                    f"this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval) — too wide for {LEVEL:.0%}: "
+                    "the range of the per-repeat gains or a 99 % interval says less than the data know")
+    return None
+
+
+def _decision_hint(answer: object, low: float, high: float, threshold: float, allowed: Sequence[str], name: str,
+                   what: str, estimate: float | None = None, shown: str | None = None) -> Hint | None:
+    """``None`` when the decision ``answer`` is one that the interval ``low … high`` supports, else a hint
+    (``shown``: the interval as the hint prints it; ``estimate``: the number, to spot a decision read off it)."""
+    text = decision_text(answer, allowed)
+    if text is None:
+        return Hint("decision unknown", f"`{name}` must be one of {', '.join(repr(d) for d in allowed)} — got "
+                                        f"{answer!r:.60}")
+    supported = supported_decisions(low, high, threshold, allowed)
+    if text in supported:
+        return None
+    right = sorted(supported)[0]
+    if right == allowed[2]:
+        why = f"it contains {what}, so the data cannot tell yet which side the truth is on: {right!r}"
+    else:
+        side = "above" if right == allowed[0] else "below"
+        why = f"it lies entirely {side} {what}, so the data can tell: {right!r}"
+    hint_kind = "decision contradicts the interval"
+    if estimate is not None and text == (allowed[0] if estimate >= threshold else allowed[1]):
+        hint_kind, why = "decision from the number", f"your decision follows from the number alone — decide from " \
+                                                     f"the interval: {why}"
+    shown = shown or f"{low:.2f} … {high:.2f}"
+    return Hint(hint_kind, f"your interval {shown} does not support {text!r}: {why}")
+
+
+@_task(3)
+def check_task_3(curve: object, gain_pp: object, gain_range: object, decision: object, min_gain_pp: float = 1.0,
+                 sizes: Sequence[int] | None = None, epochs: int | None = None, repeats: int | None = None,
+                 splits: dict | None = None, reproduce: dict | None = None, level: float = LEVEL) -> bool:
+    """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), its 90 % interval
+    and the decision that interval supports.
+
+    ``gain_range`` is ``(low, high)`` in percentage points (tuple, list, array or tensor): any reasonable
+    90 % interval passes — it must contain ``gain_pp`` and be ``WIDTH_RANGE_3`` times as wide as
+    ``helpers.curves.gain_interval``'s (a bootstrap of the repeats and the validation digits). ``decision``
+    is one of ``DECISIONS_3`` (any case): "more data helps" when the interval lies entirely above
+    ``min_gain_pp``, "does not help" when entirely below, "cannot tell yet" when it contains it — decided from
+    the student's own interval. ``sizes``, ``epochs`` and ``repeats`` are the task's settings, compared with
+    what the curve records; without ``sizes`` at least 3 sizes and 2 repeats are needed. ``splits`` (the
+    task's split indices): the curve must be evaluated on as many digits as ``splits["val"]`` holds.
+    ``level`` is the task's ``LEVEL`` (the width is compared with the reference at that level).
+    ``reproduce`` (the grader's hidden test) holds the other ``learning_curve`` arguments (``images``,
+    ``labels``, ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``, ``seed``, ``device``):
+    the curve is measured again and must agree. Recognised mistakes: not a ``LearningCurve``, a softmax
+    curve, other sizes, epochs or repeats than asked, another split (the test split, by the count of
+    evaluated digits) or other training settings, the gain as a fraction, from training accuracy, with the
+    wrong sign, over the whole curve, from one repeat, not per doubling; an interval that is not two finite
+    numbers, reversed, misses the number, is far too narrow (±1 standard error) or too wide; a decision that
+    is not one of the three, or that the interval does not support (e.g. read off the number alone).
 
     Example (in the homework)::
 
-        check_task_3(curve, gain_pp, more_data_helps, min_gain_pp=MIN_GAIN_PP, sizes=SIZES, epochs=EPOCHS,
+        check_task_3(curve, gain_pp, gain_range, decision, min_gain_pp=MIN_GAIN_PP, sizes=SIZES, epochs=EPOCHS,
                      repeats=REPEATS, splits=splits)
     """
     if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
-    if _unfinished(curve, gain_pp, more_data_helps):
+    _check_level(level)
+    if _unfinished(curve, gain_pp, gain_range, decision):
         return _not_done(3)
     hint = _curve_hint(curve, "curve") or _settings_hint(curve, "curve", sizes, epochs, repeats)
     hint = hint or _split_hint(curve, "curve", splits)
@@ -754,19 +887,19 @@ def check_task_3(curve: object, gain_pp: object, more_data_helps: object, min_ga
                     f"`gain_pp` must be one number (finite, in percentage points), got {gain_pp!r:.40}")
     if hint is None and not math.isclose(gain, gain_per_doubling(curve), rel_tol=1e-3, abs_tol=1e-4):
         hint = _gain_hint(gain, curve)
-    if hint is None and not isinstance(more_data_helps, (bool, np.bool_)):
-        hint = Hint("decision not a bool", f"`more_data_helps` must be True or False, got {more_data_helps!r}")
+    hint = hint or _interval_hint(gain_range, gain, curve, level)
+    if hint is None:
+        low, high = _pair(gain_range)
+        hint = _decision_hint(decision, low, high, min_gain_pp, DECISIONS_3, "decision",
+                              f"the {min_gain_pp:g} pp per doubling that make more data worth collecting", gain)
     hint = hint or _reproduction_hint(curve, "curve", reproduce)
     if hint:
         return _report(3, [hint], "")
-    helps = gain >= min_gain_pp
-    if bool(more_data_helps) != helps:
-        return _report(3, [Hint("decision contradicts", f"your decision does not follow from your number: {gain:.1f} "
-                                f"pp per doubling is {'at least' if helps else 'below'} the {min_gain_pp:g} pp that "
-                                f"make more data worth collecting, so more_data_helps should be {helps}")], "")
-    verdict = "more data would help" if helps else "more data would hardly help"
-    return _report(3, [], "your number is the validation-accuracy gain per doubling between the two largest sizes, "
-                          f"and your decision follows from it: {verdict} (threshold {min_gain_pp:g} pp).")
+    low, high = _pair(gain_range)
+    said = decision_text(decision, DECISIONS_3)
+    return _report(3, [], f"your number ({gain:.1f} pp per doubling between the two largest sizes), its interval "
+                          f"({low:.1f} … {high:.1f} pp) and your decision agree: {said!r} "
+                          f"(threshold {min_gain_pp:g} pp).")
 
 
 def _scalar(value: object) -> float | None:
@@ -900,6 +1033,10 @@ def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Seque
     if aug_curve.repeats != curve.repeats:
         return Hint("repeats differ", f"compare like with like: `aug_curve` has {aug_curve.repeats} repeats per "
                                       f"size, `curve` {curve.repeats}")
+    if None not in (curve.n_val, aug_curve.n_val) and curve.n_val != aug_curve.n_val:
+        return Hint("other digits", f"compare like with like: `curve` was scored on {curve.n_val:,} digits and "
+                                    f"`aug_curve` on {aug_curve.n_val:,} — evaluate both on splits[\"val\"], so that "
+                                    "the intervals can draw the same validation digits for both")
     if sizes is not None and (settings := _settings_hint(aug_curve, "aug_curve", sizes, None, None, "AUG_SIZES")):
         return settings
     k = len(aug_curve.sizes)
@@ -914,47 +1051,177 @@ def _aug_curve_hint(aug_curve: LearningCurve, curve: LearningCurve, sizes: Seque
     return None
 
 
+def _end(item: object, side: str) -> tuple[float, str] | None:
+    """One end of a task-4 interval as ``(log size, how)``: ``how`` is "interpolated" for a number, or the bound;
+    an open end (``inf`` above, ``0`` below, or a bound) has the log size ``±inf``."""
+    entry = worth_entry(item)
+    if entry is None:
+        return None
+    value, how = entry
+    if how in (None, HOW[0]):
+        if math.isnan(value) or value < 0 or (side == "low" and value == math.inf):
+            return None
+        return (math.log(value) if value > 0 else -math.inf), HOW[0]
+    return {HOW[1]: -math.inf, HOW[2]: math.inf}[how], how
+
+
+def _end_text(key: float, how: str, sizes: np.ndarray) -> str:
+    if how == HOW[1] or key == -math.inf:
+        return f"fewer than {sizes[0]:,.0f}"
+    if how == HOW[2] or key == math.inf:
+        return f"more than {sizes[-1]:,.0f}"
+    return f"{math.exp(key):,.0f}"
+
+
+def _worth_ranges(worth_ranges: object, count: int) -> tuple[list | None, Hint | None]:
+    """The ends of ``worth_ranges`` (one ``(low, high)`` per augmented size) as ``(key, how)`` pairs, or a hint."""
+    items = worth_ranges.tolist() if isinstance(worth_ranges, np.ndarray) else (
+        worth_ranges.detach().cpu().tolist() if torch.is_tensor(worth_ranges) else worth_ranges)
+    if count == 1 and isinstance(items, (list, tuple)) and len(items) == 2 and _end(items[0], "low") is not None:
+        items = [items]
+    wanted = ("`worth_ranges` needs one 90 % interval (low, high) per size of aug_curve "
+              f"({count}), each end a number of examples or, where the curve cannot bound it, a bound such as "
+              "(1500, 'more than') — got ")
+    if not isinstance(items, (list, tuple)) or len(items) != count:
+        return None, Hint("ranges length", wanted + f"{str(worth_ranges)[:80]}")
+    ends = []
+    for item in items:
+        if isinstance(item, np.ndarray) or torch.is_tensor(item):
+            item = item.tolist()
+        pair = list(item) if isinstance(item, (list, tuple)) and len(item) == 2 else None
+        low, high = (_end(pair[0], "low"), _end(pair[1], "high")) if pair else (None, None)
+        if low is None or high is None:
+            return None, Hint("ranges length", wanted + f"{str(item)[:80]}")
+        ends.append((low, high))
+    return ends, None
+
+
+def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, level: float = LEVEL) -> Hint | None:
+    """``None`` when every interval is a reasonable 90 % interval of its worth (the one rule's), else a hint."""
+    sizes = curve.sizes.astype(float)
+    edges = math.log(sizes[0]), math.log(sizes[-1])
+    shared = None not in (curve.n_val, aug_curve.n_val)  # both record the same digits (checked before): resample them
+    reference = worth_intervals(aug_curve, curve, level=level, seed=0, validation_noise=None if shared else False)
+    for ((low, low_how), (high, high_how)), row, n in zip(ends, reference, aug_curve.sizes, strict=True):
+        shown = f"{_end_text(low, low_how, sizes)} … {_end_text(high, high_how, sizes)}"
+        estimate = _log_key(row.equivalent, row.how)
+        ref_low, ref_high = _log_key(row.low, row.low_how), _log_key(row.high, row.high_how)
+        if low > high:
+            return Hint("interval reversed", f"for {n} augmented examples your interval is {shown}: give the low end "
+                                             "first")
+        for key, how, ref, side in ((low, low_how, ref_low, "low"), (high, high_how, ref_high, "high")):
+            if how != HOW[0] or not math.isfinite(key):
+                continue
+            if key < edges[0] - 0.005 or key > edges[1] + 0.005:
+                return Hint("extrapolated end", f"for {n} augmented examples the {side} end {math.exp(key):,.0f} lies "
+                                                "outside the measured sizes, where the curve says nothing — give "
+                                                f"the bound there, e.g. ({sizes[0 if key < edges[0] else -1]:.0f}, "
+                                                f"'{'fewer than' if key < edges[0] else 'more than'}')")
+            if not math.isfinite(ref) and min(abs(key - edges[0]), abs(key - edges[1])) < 0.005:
+                rule = HOW[1] if ref < 0 else HOW[2]
+                return Hint("clipped end", f"for {n} augmented examples your {side} end {math.exp(key):,.0f} is the "
+                                           f"edge of the measured sizes, but there the curve only bounds it: say "
+                                           f"({sizes[0 if ref < 0 else -1]:.0f}, '{rule}') — the interval is open "
+                                           "on that side")
+        if not low - 0.01 <= estimate <= high + 0.01:
+            return Hint("interval misses the estimate",
+                        f"for {n} augmented examples your interval {shown} does not contain the worth "
+                        f"{_end_text(estimate, row.how, sizes)} — bootstrap both curves and read each draw off "
+                        "with the same rule (worth_intervals does it)")
+        width = min(high, edges[1]) - max(low, edges[0])
+        ref_width = min(ref_high, edges[1]) - max(ref_low, edges[0])
+        if not WIDTH_RANGE_4[0] * ref_width - WIDTH_SLACK_4 <= width <= WIDTH_RANGE_4[1] * ref_width + WIDTH_SLACK_4:
+            which = "narrow" if width < ref_width else "wide"
+            return Hint(f"interval too {which}",
+                        f"for {n} augmented examples your interval {shown} is too {which} for {LEVEL:.0%}: a "
+                        f"{LEVEL:.0%} interval of this worth is about {_end_text(ref_low, row.low_how, sizes)} … "
+                        f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals: the repeats and the "
+                        "validation digits of both curves)")
+    return None
+
+
+def _log_key(size: float, how: str) -> float:
+    return {HOW[0]: math.log(size) if size > 0 else -math.inf, HOW[1]: -math.inf, HOW[2]: math.inf}[how]
+
+
+def _aug_decisions_hint(aug_decision: object, ends: list, aug_curve: LearningCurve, curve: LearningCurve,
+                        worth: list) -> Hint | None:
+    """``None`` when each size's decision is one its interval supports (against the size itself), else a hint."""
+    count = len(aug_curve.sizes)
+    decisions = [aug_decision] if count == 1 and isinstance(aug_decision, str) else aug_decision
+    if not isinstance(decisions, (list, tuple)) or len(decisions) != count:
+        return Hint("decisions length", f"`aug_decision` needs one decision per size of aug_curve ({count}), each one "
+                                        f"of {', '.join(repr(d) for d in DECISIONS_4)} — got {str(aug_decision)[:80]}")
+    sizes = curve.sizes.astype(float)
+    for answer, ((low, low_how), (high, high_how)), n, (value, how) in zip(decisions, ends, aug_curve.sizes, worth,
+                                                                          strict=True):
+        estimate = _log_key(value, how)
+        hint = _decision_hint(answer, low, high, math.log(n), DECISIONS_4, "aug_decision",
+                              f"{n:,} — the examples the augmented models trained on", estimate,
+                              f"{_end_text(low, low_how, sizes)} … {_end_text(high, high_how, sizes)} examples")
+        if hint:
+            return Hint(hint.kind, f"for {n} augmented examples: {hint.text}")
+    return None
+
+
 @_task(4)
-def check_task_4(aug_curve: object, worth: object, curve: object, sizes: Sequence[int] | None = None,
-                 augment: object = None, reproduce: dict | None = None) -> bool:
-    """Task 4: an augmented MLP curve at small sizes, and how many un-augmented examples each size is worth.
+def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_decision: object, curve: object,
+                 sizes: Sequence[int] | None = None, augment: object = None, reproduce: dict | None = None,
+                 level: float = LEVEL) -> bool:
+    """Task 4: an augmented MLP curve at small sizes, how many un-augmented examples each size is worth, the
+    90 % interval of each worth, and whether each interval says that augmentation helps.
 
     ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of ``aug_curve``,
     what the course's one rule (``helpers.curves.equivalent_size``) says of ``curve`` at the augmented
     models' mean validation accuracy: a number of examples inside the measured accuracies
     (interpolated in log size), and only a bound outside them — ``(125, "fewer than")`` (or the text
     ``"fewer than 125"``) below the smallest size, ``(1500, "more than")`` above the largest; a clipped
-    size, ``inf``/``nan`` or an extrapolated number does not pass there. ``sizes`` are the task's
-    ``AUG_SIZES``, ``augment`` the augmentation it asks for (compared with what the curve records);
-    ``reproduce`` (the grader's hidden test) holds the other ``learning_curve`` arguments, ``augment``
-    included: ``aug_curve`` is measured again and must agree. Recognised mistakes: not a
-    ``LearningCurve``, other epochs or repeats than ``curve``, other sizes, no or another augmentation
+    size, ``inf``/``nan`` or an extrapolated number does not pass there. ``worth_ranges`` holds one 90 %
+    interval ``(low, high)`` per size, each end a number of examples or, where the curve cannot bound it, a
+    bound (``(1500, "more than")``, ``"more than 1,500"``; ``inf`` above or ``0`` below also say "open"): it
+    must contain the worth and be about as wide as ``helpers.curves.worth_intervals``' (``WIDTH_RANGE_4``
+    times, in log size). ``aug_decision`` holds per size one of ``DECISIONS_4`` (any case): "augmentation
+    helps" when the interval lies entirely above the size itself (the augmented examples are worth more
+    plain ones than they are), "does not help" when entirely below, "cannot tell yet" when it contains it.
+    ``sizes`` are the task's ``AUG_SIZES``, ``augment`` the augmentation it asks for (compared with what
+    the curve records); ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
+    arguments, ``augment`` included: ``aug_curve`` is measured again and must agree. Recognised mistakes:
+    not a ``LearningCurve``, other epochs or repeats than ``curve``, other sizes, no or another augmentation
     (the lecture's zoom), another split, a clipped, infinite or extrapolated size where the curve gives
     only a bound, interpolation in linear size, the extra examples instead of the total, factors,
-    training accuracy, accuracy differences.
+    training accuracy, accuracy differences; an interval that misses the worth, is reversed, far too narrow
+    or wide, or states a number where the curve gives only a bound; a decision the interval does not support.
 
     Example (in the homework)::
 
-        check_task_4(aug_curve, worth, curve, sizes=AUG_SIZES, augment=FusedAugment(degrees=AUG_DEGREES, resize=28,
-                     crop=28))
+        check_task_4(aug_curve, worth, worth_ranges, aug_decision, curve, sizes=AUG_SIZES,
+                     augment=FusedAugment(degrees=AUG_DEGREES, resize=28, crop=28))
     """
+    _check_level(level)
     if _unfinished(curve):
         return _not_done(4, "it needs `curve`, the un-augmented MLP learning curve of task 3, first")
-    if _unfinished(aug_curve, worth):
+    if _unfinished(aug_curve, worth, worth_ranges, aug_decision):
         return _not_done(4)
     hint = _curve_hint(curve, "curve") or _curve_hint(aug_curve, "aug_curve")
     hint = hint or _aug_curve_hint(aug_curve, curve, sizes, augment)
     entries, error = _worth_entries(worth, len(aug_curve.sizes)) if hint is None else (None, None)
     hint = hint or error or _worth_hint(entries, aug_curve, curve)
+    ends, error = _worth_ranges(worth_ranges, len(aug_curve.sizes)) if hint is None else (None, None)
+    hint = hint or error or _ranges_hint(ends, aug_curve, curve, level)
+    expected = [] if hint else [equivalent_size(curve, float(a)) for a in aug_curve.val_acc.mean(axis=1)]
+    hint = hint or _aug_decisions_hint(aug_decision, ends, aug_curve, curve, expected)
     hint = hint or _reproduction_hint(aug_curve, "aug_curve", reproduce)
     if hint:
         return _report(4, [hint], "")
-    bounds = [how for _, how in (equivalent_size(curve, float(a)) for a in aug_curve.val_acc.mean(axis=1))
-              if how != "interpolated"]
+    bounds = [how for _, how in expected if how != "interpolated"]
     note = f" — and only a bound where the augmented accuracy lies outside the measured curve ({bounds[0]})" \
         if bounds else ""
+    decisions = [aug_decision] if isinstance(aug_decision, str) else list(aug_decision)
+    said = ", ".join(f"{n}: {decision_text(d, DECISIONS_4)!r}" for n, d in zip(aug_curve.sizes, decisions,
+                                                                             strict=True))
     return _report(4, [], "`worth` holds, per augmented size, how many un-augmented examples reach the same "
-                          f"validation accuracy (interpolated in log size){note}.")
+                          f"validation accuracy (interpolated in log size){note}; each interval contains it, and "
+                          f"your decisions are the ones the intervals support ({said}).")
 
 
 # --------------------------------------------------------------------------------------------

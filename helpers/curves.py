@@ -311,6 +311,57 @@ def mean_band(curve: LearningCurve, level: float = 0.9, n_boot: int = 200,
     return {name: tuple(np.quantile(np.array(values), [tail, 1 - tail], axis=0)) for name, values in draws.items()}
 
 
+def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, seed: int = 0,
+                  validation_noise: bool | None = None) -> tuple[float, float]:
+    """A ``level`` interval ``(low, high)`` of ``gain_per_doubling(curve)``, in percentage points per doubling.
+
+    A bootstrap over the repeats of each size and — when the curve records ``val_correct`` — one
+    shared draw of the validation examples (``bootstrap_val_acc``): each draw's gain per doubling
+    between the two largest sizes, and the central ``level`` of those draws. With few repeats the
+    bootstrap's spread is that of a sample of ``repeats`` models, which is ``sqrt((r − 1) / r)`` of
+    the mean's true spread (the plug-in variance divides by ``r``); the draws are widened by that
+    factor around the estimate, so that five repeats are not read as more certain than they are.
+
+    The interval supports a decision against a threshold only when it lies on one side of it:
+    entirely above ("more data helps"), entirely below ("does not help"), else "cannot tell yet".
+
+    Example:
+        >>> correct = np.zeros((2, 4, 500), dtype=bool)
+        >>> for r, (small, large) in enumerate([(440, 450), (445, 460), (435, 455), (442, 452)]):
+        ...     correct[0, r, :small], correct[1, r, :large] = True, True
+        >>> curve = LearningCurve("toy", np.array([1000, 2000]), np.ones((2, 4)), correct.mean(2),
+        ...                       np.zeros((2, 4)), 1, val_correct=correct)
+        >>> round(gain_per_doubling(curve), 2)  # 1000 → 2000: one doubling, 88.1 % → 90.85 %
+        2.75
+        >>> low, high = gain_interval(curve, n_boot=500)
+        >>> bool(low < 2.75 < high), bool(low > 1.0)  # entirely above a 1 pp threshold: more data helps
+        (True, True)
+    """
+    _check_curve(curve)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int):
+        raise TypeError(f"n_boot={n_boot!r} must be an int (the number of bootstrap draws), "
+                        f"got {type(n_boot).__name__}")
+    if isinstance(level, bool) or not isinstance(level, (int, float)):
+        raise TypeError(f"level={level!r} must be a number strictly between 0 and 1, got {type(level).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed={seed!r} must be an int, got {type(seed).__name__}")
+    _check_bootstrap(n_boot, level)
+    if len(curve.sizes) < 2:
+        raise ValueError(f"curve has {len(curve.sizes)} size; a gain per doubling needs at least 2")
+    if curve.repeats < 2:
+        raise ValueError(f"curve has {curve.repeats} repeat per size; an interval needs at least 2")
+    noise = _noise(curve, validation_noise)
+    doublings = math.log2(curve.sizes[-1] / curve.sizes[-2])
+    rng = np.random.default_rng(seed)
+    draws = np.array([np.diff(bootstrap_val_acc(curve, rng, noise)[-2:].mean(axis=1))[0] for _ in range(n_boot)])
+    draws = draws * 100 / doublings
+    estimate = gain_per_doubling(curve)
+    widen = math.sqrt(curve.repeats / (curve.repeats - 1))  # the plug-in bootstrap's spread is too small by this
+    tail = (1 - level) / 2
+    low, high = estimate + (np.quantile(draws, [tail, 1 - tail]) - np.mean(draws)) * widen
+    return float(low), float(high)
+
+
 def fit_power_law(
     curve: LearningCurve,
     max_size: int | None = None,

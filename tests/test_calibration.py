@@ -19,6 +19,7 @@ from helpers.curves import (
     LearningCurve,
     accuracy_difference,
     extrapolation_bracket,
+    gain_interval,
     mean_band,
     pooled_worth,
     power_law,
@@ -26,7 +27,7 @@ from helpers.curves import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from bench_calibration import Interval, SeedResult, coverage_rows, pass_rows  # noqa: E402
+from bench_calibration import Interval, SeedResult, coverage_rows, decide, pass_rows  # noqa: E402
 
 SIZES = np.array([100, 250, 500, 1000, 2000, 3500])
 TRUTH = (1.2, 0.45, 0.075)  # error = a·n^(−b) + c: about 76 % at 100, 90 % at 3,500, 92 % at 60,000
@@ -127,6 +128,49 @@ def test_the_pooled_worth_lower_end_stays_below_the_true_factor_at_its_level():
         _, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=100, seed=k)
         hits.append(low <= 3.0)
     assert coverage(hits) >= 0.85, coverage(hits)
+
+
+TRUE_GAIN = float((true_accuracy(SIZES[-1]) - true_accuracy(SIZES[-2])) * 100 / np.log2(SIZES[-1] / SIZES[-2]))
+
+
+def test_the_gain_interval_covers_the_true_gain_per_doubling_at_least_at_its_level():
+    """The homework's task 3: about 1.1 pp per doubling from 2,000 to 3,500, with 3 repeats and 500 digits.
+
+    Conservative here: the simulated models err independently given an example, so the spread of the repeats
+    already holds the noise that resampling the validation digits adds once more (real models share their
+    errors far more; ``benchmarks/bench_calibration.py --only homework`` measures the homework's coverage).
+    """
+    rng = np.random.default_rng(7)
+    hits = []
+    for k in range(DRAWS):
+        low, high = gain_interval(simulated_curve(rng), n_boot=200, seed=k)
+        hits.append(low <= TRUE_GAIN <= high)
+    assert coverage(hits) >= 0.85, coverage(hits)
+
+
+@pytest.mark.parametrize("threshold", [-2.5, 4.5], ids=["truth above", "truth below"])
+def test_a_decision_from_the_gain_interval_is_right_or_cannot_tell_yet(threshold):
+    """The three-way decision the homework asks for: wrong (the other side of the threshold) in at most 5 %."""
+    rng = np.random.default_rng(8)
+    right = "more data helps" if TRUE_GAIN >= threshold else "does not help"
+    said = [decide(*gain_interval(simulated_curve(rng), n_boot=200, seed=k), threshold, "more data helps")
+            for k in range(DRAWS // 2)]
+    assert np.mean([d in (right, "cannot tell yet") for d in said]) >= 0.95
+    assert right in said, "the data can tell, sometimes: the interval is not uselessly wide"
+
+
+def test_the_gain_interval_checks_its_arguments():
+    curve = simulated_curve(np.random.default_rng(9))
+    with pytest.raises(TypeError, match="curve must be a LearningCurve"):
+        gain_interval([0.8, 0.9])
+    with pytest.raises(TypeError, match="n_boot=200.0 must be an int"):
+        gain_interval(curve, n_boot=200.0)
+    with pytest.raises(ValueError, match="level=1.5 must lie strictly between 0 and 1"):
+        gain_interval(curve, level=1.5)
+    with pytest.raises(TypeError, match="seed='0' must be an int"):
+        gain_interval(curve, seed="0")
+    with pytest.raises(ValueError, match="curve has 1 repeat per size; an interval needs at least 2"):
+        gain_interval(LearningCurve("x", SIZES[:2], np.ones((2, 1)), np.full((2, 1), 0.8), np.zeros((2, 1)), 1))
 
 
 def test_the_extrapolation_bracket_covers_the_power_law_17_times_beyond_the_data():

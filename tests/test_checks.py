@@ -13,6 +13,8 @@ from torchvision import transforms as v1
 from torchvision.transforms import InterpolationMode, v2
 
 from helpers.checks import (
+    DECISIONS_3,
+    _decision_hint,
     check_task_1,
     check_task_2,
     check_task_3,
@@ -24,8 +26,9 @@ from helpers.checks import (
     run_seeded,
     sample_image,
     smooth_image,
+    supported_decisions,
 )
-from helpers.curves import equivalent_size, equivalent_sizes
+from helpers.curves import equivalent_size, equivalent_sizes, gain_interval, worth_intervals
 from helpers.data import ImageDataset, photo_patches, rgb_photos, stratified_split
 from helpers.standardization import dataset_mean_std, mean_of_batch_stds
 from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve
@@ -175,7 +178,7 @@ def test_task_1_reports_both_pipelines_when_both_are_wrong(capsys):
 
 def test_unfinished_tasks_print_not_done_yet_and_do_not_raise(capsys):
     for check, answers in [(check_task_1, (..., ...)), (check_task_2, (..., ..., [torch.zeros(1, 3, 2, 2)])),
-                           (check_task_3, (..., ..., ...)), (check_task_4, (..., ..., CURVE)),
+                           (check_task_3, (..., ..., ..., ...)), (check_task_4, (..., ..., ..., ..., CURVE)),
                            (check_task_5, (..., ...))]:
         check(*answers)
     lines = printed(capsys).splitlines()
@@ -185,8 +188,8 @@ def test_unfinished_tasks_print_not_done_yet_and_do_not_raise(capsys):
 def test_none_is_not_done_yet_never_a_number(capsys):
     check_task_1(None, TEST)
     check_task_2(None, None, [torch.zeros(1, 3, 2, 2)])
-    check_task_3(CURVE, None, True)
-    check_task_4(AUG, None, CURVE)
+    check_task_3(CURVE, GAIN, None, "cannot tell yet")
+    check_task_4(AUG, None, [(100, 200), (200, 300)], ["cannot tell yet"] * 2, CURVE)
     check_task_5(None, None)
     lines = printed(capsys).splitlines()
     assert [line[:24] for line in lines] == [f"⏳ Task {k}: not done yet —" for k in range(1, 6)], lines
@@ -194,11 +197,13 @@ def test_none_is_not_done_yet_never_a_number(capsys):
 
 
 def test_grade_task_raises_with_the_hint_unless_the_task_passed(capsys):
-    grade_task(3, CURVE, GAIN, True)
+    grade_task(3, CURVE, *RIGHT_3)
     with pytest.raises(AssertionError, match="your number is a fraction"):
-        grade_task(3, CURVE, GAIN / 100, True)
+        grade_task(3, CURVE, GAIN / 100, *RIGHT_3[1:])
+    with pytest.raises(AssertionError, match="does not support 'cannot tell yet'"):
+        grade_task(3, CURVE, GAIN, RANGE_3, "cannot tell yet")
     with pytest.raises(AssertionError, match="not done yet"):
-        grade_task(3, CURVE, ..., True)
+        grade_task(3, CURVE, ..., RANGE_3, "more data helps")
     assert printed(capsys) == "", "the autograder's checks print nothing"
     with pytest.raises(ValueError, match="task=6 is unknown; allowed values: \\[1, 2, 3, 4, 5\\]"):
         grade_task(6)
@@ -306,6 +311,35 @@ CURVE = make_curve([[.78, .80, .79], [.83, .84, .835], [.86, .87, .865], [.89, .
                    train=[[1, 1, 1], [.99, .99, .99], [.98, .98, .98], [.97, .975, .98], [.96, .965, .97]])
 GAIN = (0.91 + 0.92 + 0.925 - 0.89 - 0.90 - 0.895) / 3 * 100  # 2.33 pp per doubling
 WHOLE_CURVE = (CURVE.val_acc[-1].mean() - CURVE.val_acc[0].mean()) * 100
+RANGE_3 = gain_interval(CURVE)  # the repeats agree closely: about 1.5 … 3.2 pp, entirely above 1 pp
+RIGHT_3 = (GAIN, RANGE_3, "more data helps")
+
+
+def task_3(curve: LearningCurve, gain: object, **settings: object) -> None:
+    """Task 3's check with ``gain`` and the right interval and decision for ``curve`` (the reference method's)."""
+    low, high = gain_interval(curve)
+    decision = sorted(supported_decisions(low, high, settings.get("min_gain_pp", 1.0), DECISIONS_3))[0]
+    check_task_3(curve, gain, (low, high), decision, **settings)
+
+
+def task_4(aug_curve: object, worth: object, curve: object, **settings: object) -> None:
+    """Task 4's check with ``worth`` and the right intervals and decisions (the reference method's, worth_intervals)."""
+    try:
+        rows = worth_intervals(aug_curve, curve)
+    except (TypeError, ValueError):  # not curves: the check says so before it reads the intervals
+        rows = []
+    ranges = [((r.low, r.low_how), (r.high, r.high_how)) for r in rows] or [(100, 200)] * 2
+    decisions = [aug_decision(r) for r in rows] or ["cannot tell yet"] * 2
+    check_task_4(aug_curve, worth, ranges, decisions, curve, **settings)
+
+
+def aug_decision(row) -> str:
+    """The decision a ``worth_intervals`` row supports against its own size, written out as the solution does."""
+    if row.low_how == "more than" or (row.low_how == "interpolated" and row.low > row.size):
+        return "augmentation helps"
+    if row.high_how == "fewer than" or (row.high_how == "interpolated" and row.high < row.size):
+        return "does not help"
+    return "cannot tell yet"
 
 
 def test_gain_per_doubling_divides_by_the_number_of_doublings():
@@ -321,14 +355,15 @@ def test_gain_per_doubling_rejects_an_unknown_accuracy():
 
 
 def test_task_3_passes_the_number_and_the_decision_that_follows(capsys):
-    check_task_3(CURVE, GAIN, True)
-    check_task_3(CURVE, np.float64(GAIN), np.bool_(False), min_gain_pp=3.0)
-    check_task_3(CURVE, torch.tensor(GAIN), True)
+    check_task_3(CURVE, GAIN, RANGE_3, "more data helps")
+    check_task_3(CURVE, np.float64(GAIN), list(RANGE_3), "Does not help.", min_gain_pp=4.0)
+    check_task_3(CURVE, torch.tensor(GAIN), torch.tensor(RANGE_3), "  CANNOT tell yet ", min_gain_pp=2.0)
+    check_task_3(CURVE, GAIN, np.round(RANGE_3, 1), "More data helps")
+    check_task_3(CURVE, GAIN, np.array(RANGE_3), "more data helps")
     lines = printed(capsys).splitlines()
-    assert_pass(lines[0], 3)
-    assert_pass(lines[1], 3)
-    assert_pass(lines[2], 3)
-    assert "more data would help" in lines[0] and "more data would hardly help" in lines[1]
+    for line in lines:
+        assert_pass(line, 3)
+    assert "'more data helps'" in lines[0] and "'does not help'" in lines[1] and "'cannot tell yet'" in lines[2]
 
 
 WRONG_TASK_3 = {
@@ -339,8 +374,11 @@ WRONG_TASK_3 = {
     "one repeat": (CURVE, 2.0, True, "comes from one repeat"),
     "not per doubling": (make_curve([[.8, .8], [.85, .85], [.9, .9]], sizes=[100, 1000, 4000]), 5.0, True,
                          "not per doubling"),
-    "decision contradicts": (CURVE, GAIN, False, "your decision does not follow from your number"),
-    "decision not a bool": (CURVE, GAIN, "yes", "`more_data_helps` must be True or False"),
+    "decision contradicts": (CURVE, GAIN, "does not help", "does not support 'does not help': it lies entirely "
+                                                            "above the 1 pp"),
+    "decision not one of three": (CURVE, GAIN, "yes", "`decision` must be one of 'more data helps', 'does not help', "
+                                                      "'cannot tell yet'"),
+    "decision a bool": (CURVE, GAIN, True, "`decision` must be one of"),
     "softmax": (make_curve(CURVE.val_acc, model="softmax"), GAIN, True, "model='softmax'"),
     "two sizes": (make_curve(CURVE.val_acc[3:], sizes=[1000, 2000]), 2.0, True, "at least 3 sizes"),
     "not a curve": ([0.8, 0.9], GAIN, True, "must be the LearningCurve"),
@@ -352,7 +390,7 @@ WRONG_TASK_3 = {
 
 @pytest.mark.parametrize("curve, gain, decision, fragment", WRONG_TASK_3.values(), ids=WRONG_TASK_3.keys())
 def test_task_3_names_the_mistake(capsys, curve, gain, decision, fragment):
-    check_task_3(curve, gain, decision)
+    check_task_3(curve, gain, RANGE_3, decision)
     assert_hint(printed(capsys), 3, fragment)
 
 
@@ -368,18 +406,18 @@ WRONG_SETTINGS_TASK_3 = {
 
 @pytest.mark.parametrize("curve, fragment", WRONG_SETTINGS_TASK_3.values(), ids=WRONG_SETTINGS_TASK_3.keys())
 def test_task_3_checks_the_settings_the_curve_records(capsys, curve, fragment):
-    check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1.0, **SETTINGS)
+    task_3(curve, gain_per_doubling(curve), **SETTINGS)
     assert_hint(printed(capsys), 3, fragment)
 
 
 def test_task_3_passes_with_the_settings_asked_for(capsys):
-    check_task_3(CURVE, GAIN, True, **SETTINGS)
+    check_task_3(CURVE, *RIGHT_3, **SETTINGS)
     assert_pass(printed(capsys), 3)
 
 
 def test_task_3_per_doubling_hint_fires_when_the_last_step_is_not_a_doubling(capsys):
     curve = make_curve(CURVE.val_acc, sizes=[125, 250, 500, 1000, 1500], train=CURVE.train_acc)
-    check_task_3(curve, (curve.val_acc[-1].mean() - curve.val_acc[-2].mean()) * 100, True)
+    task_3(curve, (curve.val_acc[-1].mean() - curve.val_acc[-2].mean()) * 100)
     assert_hint(printed(capsys), 3, "not per doubling — divide by log2(n_largest / n_second)")
 
 
@@ -412,7 +450,7 @@ def small_curves(mnist) -> dict:
 
 def test_task_3_remeasures_the_curve_in_the_hidden_test(capsys, small_curves):
     right = small_curves["right"]
-    check_task_3(right, gain_per_doubling(right), gain_per_doubling(right) >= 1, sizes=[20, 40, 80], epochs=2,
+    task_3(right, gain_per_doubling(right), sizes=[20, 40, 80], epochs=2,
                  repeats=2, reproduce=small_curves["common"])
     assert_pass(printed(capsys), 3)
 
@@ -422,8 +460,8 @@ def test_task_3_remeasures_the_curve_in_the_hidden_test(capsys, small_curves):
                                                            "has 500")])
 def test_task_3_hidden_test_catches_what_the_curve_does_not_record(capsys, small_curves, case, fragment):
     curve = small_curves[case]
-    check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1, sizes=[20, 40, 80], epochs=2,
-                 repeats=2, reproduce=small_curves["common"])
+    task_3(curve, gain_per_doubling(curve), sizes=[20, 40, 80], epochs=2, repeats=2,
+           reproduce=small_curves["common"])
     assert_hint(printed(capsys), 3, fragment)
 
 
@@ -431,8 +469,7 @@ def test_task_3_sees_the_test_split_student_side_by_the_count_of_evaluated_digit
     splits = stratified_split(mnist[1], seed=0)
     for case, passes in (("right", True), ("test split", False)):
         curve = small_curves[case]
-        check_task_3(curve, gain_per_doubling(curve), gain_per_doubling(curve) >= 1, sizes=[20, 40, 80], epochs=2,
-                     repeats=2, splits=splits)
+        task_3(curve, gain_per_doubling(curve), sizes=[20, 40, 80], epochs=2, repeats=2, splits=splits)
         text = printed(capsys)
         assert_pass(text, 3) if passes else assert_hint(text, 3, "evaluated on 1,000 digits — the test split")
 
@@ -441,7 +478,7 @@ def test_task_4_remeasures_the_augmented_curve_in_the_hidden_test(capsys, small_
     right, reproduce = small_curves["right"], {**small_curves["common"], "augment": small_curves["augment"]}
     for case, passes in (("aug", True), ("aug 30°", False)):
         aug = small_curves[case]
-        check_task_4(aug, one_rule(right, aug), right, sizes=[20, 40], reproduce=reproduce)
+        task_4(aug, one_rule(right, aug), right, sizes=[20, 40], reproduce=reproduce)
         text = printed(capsys)
         assert_pass(text, 4) if passes else assert_hint(text, 4, "augment=FusedAugment(degrees=(-15.0, 15.0)")
 
@@ -449,10 +486,10 @@ def test_task_4_remeasures_the_augmented_curve_in_the_hidden_test(capsys, small_
 def test_task_4_names_the_lectures_zoom_from_what_the_curve_records(capsys, small_curves):
     """The lecture's zoom (resize 32 → crop 28) where the task asks for resize=28, crop=28: caught student-side."""
     right, zoom = small_curves["right"], small_curves["zoom"]
-    check_task_4(zoom, one_rule(right, zoom), right, sizes=[20, 40], augment=small_curves["augment"])
+    task_4(zoom, one_rule(right, zoom), right, sizes=[20, 40], augment=small_curves["augment"])
     assert_hint(printed(capsys), 4, "keep resize=28, crop=28 (no zoom)")
     aug = small_curves["aug"]
-    check_task_4(aug, one_rule(right, aug), right, sizes=[20, 40], augment=small_curves["augment"])
+    task_4(aug, one_rule(right, aug), right, sizes=[20, 40], augment=small_curves["augment"])
     assert_pass(printed(capsys), 4)
 
 
@@ -464,7 +501,7 @@ BEYOND = make_curve([[.95, .95, .95], [.96, .96, .96]], train=[[.99] * 3, [.98] 
                          ids=["pair", "words", "sign"])
 def test_task_4_accepts_exactly_a_one_sided_answer_below_the_smallest_size(capsys, worth):
     worth[1] = equivalent_sizes(CURVE, BELOW.val_acc.mean(axis=1))[1]
-    check_task_4(BELOW, worth, CURVE)
+    task_4(BELOW, worth, CURVE)
     assert_pass(printed(capsys), 4)
 
 
@@ -473,27 +510,27 @@ def test_task_4_accepts_exactly_a_one_sided_answer_below_the_smallest_size(capsy
                                              ((125.0, "more than"), "says 'fewer than 125'")],
                          ids=["clipped by np.interp", "inf", "extrapolated", "wrong side"])
 def test_task_4_refuses_a_clipped_infinite_or_extrapolated_size_below_the_curve(capsys, first, fragment):
-    check_task_4(BELOW, [first, equivalent_sizes(CURVE, BELOW.val_acc.mean(axis=1))[1]], CURVE)
+    task_4(BELOW, [first, equivalent_sizes(CURVE, BELOW.val_acc.mean(axis=1))[1]], CURVE)
     assert_hint(printed(capsys), 4, fragment)
 
 
 def test_task_4_above_the_largest_size_only_more_than_passes(capsys):
-    check_task_4(BEYOND, [(2000, "more than"), "more than 2,000"], CURVE)
+    task_4(BEYOND, [(2000, "more than"), "more than 2,000"], CURVE)
     assert_pass(printed(capsys), 4)
     for worth in ([2000, 2000], [np.nan, np.nan], [np.inf, np.inf]):
-        check_task_4(BEYOND, worth, CURVE)
+        task_4(BEYOND, worth, CURVE)
         assert_hint(printed(capsys), 4, "'more than 2,000'")
 
 
 def test_task_4_checks_the_augmented_sizes(capsys):
-    check_task_4(AUG, equivalent_sizes(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
+    task_4(AUG, equivalent_sizes(CURVE, AUG.val_acc.mean(axis=1)), CURVE, sizes=[125, 250, 500])
     assert_hint(printed(capsys), 4, "`aug_curve` was measured at sizes [125, 250]; the task asks for [125, 250, 500] "
                                     "(AUG_SIZES)")
 
 
 def test_task_3_rejects_a_threshold_that_is_not_a_number():
     with pytest.raises(ValueError, match="min_gain_pp=nan must be a finite number"):
-        check_task_3(CURVE, GAIN, True, min_gain_pp=float("nan"))
+        check_task_3(CURVE, *RIGHT_3, min_gain_pp=float("nan"))
 
 
 AUG = make_curve([[.80, .81, .82], [.845, .85, .855]], train=[[.99, .99, .99], [.98, .98, .98]], augment=ROTATE_15)
@@ -503,9 +540,9 @@ def test_task_4_passes_exact_and_rounded_numbers_and_the_rules_pairs(capsys):
     worth = equivalent_sizes(CURVE, AUG.val_acc.mean(axis=1))
     plain = CURVE.val_acc.mean(axis=1)
     assert worth[0] == pytest.approx(np.exp(np.log(125) + (0.81 - plain[0]) / (plain[1] - plain[0]) * np.log(2)))
-    check_task_4(AUG, worth, CURVE)
-    check_task_4(AUG, np.round(worth).tolist(), CURVE)
-    check_task_4(AUG, [(w, "interpolated") for w in worth], CURVE)
+    task_4(AUG, worth, CURVE)
+    task_4(AUG, np.round(worth).tolist(), CURVE)
+    task_4(AUG, [(w, "interpolated") for w in worth], CURVE)
     for line in printed(capsys).splitlines():
         assert_pass(line, 4)
 
@@ -531,12 +568,12 @@ def wrong_worth() -> dict:
 @pytest.mark.parametrize("case", list(wrong_worth()))
 def test_task_4_names_the_mistake(capsys, case):
     aug_curve, worth, fragment = wrong_worth()[case]
-    check_task_4(aug_curve, worth, CURVE)
+    task_4(aug_curve, worth, CURVE)
     assert_hint(printed(capsys), 4, fragment)
 
 
 def test_task_4_waits_for_the_curve_of_task_3(capsys):
-    check_task_4(AUG, [150.0, 300.0], ...)
+    check_task_4(AUG, [150.0, 300.0], [(140, 160), (280, 320)], ["cannot tell yet"] * 2, ...)
     assert "needs `curve`, the un-augmented MLP learning curve of task 3" in printed(capsys)
 
 
@@ -550,9 +587,9 @@ def test_task_4_spots_a_real_curve_trained_without_augmentation(capsys, mnist):
     curve = learning_curve(images, labels, plans[3], **common)
     plain = learning_curve(images, labels, plans[2], **common)
     augmented = learning_curve(images, labels, plans[2], **common, augment=FusedAugment(degrees=15, resize=28, crop=28))
-    check_task_4(plain, [50, 100], curve)
+    task_4(plain, [50, 100], curve)
     assert_hint(printed(capsys), 4, "trained without augmentation")
-    check_task_4(augmented, one_rule(curve, augmented), curve)
+    task_4(augmented, one_rule(curve, augmented), curve)
     assert_pass(printed(capsys), 4)
 
 
@@ -644,7 +681,7 @@ def test_task_5_wants_datasets(capsys, mnist_splits):
 
 def test_messages_are_one_of_three_kinds(capsys):
     """A check never returns a bare False: it prints, and returns nothing."""
-    assert check_task_3(CURVE, GAIN, True) is None
+    assert check_task_3(CURVE, *RIGHT_3) is None
     assert math.isclose(GAIN, gain_per_doubling(CURVE))
     assert printed(capsys).startswith("✅")
 
@@ -657,3 +694,181 @@ def test_task_2_does_not_raise_for_statistics_and_images_on_another_device(capsy
     assert_pass(printed(capsys), 2)
     check_task_2(train.mean(dim=(0, 2, 3)), train.std(dim=(0, 2, 3)) * 1.1, loader, all_images)
     assert_hint(printed(capsys), 2, "is not the std of all training pixels")
+
+
+# --------------------------------------------------------------------------------------------
+# tasks 3 and 4 — the interval and the decision it supports
+# --------------------------------------------------------------------------------------------
+LOW_3, HIGH_3 = RANGE_3
+MID_3, HALF_3 = (LOW_3 + HIGH_3) / 2, (HIGH_3 - LOW_3) / 2
+
+
+@pytest.mark.parametrize("interval", [RANGE_3, list(RANGE_3), np.array(RANGE_3), torch.tensor(RANGE_3),
+                                      np.round(RANGE_3, 1), (MID_3 - 0.7 * HALF_3, MID_3 + 0.7 * HALF_3),
+                                      (LOW_3 - 0.4 * HALF_3, HIGH_3 + 0.4 * HALF_3)],
+                         ids=["tuple", "list", "array", "tensor", "rounded", "0.7 as wide", "1.4 as wide"])
+def test_task_3_accepts_any_reasonable_interval_in_any_container(capsys, interval):
+    check_task_3(CURVE, GAIN, interval, "more data helps")
+    assert_pass(printed(capsys), 3)
+
+
+@pytest.mark.parametrize("decision", ["more data helps", "More data helps.", "  MORE DATA   HELPS ", "more data helps!",
+                                      "more   data helps\n"])
+def test_task_3_accepts_the_decision_in_any_case_and_spacing(capsys, decision):
+    check_task_3(CURVE, GAIN, RANGE_3, decision)
+    assert_pass(printed(capsys), 3)
+
+
+WRONG_INTERVAL_3 = {
+    "misses the number": ((GAIN + 1.0, GAIN + 4.0), "does not contain your number"),
+    "a fraction": ((LOW_3 / 100, HIGH_3 / 100), "it looks like a fraction"),
+    "±1 standard error": ((MID_3 - 0.3 * HALF_3, MID_3 + 0.3 * HALF_3), "too narrow for 90%"),
+    "far too wide": ((LOW_3 - 2 * HALF_3, HIGH_3 + 2 * HALF_3), "too wide for 90%"),
+    "reversed": ((HIGH_3, LOW_3), "give the low end first"),
+    "one number": (GAIN, "must be two numbers"),
+    "three numbers": ([1.0, 2.0, 3.0], "must be two numbers"),
+    "text": ("1.5 to 3.2", "must be two numbers"),
+    "open": ((LOW_3, math.inf), "two finite numbers"),
+}
+
+
+@pytest.mark.parametrize("interval, fragment", WRONG_INTERVAL_3.values(), ids=WRONG_INTERVAL_3.keys())
+def test_task_3_names_what_is_wrong_with_the_interval(capsys, interval, fragment):
+    check_task_3(CURVE, GAIN, interval, "more data helps")
+    assert_hint(printed(capsys), 3, fragment)
+
+
+STRADDLES = (0.5, 4.5)  # wider than the reference on a curve whose repeats are noisier: see NOISY
+NOISY = make_curve([[.78, .80, .79], [.83, .84, .835], [.86, .87, .865], [.87, .90, .92], [.88, .93, .925]],
+                   train=CURVE.train_acc)
+WRONG_DECISION_3 = {
+    "helps, but the interval contains the threshold": (NOISY, "more data helps", "decision from the number",
+                                                       "it contains the 1 pp per doubling"),
+    "cannot tell, but the interval lies above": (CURVE, "cannot tell yet", "decision contradicts the interval",
+                                                 "it lies entirely above the 1 pp"),
+    "does not help, but the interval lies above": (CURVE, "does not help", "decision contradicts the interval",
+                                                   "the data can tell: 'more data helps'"),
+}
+
+
+@pytest.mark.parametrize("curve, decision, kind, fragment", WRONG_DECISION_3.values(), ids=WRONG_DECISION_3.keys())
+def test_task_3_accepts_only_the_decision_the_students_own_interval_supports(capsys, curve, decision, kind, fragment):
+    interval = gain_interval(curve)
+    check_task_3(curve, gain_per_doubling(curve), interval, decision)
+    text = printed(capsys)
+    assert_hint(text, 3, fragment)
+    assert f"does not support {decision!r}" in text
+
+    low, high = interval
+    assert _decision_hint(decision, low, high, 1.0, DECISIONS_3, "decision", "x", gain_per_doubling(curve)).kind == kind
+
+
+def test_task_3_the_decision_follows_the_students_interval_not_the_reference(capsys):
+    """Two reasonable intervals of the same curve may support different decisions: each passes with its own."""
+    low, high = gain_interval(NOISY)
+    assert low < 1.0 < high
+    check_task_3(NOISY, gain_per_doubling(NOISY), (low, high), "cannot tell yet")
+    narrower = (1.0 + 1e-9, 1.0 + 1e-9 + 0.62 * (high - low))  # 0.62 as wide, entirely above the threshold
+    check_task_3(NOISY, gain_per_doubling(NOISY), narrower, "more data helps")
+    for line in printed(capsys).splitlines():
+        assert_pass(line, 3)
+
+
+@pytest.mark.parametrize("low, high, threshold, expected", [(1.2, 4.0, 1.0, {"more data helps"}),
+                                                            (-3.0, 0.5, 1.0, {"does not help"}),
+                                                            (-0.4, 5.1, 1.0, {"cannot tell yet"}),
+                                                            (1.0, 4.0, 1.0, {"more data helps", "cannot tell yet"})])
+def test_supported_decisions_read_the_interval_against_the_threshold(low, high, threshold, expected):
+    assert supported_decisions(low, high, threshold, DECISIONS_3) == expected
+
+
+def test_task_3_and_4_reject_a_level_outside_0_and_1():
+    with pytest.raises(ValueError, match="level=1.5 must be the intervals' level"):
+        check_task_3(CURVE, *RIGHT_3, level=1.5)
+    with pytest.raises(ValueError, match="level=0 must be the intervals' level"):
+        check_task_4(AUG, [150.0, 300.0], [(140, 160), (280, 320)], ["cannot tell yet"] * 2, CURVE, level=0)
+
+
+RIGHT_RANGES_4 = [((r.low, r.low_how), (r.high, r.high_how)) for r in worth_intervals(AUG, CURVE)]
+WORTH_4 = [equivalent_size(CURVE, float(a)) for a in AUG.val_acc.mean(axis=1)]
+(L0, _), (H0, _) = RIGHT_RANGES_4[0]
+(L1, _), (H1, _) = RIGHT_RANGES_4[1]
+
+
+@pytest.mark.parametrize("ranges, decisions", [
+    (RIGHT_RANGES_4, ["augmentation helps"] * 2),
+    ([(L0, H0), (L1, H1)], ["Augmentation helps", "augmentation helps."]),
+    ([[round(L0), round(H0)], np.array([L1, H1])], ["augmentation helps"] * 2),
+    (np.array([[L0, H0], [L1, H1]]), ("augmentation helps", "augmentation helps")),
+    ([(L0 * 0.97, H0 * 1.03), (L1 * 0.97, H1 * 1.03)], ["augmentation helps"] * 2),
+    ([("fewer than 125", H0), (247.5, 0.95 * H1)], ["cannot tell yet", "cannot tell yet"]),
+], ids=["the rule's pairs", "numbers", "rounded, list and array", "one array", "a little wider",
+        "wider, straddling the size"])
+def test_task_4_accepts_reasonable_intervals_and_the_decisions_they_support(capsys, ranges, decisions):
+    check_task_4(AUG, WORTH_4, ranges, decisions, CURVE)
+    assert_pass(printed(capsys), 4)
+
+
+def test_task_4_open_ends_pass_as_bounds_inf_or_zero(capsys):
+    for below in ([(125.0, "fewer than"), (125.0, "fewer than")], ["fewer than 125", "< 125"], [0.0, "fewer than 125"]):
+        ranges = [tuple(below), RIGHT_RANGES_4[1]]
+        check_task_4(BELOW, [(125.0, "fewer than"), WORTH_4[1]], ranges, ["does not help", "augmentation helps"],
+                     CURVE)
+    check_task_4(BEYOND, [(2000, "more than")] * 2, [((2000, "more than"), np.inf), ("more than 2,000",) * 2],
+                 ["augmentation helps"] * 2, CURVE)
+    for line in printed(capsys).splitlines():
+        assert_pass(line, 4)
+
+
+WRONG_RANGES_4 = {
+    "misses the worth": ([(200.0, 260.0), RIGHT_RANGES_4[1]], "does not contain the worth 170"),
+    "far too narrow": ([(168.0, 172.0), RIGHT_RANGES_4[1]], "too narrow for 90%"),
+    "far too wide": ([((125.0, "fewer than"), (2000.0, "more than")), RIGHT_RANGES_4[1]], "too wide for 90%"),
+    "reversed": ([(H0, L0), RIGHT_RANGES_4[1]], "give the low end first"),
+    "extrapolated end": ([(L0, H0), (L1, 3000.0)], "lies outside the measured sizes"),
+    "one interval for two sizes": ([(L0, H0)], "needs one 90 % interval (low, high) per size"),
+    "a number per size": ([170.0, 350.0], "needs one 90 % interval"),
+}
+
+
+@pytest.mark.parametrize("ranges, fragment", WRONG_RANGES_4.values(), ids=WRONG_RANGES_4.keys())
+def test_task_4_names_what_is_wrong_with_the_intervals(capsys, ranges, fragment):
+    check_task_4(AUG, WORTH_4, ranges, ["cannot tell yet"] * 2, CURVE)
+    assert_hint(printed(capsys), 4, fragment)
+
+
+def test_task_4_refuses_a_number_where_the_curve_only_bounds_the_end(capsys):
+    worth = [(125.0, "fewer than"), WORTH_4[1]]
+    check_task_4(BELOW, worth, [(125.0, 125.0), RIGHT_RANGES_4[1]], ["does not help", "augmentation helps"], CURVE)
+    assert_hint(printed(capsys), 4, "there the curve only bounds it: say (125, 'fewer than')")
+
+
+WRONG_DECISIONS_4 = {
+    "cannot tell, but the interval lies above the size": (["cannot tell yet", "augmentation helps"],
+                                                          "it lies entirely above 125"),
+    "does not help, but it lies above": (["augmentation helps", "does not help"],
+                                         "for 250 augmented examples: your interval 315 … 397 examples does not "
+                                         "support 'does not help'"),
+    "one decision for two sizes": ("augmentation helps", "needs one decision per size of aug_curve (2)"),
+    "a bool": ([True, True], "`aug_decision` must be one of 'augmentation helps'"),
+}
+
+
+@pytest.mark.parametrize("decisions, fragment", WRONG_DECISIONS_4.values(), ids=WRONG_DECISIONS_4.keys())
+def test_task_4_accepts_only_the_decisions_the_intervals_support(capsys, decisions, fragment):
+    check_task_4(AUG, WORTH_4, RIGHT_RANGES_4, decisions, CURVE)
+    assert_hint(printed(capsys), 4, fragment)
+
+
+def test_task_4_a_straddling_interval_needs_cannot_tell_yet(capsys):
+    ranges = [((125.0, "fewer than"), H0), RIGHT_RANGES_4[1]]  # contains 125: the data cannot tell
+    check_task_4(AUG, WORTH_4, ranges, ["augmentation helps"] * 2, CURVE)
+    assert_hint(printed(capsys), 4, "it contains 125 — the examples the augmented models trained on, so the data "
+                                    "cannot tell yet")
+
+
+def test_task_4_wants_both_curves_scored_on_the_same_validation_digits(capsys, small_curves, mnist):
+    """A `curve` evaluated on the test split (1,000 digits) cannot share a draw of digits with `aug_curve`."""
+    on_test, aug = small_curves["test split"], small_curves["aug"]
+    check_task_4(aug, one_rule(on_test, aug), [(20, 40), (20, 40)], ["cannot tell yet"] * 2, on_test)
+    assert_hint(printed(capsys), 4, "`curve` was scored on 1,000 digits and `aug_curve` on 500")

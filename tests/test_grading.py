@@ -52,13 +52,18 @@ mean = everything.mean(dim=(0, 2, 3))
 std = everything.std(dim=(0, 2, 3))'''
 ALT_TASK_3 = '''val_acc = curve.val_acc.mean(axis=1)
 gain_pp = float((val_acc[-1] - val_acc[-2]) * 100 / np.log2(curve.sizes[-1] / curve.sizes[-2]))
-more_data_helps = gain_pp >= MIN_GAIN_PP'''
+gain_range = list(gain_interval(curve, level=LEVEL, n_boot=2000, seed=1))
+decision = ("Cannot tell yet" if gain_range[0] < MIN_GAIN_PP < gain_range[1]
+            else "More data helps." if gain_range[0] >= MIN_GAIN_PP else "Does not help.")'''
 CURVE_CALL = ('plan = plan_learning_curve(labels, splits["train"], splits["val"], {sizes}, REPEATS, seed=SEED)\n'
               'curve = learning_curve(images, labels, plan, "mlp", Training(epochs={epochs}, batch_size=BATCH_SIZE, '
               'lr=LR, momentum={momentum}), engine=Engine(device=DEVICE, progress=False))')
 WRONG_STD = "mean, std = total / count, ...\n"
 LINEAR_WORTH = ("aug_acc = aug_curve.val_acc.mean(axis=1)\n"
-                "worth = np.interp(aug_acc, curve.val_acc.mean(axis=1), curve.sizes)\n")  # linear in size, clipped
+                "worth = np.interp(aug_acc, curve.val_acc.mean(axis=1), curve.sizes)\n"  # linear in size, clipped
+                "rows = worth_intervals(aug_curve, curve, level=LEVEL, seed=SEED)\n"
+                "worth_ranges = [((row.low, row.low_how), (row.high, row.high_how)) for row in rows]\n"
+                "aug_decision = ['cannot tell yet'] * len(rows)\n")
 PWNED = Path("/tmp/course-grading-test-pwned")  # a forged hand-in that ran code in the judge would create it
 
 
@@ -201,7 +206,8 @@ def build_class(folder: Path, source: nbformat.NotebookNode, paths: dict[str, Pa
         "olivia_import_error": row(task1=0, task5=0),
         "rupert_crash": row("crashed"), "sybil_broken": row("not a notebook"),
         "trent_report.pdf": row("not a notebook"), "uma_deletes_files": full,
-        "victor_redefines": row(task2=0), "wendy_wrong_settings": row(task3=0),
+        "victor_redefines": row(task2=0),
+        "wendy_wrong_settings": row(task3=0, task4=0),  # task 4's intervals need both curves on the same digits
         "adv_patches": row(task2=0, task3=0), "adv_hooks": row(task4=0, task5=0),
         "adv_check_files": row(task1=0, task5=0),
         "adv_outside": ["2", "needs review", "2", "2", "2", "8", "needs review"],
@@ -274,6 +280,7 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path, small_sour
     cheat = feedback("victor_redefines")
     assert "mean of per-batch stds" in cheat and "✅" not in cheat, "a redefined check's output is not feedback"
     assert "momentum=0.9" in feedback("grace_no_momentum")
+    assert "task4_answer raised ValueError" in feedback("wendy_wrong_settings"), "worth_intervals: other digits"
     assert "task1_answer raised ModuleNotFoundError" in feedback("olivia_import_error")
     assert "task2: needs review" in feedback("adv_outside") and "posix.system" in feedback("adv_outside")
     assert "task5: needs review" in feedback("mallory_noise") and "cannot take this answer by value" in feedback(
@@ -316,8 +323,9 @@ def test_the_students_kernel_never_sees_the_hidden_tests_it_only_hands_in_answer
     code = "\n".join(cell.source for cell in kernel.cells if cell.cell_type == "code")
     assert "BEGIN HIDDEN TESTS" not in code and "grade_task" not in code and "reproduce=" not in code
     check = next(c for c in kernel.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "task4_check")
-    assert check.source.startswith("check_task_4(aug_curve, worth, curve"), "the student-side check still runs"
-    assert "__hand_in(['aug_curve', 'curve', 'worth'], globals())" in check.source
+    assert check.source.startswith("check_task_4(aug_curve, worth, worth_ranges, aug_decision, curve"), \
+        "the student-side check still runs"
+    assert "__hand_in(['aug_curve', 'aug_decision', 'curve', 'worth', 'worth_ranges'], globals())" in check.source
 
 
 def test_task_columns_and_unreadable_files(tmp_path, small_source):
