@@ -222,6 +222,9 @@ def lecture_03(seed: int) -> SeedResult:
         result.pool[name] = search.steps[int(np.argmin(search.median_steps))].tolist()
     median = {name: search.best_steps for name, search in tuned.items()}
     lecture = "Normalize(0.5, 0.5) −1…1"
+    rates = s["LEARNING_RATES"]
+    result.claims["every scaling's best learning rate lies strictly inside the grid"] = all(
+        min(rates) < search.best_lr < max(rates) for search in tuned.values())
     result.claims["tuned lr: standardized inputs are fastest (median)"] = bool(
         median["standardized (μ, σ)"] < min(v for k, v in median.items() if k != "standardized (μ, σ)"))
     result.claims["tuned lr: the lecture's Normalize(0.5, 0.5) is slowest (median)"] = bool(
