@@ -46,6 +46,10 @@ BAD_SETTINGS = [
     ("04_augmentation_vs_more_data.ipynb", "SMALLEST", "9", "SMALLEST = 9 is outside its range; allowed: an integer "
                                                             "from 1 to 3"),
     ("01_learning_curves.ipynb", "PLAIN_SIZE", "300", "PLAIN_SIZE = 300 must be one of SIZES"),
+    ("00_start_here.ipynb", "DIGITS_PER_CLASS", "0", "DIGITS_PER_CLASS = 0 is outside its range; allowed: an integer "
+                                                     "from 1 to 20"),
+    ("02_augmentation_preview.ipynb", "DEGREES", "200", "DEGREES = 200 is outside its range; allowed: an integer "
+                                                        "from 0 to 180"),
 ]
 
 
