@@ -7,7 +7,10 @@ to 127.0.0.1 is refused, and screenshots go to ``artifacts/browser/`` (git-ignor
 ``explorer-03.png``, ``explorer-04.png`` (the explorer after the move) and ``FAILED-explorer-*.png``.
 
 The explorer is found by its class name in a code cell (``EXPLORERS``); its widget is the first
-ipywidget shown by that cell or a later one. With ``BROWSER_APPEND_EXPLORERS=1`` the cells of
+ipywidget shown by that cell or a later one. The copies run with the lighter Settings of ``LIGHT_SETTINGS``
+(fewer epochs, repeats and bootstrap draws) and claims that do not stop the run: this test is about the
+explorer in the browser; the claims at full settings are nbval's and test_claims_any_seed's.
+With ``BROWSER_APPEND_EXPLORERS=1`` the cells of
 ``EXPLORER_CELLS`` are appended to a copy that has no explorer yet (to try the explorers on
 notebooks they have not been inserted into).
 """
@@ -18,8 +21,12 @@ import json
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 from lab_browser import ALL_RAN_JS, BROWSER_TEST_MARKS, CELLS_JS, KERNEL_IDLE_JS, local_only_browser, running_lab
+
+from helpers.claims import STRICT_ENV
+from tools.notebooks import with_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -31,6 +38,12 @@ EXPLORERS = {  # notebook → the class name that marks its explorer cell
     "01_learning_curves.ipynb": "ExtrapolationExplorer",
     "03_standardization_math.ipynb": "ScalingExplorer",
     "04_augmentation_vs_more_data.ipynb": "AngleExplorer",
+}
+
+LIGHT_SETTINGS = {  # notebook → Settings for a quicker run (the explorer needs the same variables, not the numbers)
+    "01_learning_curves.ipynb": {"REPEATS": "2", "EPOCHS": "5", "BOOTSTRAP": "20"},
+    "03_standardization_math.ipynb": {"REPEATS": "2", "LEARNING_RATES": "[0.1, 0.3]"},
+    "04_augmentation_vs_more_data.ipynb": {"EPOCHS": "4", "BOOTSTRAP": "20"},
 }
 
 PREVIEW_MARKDOWN = ("**Explore it yourself.** The figure below is a static preview of the explorer (slides and "
@@ -80,8 +93,12 @@ WIDGET_IMAGES = ".widget-interact .jp-OutputArea-output img"
 
 
 def notebook_copy(name: str, target: Path) -> None:
-    """Copy notebook ``name`` to ``target``; append its explorer cells if asked to and it has none."""
+    """Copy notebook ``name`` to ``target`` with its ``LIGHT_SETTINGS``; append its explorer cells if asked to and
+    it has none."""
     notebook = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:  # nbformat's sources are lists of lines on disk, strings in memory
+        cell["source"] = "".join(cell["source"])
+    notebook = json.loads(json.dumps(with_settings(nbformat.from_dict(notebook), **LIGHT_SETTINGS[name])))
     has_explorer = any(EXPLORERS[name] in "".join(cell["source"]) for cell in notebook["cells"]
                        if cell["cell_type"] == "code")
     if not has_explorer and os.environ.get("BROWSER_APPEND_EXPLORERS") == "1":
@@ -100,8 +117,10 @@ def lab(tmp_path_factory):
     (work / "notebooks").mkdir()
     for name in EXPLORERS:
         notebook_copy(name, work / "notebooks" / name)
-    with running_lab(work / "notebooks", work / "home") as server:
-        yield server
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(STRICT_ENV, "0")  # the lighter settings may turn a claim ❌; the kernels inherit the server's env
+        with running_lab(work / "notebooks", work / "home") as server:
+            yield server
 
 
 @pytest.fixture(scope="module")
