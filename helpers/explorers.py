@@ -26,8 +26,9 @@ import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
+from helpers.curves import LearningCurve, PowerLawFit
 from helpers.explorer_base import FigureExplorer
+from helpers.extrapolation import MIN_SIZES, fit_power_law
 from helpers.geometry import LossLandscape, gradient_descent_path, loss_landscape, path_losses
 from helpers.plotting.images import draw_predicted_digits
 from helpers.plotting.learning import draw_accuracy_vs_angle, draw_band
