@@ -393,7 +393,7 @@ def larger_plain_cnn(seed: int) -> np.ndarray:
 
 
 def _one_rule(sizes: np.ndarray, means: np.ndarray, accuracy: float) -> tuple[float, str]:
-    """The course's worth rule (``helpers.curves.equivalent_size``), written out so that the reference does not
+    """The course's worth rule (``helpers.worth.equivalent_size``), written out so that the reference does not
     depend on the helpers' version under test.
 
     Example:

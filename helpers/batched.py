@@ -17,6 +17,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
+__all__ = [
+    "as_float_images", "autograd_gradients", "batched_forward", "Build", "dataloader_epoch_order", "linear_layers",
+    "linear_stack_gradients", "ModelKind", "stacked_models",
+]
+
 Build = Callable[[], nn.Module]
 
 

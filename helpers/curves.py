@@ -27,6 +27,12 @@ import numpy as np
 
 from helpers.validation import check_choice, check_in_range, check_int, check_type
 
+__all__ = [
+    "accuracy_difference", "BAND_LABEL", "bootstrap_noise", "bootstrap_val_acc", "bounded_text", "Bracket",
+    "check_bootstrap", "check_curve", "gain_interval", "gain_per_doubling", "HOW", "LearningCurve", "mean_band",
+    "NOISE", "power_law", "PowerLawFit", "shared_noise", "Worth",
+]
+
 HOW = ("interpolated", "fewer than", "more than")  # how equivalent_size found a size: a value, or a bound
 
 

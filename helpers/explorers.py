@@ -38,6 +38,8 @@ from helpers.training import TrainedModels  # the 04 explorer evaluates kept mod
 from helpers.transforms import FusedAugment
 from helpers.validation import check_in_range, check_int
 
+__all__ = ["AngleExplorer", "ExtrapolationExplorer", "ScalingExplorer"]
+
 
 # --------------------------------------------------------------------------------------------
 # 01: how far can I extrapolate a learning curve?

@@ -25,6 +25,8 @@ from helpers.curves import (
     power_law,
 )
 
+__all__ = ["extrapolation_bracket", "fit_power_law", "MIN_SIZES"]
+
 MIN_SIZES = 3  # three parameters need at least three sizes
 
 

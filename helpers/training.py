@@ -67,6 +67,11 @@ from helpers.validation import (
     check_uint8_or_float,
 )
 
+__all__ = [
+    "Engine", "learning_curve", "mlp_model", "NAMED_MODELS", "plan_learning_curve", "small_cnn", "softmax_model",
+    "TEXT_PROGRESS_ENV", "TrainedModels", "Training",
+]
+
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
 Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]

@@ -27,6 +27,10 @@ from helpers.curves import (
 )
 from helpers.validation import check_in_range, check_type
 
+__all__ = [
+    "augmentation_worth", "equivalent_size", "equivalent_sizes", "pooled_worth", "worth_intervals", "worth_table",
+]
+
 
 def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
     """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.

@@ -28,10 +28,10 @@ from PIL import Image  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
 import helpers.plotting  # noqa: E402
+import helpers.plotting.style as style  # noqa: E402
 from helpers.curves import LearningCurve, Worth  # noqa: E402
 from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.geometry import loss_landscapes  # noqa: E402
-from helpers.plotting import style  # noqa: E402
 from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, condition_of  # noqa: E402
 from helpers.runs import TrainingRun  # noqa: E402
 

@@ -172,7 +172,7 @@ def build_class(folder: Path, source: nbformat.NotebookNode, paths: dict[str, Pa
                                               + "\nimport os\n\nfor name in os.listdir('.'):\n    os.remove(name)\n"),
         "victor_redefines.ipynb": submission(student, right, task2_answer=batch_stds + (
             "\nimport helpers.checks\n\n\ndef check_task_2(*args, **kwargs):\n    print('✅ Task 2 passed')\n\n\n"
-            "helpers.checks.grade_task = lambda *args, **kwargs: None\nhelpers.checks.CHECKS.clear()\n")),
+            "helpers.checks.grade_task = lambda *args, **kwargs: None\nhelpers.checks.common._CHECKS.clear()\n")),
         "wendy_wrong_settings.ipynb": submission(student, right, task3_curve=CURVE_CALL.format(
             sizes="SIZES", epochs="EPOCHS", momentum="MOMENTUM").replace('splits["val"]', 'splits["test"]')),
     }

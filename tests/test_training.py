@@ -9,6 +9,13 @@ from torch import nn
 from torch.func import functional_call, vmap
 from torch.utils.data import DataLoader, TensorDataset
 
+from helpers.batched import (
+    autograd_gradients,
+    dataloader_epoch_order,
+    linear_layers,
+    linear_stack_gradients,
+    stacked_models,
+)
 from helpers.data import stratified_split
 from helpers.loop import accuracy, train_plain
 from helpers.training import (
@@ -18,16 +25,11 @@ from helpers.training import (
     Training,
     _model_kind,
     _progress_bar,
-    autograd_gradients,
-    dataloader_epoch_order,
     learning_curve,
-    linear_layers,
-    linear_stack_gradients,
     mlp_model,
     plan_learning_curve,
     small_cnn,
     softmax_model,
-    stacked_models,
 )
 
 SIZES = [40, 100]  # with batch size 16: 2 full batches + 8, 6 full batches + 4

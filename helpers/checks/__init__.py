@@ -17,8 +17,14 @@ is a hint, too); it raises ``ValueError`` only when the task's own inputs are un
 ``grade_task(N, …)`` runs the same check for the autograder and raises ``AssertionError``
 with the hint unless the task passed. Checks do not touch the notebook's random state.
 
-One module per task (``task1`` … ``task5``); ``common`` holds the ``Hint`` record, the report and what
-several tasks share. This package's names are the checks the homework calls.
+This package's names are the checks the homework calls; one module per task:
+
+- ``common``: the ``Hint`` record, the ✅/❌/⏳ report, ``grade_task`` and what several tasks share
+- ``task1``: the train/test pipelines
+- ``task2``: exact per-channel statistics
+- ``task3``: a learning curve, its gain per doubling, interval and decision
+- ``task4``: what augmentation is worth in examples
+- ``task5``: random transforms at test time
 """
 
 from helpers.checks.common import grade_task

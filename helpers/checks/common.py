@@ -16,8 +16,13 @@ import torch
 from helpers.curves import LearningCurve
 from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
+__all__ = [
+    "decision_text", "DECISIONS_3", "DECISIONS_4", "ESTIMATE_TOLERANCE_PP", "grade_task", "Hint", "LEVEL",
+    "supported_decisions", "WIDTH_RANGE_3", "WIDTH_RANGE_4", "WIDTH_SLACK_4",
+]
+
 PASS, HINT, TODO = "✅", "❌", "⏳"
-CHECKS: dict[int, Callable[..., bool]] = {}  # task number → the check, returning whether it passed
+_CHECKS: dict[int, Callable[..., bool]] = {}  # task number → the check, returning whether it passed
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def _not_done(task: int, what: str = "replace each `...` with your answer, then 
 def _task(number: int) -> Callable:
     """Register a check as task ``number``'s; the public function prints and returns ``None``."""
     def register(check: Callable[..., bool]) -> Callable[..., None]:
-        CHECKS[number] = check
+        _CHECKS[number] = check
 
         @functools.wraps(check)
         def printed_only(*args: object, **kwargs: object) -> None:
@@ -76,11 +81,11 @@ def grade_task(task: int, *args: object, **kwargs: object) -> None:
         ...
         AssertionError: ⏳ Task 1: not done yet — replace each `...` with your answer, then run the cell again.
     """
-    if task not in CHECKS:
-        raise ValueError(f"task={task!r} is unknown; allowed values: {sorted(CHECKS)}")
+    if task not in _CHECKS:
+        raise ValueError(f"task={task!r} is unknown; allowed values: {sorted(_CHECKS)}")
     with contextlib.redirect_stdout(io.StringIO()) as text, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader counts any output on stderr as a failed test
-        passed = CHECKS[task](*args, **kwargs)
+        passed = _CHECKS[task](*args, **kwargs)
     if not passed:
         raise AssertionError(text.getvalue().strip())
 

@@ -11,6 +11,8 @@ from torchvision.transforms import InterpolationMode, v2
 
 from helpers.checks.common import Hint, _not_done, _report, _task, _unfinished
 
+__all__ = ["check_task_1", "infer_draws", "run_seeded", "sample_image", "smooth_image"]
+
 SPEC_TRAIN = ("Resize((32, 32)) → RandomCrop((28, 28)) → RandomRotation(30, bilinear) → "
               "ToImage() + ToDtype(torch.float32, scale=True) → Normalize((0.5,), (0.5,))")
 SPEC_TEST = "Resize((32, 32)) → CenterCrop((28, 28)) → ToImage() + ToDtype(torch.float32, scale=True) → Normalize"

@@ -11,6 +11,8 @@ import torch
 from helpers.checks.common import Hint, _close, _fmt, _not_done, _report, _task, _unfinished
 from helpers.standardization import mean_of_batch_stds
 
+__all__ = ["check_task_2"]
+
 
 def _as_values(answer: object, name: str) -> tuple[torch.Tensor | None, Hint | None]:
     if isinstance(answer, (str, bytes)):

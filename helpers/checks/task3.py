@@ -27,6 +27,8 @@ from helpers.checks.common import (
 )
 from helpers.curves import LearningCurve, gain_interval, gain_per_doubling
 
+__all__ = ["check_task_3"]
+
 
 def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
     ref = gain_per_doubling(curve)

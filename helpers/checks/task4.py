@@ -30,6 +30,8 @@ from helpers.checks.common import (
 from helpers.curves import HOW, LearningCurve
 from helpers.worth import equivalent_size, worth_intervals
 
+__all__ = ["check_task_4"]
+
 BOUND = re.compile(r"^\s*(fewer than|less than|<|more than|>)\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*$")
 BOUND_WORDS = {"fewer than": "fewer than", "less than": "fewer than", "<": "fewer than", "more than": "more than",
                ">": "more than"}
@@ -38,7 +40,7 @@ BOUND_WORDS = {"fewer than": "fewer than", "less than": "fewer than", "<": "fewe
 def worth_entry(item: object) -> tuple[float, str | None] | None:
     """One entry of a task-4 ``worth`` answer as ``(size, how)``; ``how`` is ``None`` for a plain number.
 
-    Accepted: a number; the pair ``(size, how)`` that ``helpers.curves.equivalent_size`` returns; a text
+    Accepted: a number; the pair ``(size, how)`` that ``helpers.worth.equivalent_size`` returns; a text
     bound such as ``"fewer than 125"``, ``"< 125"`` or ``"more than 1,500"``. ``None`` for anything else.
 
     Example:
@@ -286,14 +288,14 @@ def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_dec
     90 % interval of each worth, and whether each interval says that augmentation helps.
 
     ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of ``aug_curve``,
-    what the course's one rule (``helpers.curves.equivalent_size``) says of ``curve`` at the augmented
+    what the course's one rule (``helpers.worth.equivalent_size``) says of ``curve`` at the augmented
     models' mean validation accuracy: a number of examples inside the measured accuracies
     (interpolated in log size), and only a bound outside them — ``(125, "fewer than")`` (or the text
     ``"fewer than 125"``) below the smallest size, ``(1500, "more than")`` above the largest; a clipped
     size, ``inf``/``nan`` or an extrapolated number does not pass there. ``worth_ranges`` holds one 90 %
     interval ``(low, high)`` per size, each end a number of examples or, where the curve cannot bound it, a
     bound (``(1500, "more than")``, ``"more than 1,500"``; ``inf`` above or ``0`` below also say "open"): it
-    must contain the worth and be about as wide as ``helpers.curves.worth_intervals``' (``WIDTH_RANGE_4``
+    must contain the worth and be about as wide as ``helpers.worth.worth_intervals``' (``WIDTH_RANGE_4``
     times, in log size). ``aug_decision`` holds per size one of ``DECISIONS_4`` (any case): "augmentation
     helps" when the interval lies entirely above the size itself (the augmented examples are worth more
     plain ones than they are), "does not help" when entirely below, "cannot tell yet" when it contains it.

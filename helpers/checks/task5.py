@@ -8,6 +8,8 @@ import torch
 from helpers.checks.common import Hint, _not_done, _report, _task, _unfinished
 from helpers.checks.task1 import _test_hints, _train_hints
 
+__all__ = ["check_task_5"]
+
 
 def _dataset_hint(dataset: object, name: str) -> Hint | None:
     if not all(hasattr(dataset, a) for a in ("images", "indices", "transform")) or not hasattr(dataset, "__getitem__"):
