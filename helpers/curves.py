@@ -15,7 +15,6 @@ Example:
     3.01
 """
 
-
 from __future__ import annotations
 
 import math

@@ -4,7 +4,6 @@
 numpy/scipy only; the records (``PowerLawFit``, ``Bracket``) and the bootstrap live in ``helpers.curves``.
 """
 
-
 from __future__ import annotations
 
 import math

@@ -5,7 +5,6 @@ course's one rule: only a bound beyond the measured sizes), per augmented size w
 numpy only; the ``Worth`` record and the bootstrap live in ``helpers.curves``.
 """
 
-
 from __future__ import annotations
 
 import math

@@ -74,7 +74,7 @@ def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]
     and a private folder it leaves a link to.
     """
     targets = [paths["out"] / "grades.csv", paths["submissions"] / "alice_hw1.ipynb", paths["source"],
-               ROOT / "helpers" / "checks.py", ROOT / "README.md"]
+               ROOT / "helpers" / "checks" / "__init__.py", ROOT / "README.md"]
     return {
         "adv_patches": [  # wrong tasks 2 and 3, with torch's, numpy's and math's comparisons patched
             ("task2_answer", "wrong", "import torch\ntorch.allclose = lambda *a, **k: True\n"
@@ -89,7 +89,7 @@ def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]
                                       "*a, **k: None, check_task_5=lambda *a, **k: print('✅ passed'))\n"
                                       "sys.modules['helpers.checks'] = fake\n")],
         "adv_check_files": [  # a wrong task 1; edits and deletes the checks
-            ("task1_answer", "wrong", "import helpers.checks\n\npath = helpers.checks.__file__\n"
+            ("task1_answer", "wrong", "import helpers.checks.common\n\npath = helpers.checks.common.__file__\n"
                                       "text = open(path).read().replace('if not passed:', 'if False:')\n"
                                       "open(path, 'w').write(text)\n"),
             ("task2_answer", "right", "import os\n\nimport helpers.checks\n\nos.remove(helpers.checks.__file__)\n")],
