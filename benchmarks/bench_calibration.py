@@ -126,8 +126,9 @@ DEEP_DIVE_01A = "deep_dives/01a_extrapolating_learning_curves.ipynb"  # 01's ext
 # --- 01 · learning curves ------------------------------------------------------------------------------------
 def lecture_01(seed: int) -> SeedResult:
     """Notebook 01's softmax and MLP curves, its MLP–softmax interval; deep dive 01a's back-test and extrapolation."""
-    from helpers.curves import accuracy_difference, extrapolation_bracket, fit_power_law
+    from helpers.curves import accuracy_difference
     from helpers.data import default_split_sizes, load_mnist, stratified_split
+    from helpers.extrapolation import extrapolation_bracket, fit_power_law
     from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 
     s = {**settings(DEEP_DIVE_01A, seed), **settings("01_learning_curves.ipynb", seed)}  # 01a adds the extrapolation's
@@ -255,11 +256,11 @@ def lecture_04(seed: int) -> SeedResult:
     import torch
     from torchvision.transforms import v2
 
-    from helpers.curves import pooled_worth, worth_intervals
     from helpers.data import ImageDataset, default_split_sizes, load_mnist, stratified_split
     from helpers.loop import accuracy, train_plain
     from helpers.training import Engine, Training, learning_curve, plan_learning_curve, small_cnn
     from helpers.transforms import FusedAugment
+    from helpers.worth import pooled_worth, worth_intervals
 
     s = settings("04_augmentation_vs_more_data.ipynb", seed)
     result = SeedResult(seed)
@@ -395,7 +396,7 @@ def larger_plain_cnn(seed: int) -> np.ndarray:
 
 
 def _one_rule(sizes: np.ndarray, means: np.ndarray, accuracy: float) -> tuple[float, str]:
-    """The course's worth rule (``helpers.curves.equivalent_size``), written out so that the reference does not
+    """The course's worth rule (``helpers.worth.equivalent_size``), written out so that the reference does not
     depend on the helpers' version under test.
 
     Example:
@@ -452,8 +453,9 @@ def decide(low: float, high: float, threshold: float, helps: str) -> str:
 def homework(seed: int) -> SeedResult:
     """The homework's tasks 3 and 4 as its solution computes them: the gain per doubling with its interval and
     decision, the worth of each augmented size with its interval and decision; and, per seed, how wide the
-    other ways of computing the interval are (the widths the checks accept, ``helpers.checks.WIDTH_RANGE_3``)."""
-    from helpers.curves import gain_interval, gain_per_doubling, worth_intervals
+    other ways of computing the interval are (the widths the checks accept, ``helpers.checks.common.WIDTH_RANGE_3``)."""
+    from helpers.curves import gain_interval, gain_per_doubling
+    from helpers.worth import worth_intervals
 
     curve, aug, s = homework_curves(seed)
     result = SeedResult(seed)
@@ -478,7 +480,8 @@ def homework(seed: int) -> SeedResult:
 
 def interval_widths(curve, aug, level: float, seed: int, gain: float, reference: tuple, rows: list) -> dict:
     """Width of other ways to compute the tasks' intervals, as a multiple of the solution's (task 4: in log size)."""
-    from helpers.curves import gain_interval, worth_intervals
+    from helpers.curves import gain_interval
+    from helpers.worth import worth_intervals
 
     r, doublings = curve.repeats, math.log2(curve.sizes[-1] / curve.sizes[-2])
     width = reference[1] - reference[0]

@@ -26,9 +26,10 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mlxtend.data import wine_data  # noqa: E402
 
+from helpers.curves import LearningCurve  # noqa: E402
 from helpers.data import load_mnist, stratified_split  # noqa: E402
 from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
-from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve  # noqa: E402
+from helpers.training import Engine, Training, learning_curve, plan_learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
 from helpers.widgets import AugmentationExplorer  # noqa: E402
 

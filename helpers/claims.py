@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 
+__all__ = ["claim", "STRICT_ENV"]
+
 STRICT_ENV = "COURSE_STRICT_CLAIMS"
 
 

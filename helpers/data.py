@@ -22,6 +22,11 @@ from PIL import Image
 
 from helpers.validation import check_choice, check_int, check_type
 
+__all__ = [
+    "check_indices", "default_split_sizes", "ImageDataset", "load_mnist", "photo_patches", "RGB_PHOTO_NAMES",
+    "rgb_photos", "stratified_split",
+]
+
 MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
 DEFAULT_SPLIT_SIZES = {"train": 3500, "val": 500, "test": 1000}

@@ -12,6 +12,8 @@ from importlib import metadata
 
 import torch
 
+__all__ = ["check_versions", "environment_report", "MINIMUM_VERSIONS", "pick_device", "release", "torch_threads"]
+
 REPORTED_PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scipy", "mlxtend",
                      "scikit-image")
 MINIMUM_VERSIONS = {"torchvision": "0.21"}

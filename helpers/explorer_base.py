@@ -27,6 +27,8 @@ from PIL import Image as PILImage
 
 from helpers.plotting.style import EXPLORER_DPI, FIGURE_SIZES, MIN_FONT_SIZE, course_style
 
+__all__ = ["Explorer", "FigureExplorer"]
+
 CACHED_VIEWS = 64  # rendered views a figure explorer keeps (about 30 kB each)
 
 

@@ -26,8 +26,9 @@ import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from helpers.curves import MIN_SIZES, LearningCurve, PowerLawFit, fit_power_law
+from helpers.curves import LearningCurve, PowerLawFit
 from helpers.explorer_base import FigureExplorer
+from helpers.extrapolation import MIN_SIZES, fit_power_law
 from helpers.geometry import LossLandscape, gradient_descent_path, loss_landscape, path_losses
 from helpers.plotting.images import draw_predicted_digits
 from helpers.plotting.learning import draw_accuracy_vs_angle, draw_band
@@ -36,6 +37,8 @@ from helpers.plotting.values import draw_descent_path, draw_loss_contours, loss_
 from helpers.training import TrainedModels  # the 04 explorer evaluates kept models on rotated digits
 from helpers.transforms import FusedAugment
 from helpers.validation import check_in_range, check_int
+
+__all__ = ["AngleExplorer", "ExtrapolationExplorer", "ScalingExplorer"]
 
 
 # --------------------------------------------------------------------------------------------

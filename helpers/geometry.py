@@ -17,6 +17,11 @@ import torch
 
 from helpers.validation import check_in_range, check_int
 
+__all__ = [
+    "condition_number", "gradient_descent_path", "gradient_descent_steps", "largest_curvature", "least_squares",
+    "loss_landscape", "loss_landscapes", "LossLandscape", "mse_surface", "path_losses", "stable_step_limit",
+]
+
 
 def mse_surface(
     x: torch.Tensor, y: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, bias: float = 0.0

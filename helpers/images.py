@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+__all__ = ["as_pil", "image_array"]
+
 CHANNELS = (1, 3)
 """Channel counts an image may have: grey or RGB."""
 

@@ -13,6 +13,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+__all__ = ["accuracy", "mlp", "train_plain"]
+
 
 def train_plain(model: nn.Module, train_set: Dataset, epochs: int, batch_size: int, lr: float,
                 momentum: float = 0.0, seed: int = 0) -> nn.Module:

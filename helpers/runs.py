@@ -20,6 +20,8 @@ from helpers.env import torch_threads
 from helpers.loop import accuracy, mlp
 from helpers.validation import check_finite_images, check_in_range, check_int, check_type
 
+__all__ = ["LearningRateSearch", "steps_to_accuracy", "train_small_model", "TrainingRun", "tune_learning_rate"]
+
 
 @dataclass
 class TrainingRun:

@@ -14,6 +14,11 @@ import torch
 
 from helpers.validation import check_choice, check_finite_images, check_in_range, check_type, check_uint8_or_float
 
+__all__ = [
+    "dataset_mean_std", "denormalize", "IMAGENET_MEAN", "IMAGENET_STD", "mean_of_batch_stds", "normalize",
+    "PLACEHOLDER_MEAN", "PLACEHOLDER_STD",
+]
+
 STAT_LAYOUTS = ("channel", "feature")
 """``"channel"``: one mean/std per channel (RGB: 3). ``"feature"``: one per element of an example
 (per pixel for images, per column for a table)."""

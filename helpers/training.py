@@ -4,12 +4,9 @@ A learning curve trains one model per (training size × repeat) — 30 models fo
 5 repeats. Trained one after another, each through its own ``DataLoader``, that takes about a
 minute on a 2-core CPU; most of the time goes into per-sample Python (PIL, ``ToTensor``,
 collate) and per-step overhead, not arithmetic. Here the images are converted to floats once,
-the weights of all models of one kind are stacked (``torch.func.stack_module_state``), and
-every step updates all of them at once: one gather of all minibatches (``index_select``), one
-batched forward — ``baddbmm`` for a Sequential of Flatten/Linear/ReLU (with hand-written
-gradients), ``torch.func.vmap`` + ``functional_call`` + autograd for any other module, e.g. a
-CNN passed as ``model=small_cnn`` — and one SGD update. An optional batched
-``augment(images, generator)`` transforms every training minibatch on the fly.
+and every step updates all models at once: one gather of all minibatches (``index_select``),
+one batched forward and gradient of the stacked models (``helpers.batched``) and one SGD update.
+An optional batched ``augment(images, generator)`` transforms every training minibatch on the fly.
 
 The optimizer semantics are exactly those of the course loop, per model: model ``(i, r)``
 starts from the weights ``torch.manual_seed(seeds[i, r]); build()`` gives, and sees exactly the
@@ -26,8 +23,8 @@ and ``Engine`` where and how the run goes (device, progress bar, CPU threads)::
     curve = learning_curve(images, labels, plan, "mlp", Training(epochs=30, lr=0.1, momentum=0.9),
                            engine=Engine(device="cpu", progress=False))
 
-The measured ``LearningCurve`` and its analysis (power law, worth in examples) live in
-``helpers.curves``; this module only trains.
+The measured ``LearningCurve`` and its analysis live in ``helpers.curves``, ``helpers.extrapolation``
+and ``helpers.worth``; this module only trains.
 """
 
 from __future__ import annotations
@@ -42,12 +39,21 @@ from types import MappingProxyType
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
-from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm as text_tqdm
 from tqdm.auto import tqdm
 
+from helpers.batched import (
+    Build,
+    ModelKind,
+    as_float_images,
+    autograd_gradients,
+    batched_forward,
+    dataloader_epoch_order,
+    linear_layers,
+    linear_stack_gradients,
+    stacked_models,
+)
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
@@ -61,10 +67,14 @@ from helpers.validation import (
     check_uint8_or_float,
 )
 
+__all__ = [
+    "Engine", "learning_curve", "mlp_model", "NAMED_MODELS", "plan_learning_curve", "small_cnn", "softmax_model",
+    "TEXT_PROGRESS_ENV", "TrainedModels", "Training",
+]
+
 MLP_HIDDEN = 64
 EVAL_CHUNK = 4096
 Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
-Build = Callable[[], nn.Module]
 # Set (to "1") by ``tools.execute``: progress bars are written as text, so a saved notebook keeps their final state.
 TEXT_PROGRESS_ENV = "COURSE_TEXT_PROGRESS"
 
@@ -109,14 +119,6 @@ def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
 
 NAMED_MODELS: Mapping[str, Build] = MappingProxyType({"softmax": softmax_model, "mlp": mlp_model})
 """The models ``learning_curve(..., model=name)`` knows by name (read-only; pass a builder for any other)."""
-
-
-@dataclass(frozen=True)
-class _ModelKind:
-    """The models of one curve: the name they are reported under and the function that builds one."""
-
-    name: str
-    build: Build
 
 
 @dataclass(frozen=True)
@@ -200,18 +202,18 @@ class _Settings:
     progress: bool
 
 
-def _model_kind(model: str | Build) -> _ModelKind:
+def _model_kind(model: str | Build) -> ModelKind:
     """``model`` as a name and a builder: a key of ``NAMED_MODELS``, or a zero-argument function
     (reported under its name in ``NAMED_MODELS`` or its ``__name__``; a ``lambda`` as ``"custom"``)."""
     if isinstance(model, str):
         check_choice("model", model, NAMED_MODELS, hint="(or a zero-argument function that builds an nn.Module)")
-        return _ModelKind(model, NAMED_MODELS[model])
+        return ModelKind(model, NAMED_MODELS[model])
     if not callable(model):
         raise TypeError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "
                          "function that builds an nn.Module")
     known = next((name for name, build in NAMED_MODELS.items() if build is model), None)
     name = known or getattr(model, "__name__", "custom")
-    return _ModelKind("custom" if name == "<lambda>" else name, model)
+    return ModelKind("custom" if name == "<lambda>" else name, model)
 
 
 @dataclass(frozen=True)
@@ -271,8 +273,8 @@ class TrainedModels:
         images = torch.as_tensor(images)
         if images.ndim not in (3, 4) or len(images) == 0:
             raise ValueError(f"images must be a non-empty batch N×H×W or N×C×H×W, got shape {tuple(images.shape)}")
-        x = _as_float_images(images).to(next(iter(self.params.values())).device)
-        forward, repeats = _batched_forward(self.template), self.shape[1]
+        x = as_float_images(images).to(next(iter(self.params.values())).device)
+        forward, repeats = batched_forward(self.template), self.shape[1]
         rows = []
         for start in range(0, self.shape[0] * repeats, repeats):  # one size at a time, all its repeats
             params = {name: p[start:start + repeats] for name, p in self.params.items()}
@@ -478,13 +480,7 @@ def learning_curve(
                          augment=None if augment is None else repr(augment))
 
 
-def _as_float_images(images: torch.Tensor) -> torch.Tensor:
-    """``N×H×W`` or ``N×C×H×W`` images as float ``N×C×H×W``; ``uint8`` is scaled to ``[0, 1]``."""
-    x = images.unsqueeze(1) if images.ndim == 3 else images
-    return x.float().div(255) if x.dtype == torch.uint8 else x.float()
-
-
-def _check_training_args(images, labels, kind: _ModelKind, augment, plan: CurvePlan) -> None:
+def _check_training_args(images, labels, kind: ModelKind, augment, plan: CurvePlan) -> None:
     if augment is not None and not callable(augment):
         raise TypeError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
     if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
@@ -499,7 +495,7 @@ def _check_training_args(images, labels, kind: _ModelKind, augment, plan: CurveP
                          "these labels: plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)")
 
 
-def _check_labels(labels: torch.Tensor, kind: _ModelKind, images: torch.Tensor) -> None:
+def _check_labels(labels: torch.Tensor, kind: ModelKind, images: torch.Tensor) -> None:
     """Labels must be 1-D integer classes in ``0…classes-1`` of the model (else the loss's
     ``scatter_add_`` fails, and on CUDA a device-side assert breaks the whole context)."""
     if labels.dtype == torch.bool or labels.is_floating_point() or labels.is_complex():
@@ -519,7 +515,7 @@ def _num_classes(build: Build, images: torch.Tensor) -> int:
     """The number of logits one model of this kind gives: one throwaway model, one image, on the CPU."""
     with torch.random.fork_rng(devices=[]), torch.no_grad():  # leaves the global RNG as it was
         template = build().eval()
-        return int(template(_as_float_images(images[:1].cpu())).shape[-1])
+        return int(template(as_float_images(images[:1].cpu())).shape[-1])
 
 
 class _BatchedRun:
@@ -529,7 +525,7 @@ class _BatchedRun:
     any step are always a prefix ``[:k]`` of the stack (``k`` shrinks as small subsets finish).
     """
 
-    def __init__(self, images, labels, plan: CurvePlan, val_idx, kind: _ModelKind, device: torch.device) -> None:
+    def __init__(self, images, labels, plan: CurvePlan, val_idx, kind: ModelKind, device: torch.device) -> None:
         self.device, self.model, self.repeats = device, kind.name, plan.seeds.shape[1]
         self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
         self.sizes = [plan.sizes[i] for i in self.groups]
@@ -537,16 +533,16 @@ class _BatchedRun:
         used = torch.cat([s for row in plan.subsets for s in row] + [val_idx]).unique()
         position = torch.full((len(images),), -1, dtype=torch.long)
         position[used] = torch.arange(len(used))
-        x = _as_float_images(images[used])
+        x = as_float_images(images[used])
         self.pad = len(used)  # index of an all-zero example that pads the short last batch of an epoch
         self.x = torch.cat([x, torch.zeros_like(x[:1])]).to(device)
         self.y = torch.cat([labels[used], labels[:1]]).to(device)
         self.subsets = [[position[s] for s in plan.subsets[i]] for i in self.groups]
         self.val = position[val_idx].to(device)
         self.seeds = [[int(s) for s in plan.seeds[i]] for i in self.groups]
-        self.template, self.params = _stacked_models(kind, [s for row in self.seeds for s in row], device)
-        self.forward = _batched_forward(self.template)
-        self.layers = _linear_layers(self.template)
+        self.template, self.params = stacked_models(kind, [s for row in self.seeds for s in row], device)
+        self.forward = batched_forward(self.template)
+        self.layers = linear_layers(self.template)
 
     def train(self, settings: _Settings) -> np.ndarray:
         """Run all steps; returns each model's share of the wall time (s)."""
@@ -589,9 +585,9 @@ class _BatchedRun:
         x, y = x.view(*index.shape, *x.shape[1:]), self.y[index]
         params = {name: p[:k] for name, p in self.params.items()}
         if self.layers is not None:
-            grads = _linear_stack_gradients(self.layers, params, x, y, weight)
+            grads = linear_stack_gradients(self.layers, params, x, y, weight)
         else:
-            grads = _autograd_gradients(self.forward, params, x, y, weight)
+            grads = autograd_gradients(self.forward, params, x, y, weight)
         with torch.no_grad():
             for name, p in params.items():
                 g = grads[name]
@@ -644,24 +640,6 @@ class _ShareClock:
         self.active, self.start = active, now
 
 
-def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
-    """The order in which one epoch of ``DataLoader(data, shuffle=True, generator=generator)`` visits
-    ``n`` examples, drawing from ``generator`` exactly as that DataLoader does.
-
-    Per epoch the DataLoader's iterator draws a base seed, its ``RandomSampler`` draws one
-    permutation, and, asked for more at the end of the epoch, one more that it discards. A unit
-    test checks this against a real ``DataLoader``, so a change in PyTorch is noticed.
-
-    Example:
-        >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
-        tensor([0, 1, 2, 3, 4])
-    """
-    torch.empty((), dtype=torch.int64).random_(generator=generator)
-    order = torch.randperm(n, generator=generator)
-    torch.randperm(n, generator=generator)
-    return order
-
-
 def _progress_bar(steps: Iterable[int], desc: str, enabled: bool) -> Iterable[int]:
     """tqdm over the training steps: a widget in a notebook, or plain text (on stdout) when the environment
     variable ``TEXT_PROGRESS_ENV`` is ``"1"`` — so that a notebook saved by ``tools.execute`` shows the bar's
@@ -669,89 +647,3 @@ def _progress_bar(steps: Iterable[int], desc: str, enabled: bool) -> Iterable[in
     if os.environ.get(TEXT_PROGRESS_ENV) == "1":
         return text_tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5, file=sys.stdout)
     return tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5)
-
-
-def _stacked_models(kind: _ModelKind, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
-    """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked."""
-    build = kind.build
-    with torch.random.fork_rng(devices=[]):
-        models = []
-        for seed in seeds:
-            torch.default_generator.manual_seed(seed)  # = torch.manual_seed(seed) for a model built on the CPU
-            models.append(build())
-    params, buffers = stack_module_state(models)
-    if buffers:
-        raise ValueError(f"model={kind.name!r} has buffers {list(buffers)}; use a model without BatchNorm-like state")
-    return models[0].to(device), {name: p.detach().to(device) for name, p in params.items()}
-
-
-def _linear_layers(template: nn.Module) -> list[nn.Module] | None:
-    """The layers of a ``Sequential`` of ``Flatten()`` then Linear/ReLU layers only (else ``None``)."""
-    layers = list(template) if isinstance(template, nn.Sequential) else []
-    if (len(layers) > 1 and isinstance(layers[0], nn.Flatten) and layers[0].start_dim == 1
-            and all(isinstance(m, nn.Linear | nn.ReLU) for m in layers[1:])):
-        return layers
-    return None
-
-
-def _batched_forward(template: nn.Module) -> Callable[[dict, torch.Tensor], torch.Tensor]:
-    """``forward(params, x)``: logits ``K×B×classes`` of ``K`` stacked models on their own ``x`` ``K×B×…``."""
-    layers = _linear_layers(template)
-    if layers is not None:
-        return lambda params, x: _linear_stack_forward(layers, params, x)[0].mT
-    return vmap(lambda p, xb: functional_call(template, p, (xb,)))
-
-
-def _linear_stack_forward(layers: list[nn.Module], params: dict, x: torch.Tensor) -> tuple[torch.Tensor, list]:
-    """A Sequential of Flatten/Linear/ReLU as batched matrix products, one ``baddbmm`` per layer.
-
-    Works with activations laid out features-first, ``K×features×B`` (softmax over a short,
-    contiguous last dimension of 10 classes is ~20× slower in PyTorch on CPU than over this
-    layout's dimension 1). Returns the logits ``K×classes×B`` and, for the backward pass, the
-    input of every Linear and the output of every ReLU.
-    """
-    saved = []
-    x = x.flatten(2).mT  # K×features×B, a view
-    for i, layer in enumerate(layers[1:], start=1):
-        if isinstance(layer, nn.ReLU):
-            x = x.relu()
-            saved.append((i, x))
-        elif isinstance(layer, nn.Linear):
-            saved.append((i, x))
-            weight, bias = params[f"{i}.weight"], params.get(f"{i}.bias")
-            x = weight @ x if bias is None else torch.baddbmm(bias.unsqueeze(2), weight, x)
-    return x, saved
-
-
-def _linear_stack_gradients(layers, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
-    """Gradients of ``sum(weight · cross_entropy)`` for a linear stack, written out by hand.
-
-    The same numbers autograd gives (a unit test checks it), with fewer and faster ops: the
-    softmax cross-entropy gradient is ``softmax(logits) − onehot(y)``, and no gradient of the
-    input images is formed.
-    """
-    logits, saved = _linear_stack_forward(layers, params, x)
-    grad = logits.softmax(1)  # K×classes×B
-    grad.scatter_add_(1, y.unsqueeze(1), torch.full_like(grad[:, :1], -1.0))
-    grad.mul_(weight.view(y.shape[0], 1, y.shape[1]))
-    grads = {}
-    first_linear = next(i for i, m in enumerate(layers) if isinstance(m, nn.Linear))
-    for i, inputs in reversed(saved):
-        if isinstance(layers[i], nn.ReLU):
-            grad = grad * (inputs > 0)
-            continue
-        grads[f"{i}.weight"] = grad @ inputs.mT
-        if f"{i}.bias" in params:
-            grads[f"{i}.bias"] = grad.sum(2)
-        if i != first_linear:
-            grad = params[f"{i}.weight"].mT @ grad
-    return grads
-
-
-def _autograd_gradients(forward, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
-    """Gradients of ``sum(weight · cross_entropy)`` for any module, through autograd (and vmap)."""
-    leaves = {name: p.detach().requires_grad_() for name, p in params.items()}
-    logits = forward(leaves, x)
-    loss = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none")
-    grads = torch.autograd.grad((loss * weight).sum(), list(leaves.values()))
-    return dict(zip(leaves, grads, strict=True))

@@ -27,6 +27,11 @@ from torchvision.transforms.v2 import functional as TF
 from helpers.images import as_pil
 from helpers.validation import check_choice, check_generator, check_in_range, check_int, check_type
 
+__all__ = [
+    "angle_range", "apply_each", "FusedAugment", "INTERPOLATION_NAMES", "jaggedness", "lecture_steps",
+    "lecture_transform", "sharpness",
+]
+
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
 SPLITS = ("train", "test")
 APIS = ("v1", "v2")

@@ -21,6 +21,11 @@ from collections.abc import Iterable
 
 import torch
 
+__all__ = [
+    "check_choice", "check_finite_images", "check_generator", "check_in_range", "check_int", "check_setting",
+    "check_type", "check_uint8_or_float",
+]
+
 
 def check_choice(name: str, value: object, allowed: Iterable[object], hint: str = "") -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``; the message lists them.

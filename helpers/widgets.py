@@ -24,6 +24,8 @@ from helpers.plotting.images import show_images
 from helpers.transforms import INTERPOLATION_NAMES, FusedAugment
 from helpers.validation import check_int
 
+__all__ = ["AugmentationExplorer"]
+
 COLOUR_MAP = "RdBu_r"
 """Values −1 … 0 … +1 are drawn blue … white … red: Normalize's shift of the background shows."""
 COLOUR_SCALE = "pixel value: −1 blue · 0 white · +1 red"

@@ -49,10 +49,18 @@ def import_graph(package: Path) -> dict[str, set[str]]:
             for name, path in paths.items()}
 
 
+def unit(module: str) -> str:
+    """The unit of the layer table a module belongs to: a subpackage (``helpers.checks``) with all its modules,
+    or a module of its own (``helpers.curves``)."""
+    return ".".join(module.split(".")[:2])
+
+
 def layers(graph: dict[str, set[str]]) -> dict[str, int]:
     """Layer 1: imports no module of the package; layer k: imports some of layer k − 1 and none above.
 
-    Raises ValueError naming the modules of an import cycle.
+    A subpackage is one unit: an import between its own modules (``helpers.checks`` re-exporting
+    ``helpers.checks.task1``, which uses ``helpers.checks.common``) adds no layer; one from outside does.
+    Raises ValueError naming the modules of an import cycle (inside a subpackage, too).
     """
     result: dict[str, int] = {}
     remaining = dict(graph)
@@ -61,7 +69,7 @@ def layers(graph: dict[str, set[str]]) -> dict[str, int]:
         if not ready:
             raise ValueError(f"import cycle among {sorted(remaining)}")
         for module in ready:
-            result[module] = 1 + max((result[d] for d in remaining[module]), default=0)
+            result[module] = max((result[d] + (unit(d) != unit(module)) for d in remaining[module]), default=1)
             del remaining[module]
     return result
 
@@ -69,8 +77,11 @@ def layers(graph: dict[str, set[str]]) -> dict[str, int]:
 def test_helpers_have_at_most_four_layers_and_no_cycles():
     found = layers(import_graph(ROOT / "helpers"))
     assert max(found.values()) <= MAX_LAYERS, f"more than {MAX_LAYERS} import layers: {found}"
-    assert import_graph(ROOT / "helpers")["helpers.curves"] <= {"helpers.validation"}, \
+    graph = import_graph(ROOT / "helpers")
+    assert graph["helpers.curves"] <= {"helpers.validation"}, \
         "the analysis of curves stands on numpy/scipy and the shared argument checks alone"
+    for analysis in ("helpers.extrapolation", "helpers.worth"):
+        assert graph[analysis] <= {"helpers.curves", "helpers.validation"}, f"{analysis} stands on curves alone"
 
 
 def test_only_the_engine_imports_the_engine():
@@ -78,7 +89,7 @@ def test_only_the_engine_imports_the_engine():
     importers = sorted(m for m, deps in graph.items() if "helpers.training" in deps)
     # Only the homework checks (to re-measure a student's curve with the task's settings) and the 04 explorer
     # (to evaluate kept models on rotated digits) use the engine; the LearningCurve record comes from helpers.curves.
-    assert set(importers) <= {"helpers.checks", "helpers.explorers"}, f"{importers} import helpers.training"
+    assert set(importers) <= {"helpers.checks.common", "helpers.explorers"}, f"{importers} import helpers.training"
 
 
 def test_students_package_never_imports_the_maintainer_tools():
@@ -100,7 +111,9 @@ def test_the_layer_count_sees_deep_chains_relative_imports_and_cycles(tmp_path):
     graph = import_graph(package)
     assert graph["helpers.plotting"] == {"helpers.plotting.curves"}
     assert layers(graph) == {"helpers": 1, "helpers.a": 1, "helpers.b": 2, "helpers.c": 3,
-                             "helpers.plotting.curves": 4, "helpers.plotting": 5}
+                             "helpers.plotting.curves": 4, "helpers.plotting": 4}, "a subpackage is one unit"
+    (package / "d.py").write_text("from helpers.plotting.curves import y\n")  # from outside: a layer above
+    assert layers(import_graph(package))["helpers.d"] == 5
     (package / "a.py").write_text("if False:\n    from helpers.plotting import f\n")
     with pytest.raises(ValueError, match="import cycle among .*helpers.a"):
         layers(import_graph(package))

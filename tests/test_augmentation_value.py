@@ -9,15 +9,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.curves import (  # noqa: E402
-    HOW,
-    LearningCurve,  # noqa: E402
-    Worth,
-    augmentation_worth,
-    equivalent_size,
-    worth_table,
-)
+from helpers.curves import HOW, LearningCurve, Worth
 from helpers.plotting import plot_accuracy_vs_angle, plot_augmentation_curves, plot_worth_examples  # noqa: E402
+from helpers.worth import augmentation_worth, equivalent_size, worth_table
 
 SIZES = np.array([100, 1000, 10000])
 

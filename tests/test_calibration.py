@@ -15,16 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers.curves import (
-    LearningCurve,
-    accuracy_difference,
-    extrapolation_bracket,
-    gain_interval,
-    mean_band,
-    pooled_worth,
-    power_law,
-    worth_intervals,
-)
+from helpers.curves import LearningCurve, accuracy_difference, gain_interval, mean_band, power_law
+from helpers.extrapolation import extrapolation_bracket
+from helpers.worth import pooled_worth, worth_intervals
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from bench_calibration import Interval, SeedResult, coverage_rows, decide, pass_rows  # noqa: E402

@@ -12,27 +12,15 @@ from torch.utils.data import DataLoader, TensorDataset
 from torchvision import transforms as v1
 from torchvision.transforms import InterpolationMode, v2
 
-from helpers.checks import (
-    DECISIONS_3,
-    _decision_hint,
-    check_task_1,
-    check_task_2,
-    check_task_3,
-    check_task_4,
-    check_task_5,
-    gain_per_doubling,
-    grade_task,
-    infer_draws,
-    run_seeded,
-    sample_image,
-    smooth_image,
-    supported_decisions,
-)
-from helpers.curves import equivalent_size, equivalent_sizes, gain_interval, worth_intervals
+from helpers.checks import check_task_1, check_task_2, check_task_3, check_task_4, check_task_5, grade_task
+from helpers.checks.common import DECISIONS_3, _decision_hint, supported_decisions
+from helpers.checks.task1 import infer_draws, run_seeded, sample_image, smooth_image
+from helpers.curves import LearningCurve, gain_interval, gain_per_doubling
 from helpers.data import ImageDataset, photo_patches, rgb_photos, stratified_split
 from helpers.standardization import dataset_mean_std, mean_of_batch_stds
-from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve
+from helpers.training import Engine, Training, learning_curve, plan_learning_curve
 from helpers.transforms import FusedAugment, lecture_transform
+from helpers.worth import equivalent_size, equivalent_sizes, worth_intervals
 
 
 def printed(capsys) -> str:

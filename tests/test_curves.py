@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.curves import LearningCurve, equivalent_size, equivalent_sizes, gain_per_doubling
+from helpers.curves import LearningCurve, gain_per_doubling
+from helpers.worth import equivalent_size, equivalent_sizes
 
 SIZES = np.array([125, 250, 500, 1000, 2000])
 
@@ -51,7 +52,8 @@ def test_three_sizes_fit_three_parameters_without_a_warning():
     OptimizeWarning (with a local path in it) may reach a notebook's output."""
     import warnings
 
-    from helpers.curves import fit_power_law, worth_intervals
+    from helpers.extrapolation import fit_power_law
+    from helpers.worth import worth_intervals
 
     correct = np.zeros((3, 2, 200), dtype=bool)
     for i, k in enumerate([160, 176, 186]):

@@ -16,12 +16,13 @@ import torch  # noqa: E402
 from mlxtend.data import wine_data  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from helpers.curves import fit_power_law  # noqa: E402
+from helpers.curves import LearningCurve  # noqa: E402
 from helpers.data import stratified_split  # noqa: E402
 from helpers.explorers import AngleExplorer, ExtrapolationExplorer, ScalingExplorer  # noqa: E402
+from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.geometry import gradient_descent_path, loss_landscape  # noqa: E402
 from helpers.plotting.style import COLORS, FIGURE_SIZES, MIN_FONT_SIZE  # noqa: E402
-from helpers.training import Engine, LearningCurve, Training, learning_curve, plan_learning_curve  # noqa: E402
+from helpers.training import Engine, Training, learning_curve, plan_learning_curve  # noqa: E402
 from helpers.transforms import FusedAugment  # noqa: E402
 
 SIZES = np.array([100, 250, 500, 1000, 2000, 3500])

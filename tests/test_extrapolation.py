@@ -9,11 +9,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.curves import (  # noqa: E402
-    LearningCurve,  # noqa: E402
-    fit_power_law,
-    power_law,
-)
+from helpers.curves import LearningCurve, power_law
+from helpers.extrapolation import fit_power_law
 from helpers.plotting import plot_learning_curves, plot_power_law  # noqa: E402
 
 SIZES = np.array([100, 250, 500, 1000, 2000, 3500])

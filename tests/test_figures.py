@@ -28,12 +28,12 @@ from PIL import Image  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
 import helpers.plotting  # noqa: E402
-from helpers.curves import Worth, fit_power_law  # noqa: E402
+import helpers.plotting.style as style  # noqa: E402
+from helpers.curves import LearningCurve, Worth  # noqa: E402
+from helpers.extrapolation import fit_power_law  # noqa: E402
 from helpers.geometry import loss_landscapes  # noqa: E402
-from helpers.plotting import style  # noqa: E402
 from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, condition_of  # noqa: E402
 from helpers.runs import TrainingRun  # noqa: E402
-from helpers.training import LearningCurve  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SAVED_DPI = 100

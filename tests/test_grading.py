@@ -74,7 +74,7 @@ def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]
     and a private folder it leaves a link to.
     """
     targets = [paths["out"] / "grades.csv", paths["submissions"] / "alice_hw1.ipynb", paths["source"],
-               ROOT / "helpers" / "checks.py", ROOT / "README.md"]
+               ROOT / "helpers" / "checks" / "__init__.py", ROOT / "README.md"]
     return {
         "adv_patches": [  # wrong tasks 2 and 3, with torch's, numpy's and math's comparisons patched
             ("task2_answer", "wrong", "import torch\ntorch.allclose = lambda *a, **k: True\n"
@@ -89,7 +89,7 @@ def adversarial(paths: dict[str, Path]) -> dict[str, list[tuple[str, str, str]]]
                                       "*a, **k: None, check_task_5=lambda *a, **k: print('✅ passed'))\n"
                                       "sys.modules['helpers.checks'] = fake\n")],
         "adv_check_files": [  # a wrong task 1; edits and deletes the checks
-            ("task1_answer", "wrong", "import helpers.checks\n\npath = helpers.checks.__file__\n"
+            ("task1_answer", "wrong", "import helpers.checks.common\n\npath = helpers.checks.common.__file__\n"
                                       "text = open(path).read().replace('if not passed:', 'if False:')\n"
                                       "open(path, 'w').write(text)\n"),
             ("task2_answer", "right", "import os\n\nimport helpers.checks\n\nos.remove(helpers.checks.__file__)\n")],
@@ -172,7 +172,7 @@ def build_class(folder: Path, source: nbformat.NotebookNode, paths: dict[str, Pa
                                               + "\nimport os\n\nfor name in os.listdir('.'):\n    os.remove(name)\n"),
         "victor_redefines.ipynb": submission(student, right, task2_answer=batch_stds + (
             "\nimport helpers.checks\n\n\ndef check_task_2(*args, **kwargs):\n    print('✅ Task 2 passed')\n\n\n"
-            "helpers.checks.grade_task = lambda *args, **kwargs: None\nhelpers.checks.CHECKS.clear()\n")),
+            "helpers.checks.grade_task = lambda *args, **kwargs: None\nhelpers.checks.common._CHECKS.clear()\n")),
         "wendy_wrong_settings.ipynb": submission(student, right, task3_curve=CURVE_CALL.format(
             sizes="SIZES", epochs="EPOCHS", momentum="MOMENTUM").replace('splits["val"]', 'splits["test"]')),
     }

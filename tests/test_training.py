@@ -9,6 +9,13 @@ from torch import nn
 from torch.func import functional_call, vmap
 from torch.utils.data import DataLoader, TensorDataset
 
+from helpers.batched import (
+    autograd_gradients,
+    dataloader_epoch_order,
+    linear_layers,
+    linear_stack_gradients,
+    stacked_models,
+)
 from helpers.data import stratified_split
 from helpers.loop import accuracy, train_plain
 from helpers.training import (
@@ -16,13 +23,8 @@ from helpers.training import (
     TEXT_PROGRESS_ENV,
     Engine,
     Training,
-    _autograd_gradients,
-    _linear_layers,
-    _linear_stack_gradients,
     _model_kind,
     _progress_bar,
-    _stacked_models,
-    dataloader_epoch_order,
     learning_curve,
     mlp_model,
     plan_learning_curve,
@@ -90,25 +92,25 @@ def test_dataloader_epoch_order_is_the_dataloaders_shuffle():
 
 @pytest.mark.parametrize("model", ["softmax", "mlp"])
 def test_hand_written_gradients_equal_autograd_through_vmap(model):
-    template, params = _stacked_models(_model_kind(model), [1, 2, 3], torch.device("cpu"))
+    template, params = stacked_models(_model_kind(model), [1, 2, 3], torch.device("cpu"))
     x, y = torch.rand(3, 7, 1, 28, 28), torch.randint(0, 10, (3, 7))
     weight = torch.rand(21)
     generic = vmap(lambda p, xb: functional_call(template, p, (xb,)))
-    ours = _linear_stack_gradients(_linear_layers(template), params, x, y, weight)
-    reference = _autograd_gradients(generic, params, x, y, weight)
+    ours = linear_stack_gradients(linear_layers(template), params, x, y, weight)
+    reference = autograd_gradients(generic, params, x, y, weight)
     assert ours.keys() == reference.keys()
     for name in ours:
         torch.testing.assert_close(ours[name], reference[name], rtol=1e-4, atol=1e-6)
 
 
 def test_only_flatten_linear_relu_stacks_take_the_hand_written_path():
-    assert _linear_layers(mlp_model()) is not None and _linear_layers(mlp_without_bias()) is not None
-    assert _linear_layers(tiny_cnn()) is None, "a CNN goes through vmap and autograd"
-    assert _linear_layers(nn.Sequential(nn.Linear(28, 10))) is None, "without Flatten, Linear acts on the last axis"
+    assert linear_layers(mlp_model()) is not None and linear_layers(mlp_without_bias()) is not None
+    assert linear_layers(tiny_cnn()) is None, "a CNN goes through vmap and autograd"
+    assert linear_layers(nn.Sequential(nn.Linear(28, 10))) is None, "without Flatten, Linear acts on the last axis"
 
 
 def test_models_start_from_the_weights_of_manual_seed_and_build():
-    _, params = _stacked_models(_model_kind("mlp"), [7, 8], torch.device("cpu"))
+    _, params = stacked_models(_model_kind("mlp"), [7, 8], torch.device("cpu"))
     torch.manual_seed(8)
     second = mlp_model()
     for name, value in second.named_parameters():

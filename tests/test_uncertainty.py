@@ -8,15 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.curves import (
-    LearningCurve,
-    accuracy_difference,
-    bootstrap_val_acc,
-    fit_power_law,
-    power_law,
-    worth_intervals,
-    worth_table,
-)
+from helpers.curves import LearningCurve, accuracy_difference, bootstrap_val_acc, power_law
+from helpers.extrapolation import fit_power_law
+from helpers.worth import worth_intervals, worth_table
 
 SIZES = np.array([100, 250, 500, 1000, 2000])
 N_VAL = 500

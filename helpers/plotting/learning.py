@@ -22,6 +22,11 @@ from helpers.plotting.style import (
     log_axis,
 )
 
+__all__ = [
+    "draw_accuracy_vs_angle", "draw_band", "plot_accuracy_vs_angle", "plot_augmentation_curves",
+    "plot_learning_curves", "plot_power_law", "plot_worth_examples",
+]
+
 LEVEL = 0.9  # the level of every learning-curve band
 MAX_ANGLE_TICKS = 13  # an accuracy-vs-angle plot labels every angle up to this many
 
@@ -114,12 +119,12 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     bootstrap resampled (``fit.noise``). ``known = (accuracy, label)`` draws a value known from
     elsewhere (e.g. the literature's full-MNIST accuracy) as a dashed line to compare with.
 
-    With ``brackets`` (``helpers.curves.extrapolation_bracket``) far beyond the data, the fit's band
+    With ``brackets`` (``helpers.extrapolation.extrapolation_bracket``) far beyond the data, the fit's band
     stops at the largest measured size — stretched further it would claim more than the data bound —
     and each bracket is drawn as a wide bar at its size: what the measured curve really bounds there.
 
     Example:
-        >>> from helpers.curves import fit_power_law
+        >>> from helpers.extrapolation import fit_power_law
         >>> sizes = np.array([100, 200, 400, 800, 1600])
         >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
         >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
@@ -211,7 +216,7 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
 
     Filled circles are interpolated between measured sizes and labelled with their factor; a
-    size beyond the measured ones is only a bound (``helpers.curves.equivalent_size``): a
+    size beyond the measured ones is only a bound (``helpers.worth.equivalent_size``): a
     triangle at the largest measured size pointing up ("more than"), or at the smallest pointing
     down ("fewer than"), labelled "> 2.0×" or "< 0.5×". Rows from ``worth_intervals`` carry a
     bootstrap interval, drawn as a vertical bar; a one-sided end carries a small triangle.

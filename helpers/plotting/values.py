@@ -26,6 +26,11 @@ from helpers.plotting.style import (
 from helpers.runs import TrainingRun
 from helpers.validation import check_int
 
+__all__ = [
+    "draw_descent_path", "draw_loss_contours", "loss_colour_bar", "loss_levels", "plot_loss_contours",
+    "plot_pixel_statistics", "plot_training_runs", "plot_value_histograms",
+]
+
 LOSS_LABEL = "MSE above its minimum (log scale)"
 """The colour bar of a loss surface: the loss minus its lowest value, so every panel shares one scale."""
 
