@@ -227,6 +227,7 @@ def shared_noise(curves: dict[str, LearningCurve], decides: str, validation_nois
                              f"{other.n_val}; {purpose} needs the same examples (or validation_noise=False)")
     return noise
 
+
 def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str = NOISE[1],
                       example_weights: np.ndarray | None = None) -> np.ndarray:
     """One bootstrap copy of ``curve.val_acc``: the repeats of every size drawn with replacement and,
@@ -335,14 +336,8 @@ def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, 
         (True, True)
     """
     check_curve(curve)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int):
-        raise TypeError(f"n_boot={n_boot!r} must be an int (the number of bootstrap draws), "
-                        f"got {type(n_boot).__name__}")
-    if isinstance(level, bool) or not isinstance(level, (int, float)):
-        raise TypeError(f"level={level!r} must be a number strictly between 0 and 1, got {type(level).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed={seed!r} must be an int, got {type(seed).__name__}")
     check_bootstrap(n_boot, level)
+    check_int("seed", seed, low=0)
     if len(curve.sizes) < 2:
         raise ValueError(f"curve has {len(curve.sizes)} size; a gain per doubling needs at least 2")
     if curve.repeats < 2:

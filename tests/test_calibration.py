@@ -156,11 +156,11 @@ def test_the_gain_interval_checks_its_arguments():
     curve = simulated_curve(np.random.default_rng(9))
     with pytest.raises(TypeError, match="curve must be a LearningCurve"):
         gain_interval([0.8, 0.9])
-    with pytest.raises(TypeError, match="n_boot=200.0 must be an int"):
+    with pytest.raises(TypeError, match="n_boot must be an integer ≥ 10, got float"):
         gain_interval(curve, n_boot=200.0)
-    with pytest.raises(ValueError, match="level=1.5 must lie strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"level=1.5 must lie in \(0, 1\)"):
         gain_interval(curve, level=1.5)
-    with pytest.raises(TypeError, match="seed='0' must be an int"):
+    with pytest.raises(TypeError, match="seed must be a non-negative integer, got str"):
         gain_interval(curve, seed="0")
     with pytest.raises(ValueError, match="curve has 1 repeat per size; an interval needs at least 2"):
         gain_interval(LearningCurve("x", SIZES[:2], np.ones((2, 1)), np.full((2, 1), 0.8), np.zeros((2, 1)), 1))
