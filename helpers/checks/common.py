@@ -230,15 +230,21 @@ def supported_decisions(low: float, high: float, threshold: float, allowed: Sequ
     return found or {allowed[2]}
 
 
-def _pair(answer: object) -> tuple[float, float] | None:
-    """``answer`` as ``(low, high)`` if it is two numbers (tuple, list, array or tensor), else ``None``."""
-    if isinstance(answer, (str, bytes, dict)):
+def _floats(answer: object) -> np.ndarray | None:
+    """``answer`` (a number, tuple, list, array or tensor) as a flat float array; ``None`` when it is no numbers
+    (text, a bool, a dict, anything NumPy cannot read as floats)."""
+    if isinstance(answer, (bool, str, bytes, dict)):
         return None
     try:
-        values = np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer, dtype=float)
+        return np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer, dtype=float).ravel()
     except (TypeError, ValueError):
         return None
-    return (float(values.ravel()[0]), float(values.ravel()[1])) if values.size == 2 else None
+
+
+def _pair(answer: object) -> tuple[float, float] | None:
+    """``answer`` as ``(low, high)`` if it is two numbers (tuple, list, array or tensor), else ``None``."""
+    values = _floats(answer)
+    return (float(values[0]), float(values[1])) if values is not None and values.size == 2 else None
 
 
 def _decision_hint(answer: object, low: float, high: float, threshold: float, allowed: Sequence[str], name: str,
@@ -268,11 +274,6 @@ def _decision_hint(answer: object, low: float, high: float, threshold: float, al
 
 def _scalar(value: object) -> float | None:
     """``value`` as a float if it is one number (Python, NumPy or a one-element tensor), else ``None``."""
-    if isinstance(value, (bool, str, bytes)):
-        return None
-    try:
-        array = np.asarray(value.detach().cpu() if torch.is_tensor(value) else value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(array.reshape(())) if array.size == 1 else None
+    values = _floats(value)
+    return float(values[0]) if values is not None and values.size == 1 else None
 
