@@ -752,14 +752,30 @@ def test_task_3_accepts_only_the_decision_the_students_own_interval_supports(cap
 
 
 def test_task_3_the_decision_follows_the_students_interval_not_the_reference(capsys):
-    """Two reasonable intervals of the same curve may support different decisions: each passes with its own."""
+    """Two reasonable intervals of the same curve may support different decisions: each passes with its own.
+
+    With a threshold just above the reference's low end, the reference straddles it while the same interval
+    moved up by 0.1 of its width (within what another bootstrap seed can do) lies entirely above it."""
     low, high = gain_interval(NOISY)
-    assert low < 1.0 < high
-    check_task_3(NOISY, gain_per_doubling(NOISY), (low, high), "cannot tell yet")
-    narrower = (1.0 + 1e-9, 1.0 + 1e-9 + 0.62 * (high - low))  # 0.62 as wide, entirely above the threshold
-    check_task_3(NOISY, gain_per_doubling(NOISY), narrower, "more data helps")
+    threshold = low + 0.05 * (high - low)
+    check_task_3(NOISY, gain_per_doubling(NOISY), (low, high), "cannot tell yet", min_gain_pp=threshold)
+    moved = (low + 0.1 * (high - low), high + 0.1 * (high - low))
+    check_task_3(NOISY, gain_per_doubling(NOISY), moved, "more data helps", min_gain_pp=threshold)
     for line in printed(capsys).splitlines():
         assert_pass(line, 3)
+
+
+def test_task_3_rejects_an_interval_slid_until_it_supports_a_decision(capsys):
+    """Width and the number inside are not enough: an interval moved until its low end reaches the threshold (here
+    0.27 of its width; another bootstrap seed moves it by at most 0.064) would let any decision pass."""
+    low, high = gain_interval(NOISY)
+    assert low < 1.0 < high  # the data cannot tell
+    slid = (1.0, 1.0 + (high - low))
+    check_task_3(NOISY, gain_per_doubling(NOISY), slid, "more data helps")
+    assert_hint(printed(capsys), 3, "don't move it")
+    for seed in (1, 2, 3):  # the right method with other bootstrap draws still passes
+        check_task_3(NOISY, gain_per_doubling(NOISY), gain_interval(NOISY, seed=seed), "cannot tell yet")
+        assert_pass(printed(capsys), 3)
 
 
 @pytest.mark.parametrize("low, high, threshold, expected", [(1.2, 4.0, 1.0, {"more data helps"}),

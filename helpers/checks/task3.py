@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 from helpers.checks.common import (
+    CENTRE_TOLERANCE_3,
     DECISIONS_3,
     ESTIMATE_TOLERANCE_PP,
     LEVEL,
@@ -84,6 +85,13 @@ def _interval_hint(interval: object, gain: float, curve: LearningCurve, level: f
                     f"your interval {low:.2f} … {high:.2f} pp is {ratio:.1f}× as wide as a {LEVEL:.0%} interval of "
                     f"this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval) — too wide for {LEVEL:.0%}: "
                     "the range of the per-repeat gains or a 99 % interval says less than the data know")
+    shift = (low + high) / 2 - (ref_low + ref_high) / 2
+    if abs(shift) > CENTRE_TOLERANCE_3 * (ref_high - ref_low):
+        side = "above" if shift > 0 else "below"
+        return Hint("interval shifted",
+                    f"your interval {low:.2f} … {high:.2f} pp sits {abs(shift):.2f} pp {side} a {LEVEL:.0%} "
+                    f"interval of this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval); "
+                    "another bootstrap seed moves it far less — compute the interval from the data, don't move it")
     return None
 
 
