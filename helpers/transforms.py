@@ -1,14 +1,4 @@
-"""Augmentation: the lecture's torchvision pipelines, a fused batched version, and image-quality scores.
-
-- ``lecture_transform``: the lecture's train/test pipelines for MNIST, in ``transforms.v2``
-  (or the lecture's original v1 API, to compare).
-- ``lecture_steps``: the same train steps with *fixed* parameters (angle, translation);
-  ``apply_each`` runs a pipeline over a stack of uint8 images.
-- ``FusedAugment``: draws the lecture's random rotation, translation (and an optional
-  scale) per sample, composes them into one affine matrix and resamples a whole batch
-  once with ``affine_grid`` + ``grid_sample`` on the batch's device.
-- ``sharpness`` and ``jaggedness``: measured blur and staircase artefacts.
-"""
+"""Augmentation: the lecture's torchvision pipelines, a fused batched version, and image-quality scores."""
 
 from __future__ import annotations
 
@@ -27,10 +17,8 @@ from torchvision.transforms.v2 import functional as TF
 from helpers.images import as_pil
 from helpers.validation import check_choice, check_generator, check_in_range, check_int, check_type
 
-__all__ = [
-    "angle_range", "apply_each", "FusedAugment", "INTERPOLATION_NAMES", "jaggedness", "lecture_steps",
-    "lecture_transform", "sharpness",
-]
+__all__ = ["angle_range", "apply_each", "FusedAugment", "INTERPOLATION_NAMES", "jaggedness", "lecture_steps",
+           "lecture_transform", "sharpness"]
 
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
 SPLITS = ("train", "test")
@@ -41,9 +29,8 @@ LECTURE_MEAN, LECTURE_STD = (0.5,), (0.5,)
 def interpolation_mode(name: str) -> InterpolationMode:
     """The torchvision ``InterpolationMode`` for ``"nearest"``, ``"bilinear"`` or ``"bicubic"``.
 
-    Example:
-        >>> interpolation_mode("bilinear")
-        <InterpolationMode.BILINEAR: 'bilinear'>
+    >>> interpolation_mode("bilinear")
+    <InterpolationMode.BILINEAR: 'bilinear'>
     """
     check_choice("interpolation", name, INTERPOLATION_NAMES)
     return InterpolationMode(name)
@@ -52,9 +39,8 @@ def interpolation_mode(name: str) -> InterpolationMode:
 def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
     """``degrees`` as ``RandomRotation`` reads it: ``30`` means ``(-30, 30)``; a pair is ``(min, max)``.
 
-    Example:
-        >>> angle_range(30), angle_range((-10, 20))
-        ((-30.0, 30.0), (-10.0, 20.0))
+    >>> angle_range(30), angle_range((-10, 20))
+    ((-30.0, 30.0), (-10.0, 20.0))
     """
     if isinstance(degrees, numbers.Real) and not isinstance(degrees, bool):
         check_in_range("degrees", degrees, 0, math.inf)  # one number d means (-d, d)
@@ -83,33 +69,22 @@ def _check_mean_std(mean: Sequence[float], std: Sequence[float]) -> None:
         check_in_range(f"std[{channel}]", value, 0, math.inf, low_closed=False)
 
 
-def lecture_transform(
-    split: str = "train",
-    api: str = "v2",
-    interpolation: str = "bilinear",
-    resize: int = 32,
-    crop: int = 28,
-    degrees: float | Sequence[float] = 30,
-    mean: Sequence[float] = LECTURE_MEAN,
-    std: Sequence[float] = LECTURE_STD,
-    match_v1: bool = False,
-) -> v1.Compose | v2.Compose:
+def lecture_transform(split: str = "train", api: str = "v2", interpolation: str = "bilinear", resize: int = 32,
+                      crop: int = 28, degrees: float | Sequence[float] = 30, mean: Sequence[float] = LECTURE_MEAN,
+                      std: Sequence[float] = LECTURE_STD, match_v1: bool = False) -> v1.Compose | v2.Compose:
     """The lecture's MNIST pipeline for PIL images: train (random) or test (deterministic).
 
     train: ``Resize((32, 32))`` → ``RandomCrop((28, 28))`` → ``RandomRotation(30)`` → to float → ``Normalize``;
     test: ``Resize((32, 32))`` → ``CenterCrop((28, 28))`` → to float → ``Normalize`` (same scale, no randomness).
 
-    With ``api="v2"`` "to float" is ``ToImage()`` + ``ToDtype(torch.float32, scale=True)``, with
-    ``api="v1"`` it is the lecture's ``ToTensor()``. Both give the same uint8 pixels before
-    that step, but ``ToTensor`` divides by 255 while ``ToDtype`` multiplies by ``1/255`` in
-    float32, which differs in the last bit for 126 of the 256 byte values. ``match_v1=True``
-    converts through float64 (``ToDtype(torch.float64, scale=True)`` → ``ToDtype(torch.float32)``),
-    which rounds once and gives exactly ``ToTensor``'s values.
+    "To float" is ``ToTensor()`` with ``api="v1"``, ``ToImage()`` + ``ToDtype(torch.float32, scale=True)`` with
+    ``"v2"``: ``ToTensor`` divides by 255, ``ToDtype`` multiplies by ``1/255`` in float32, which differs in the
+    last bit for 126 of the 256 byte values. ``match_v1=True`` converts through float64 (rounding once), which
+    gives exactly ``ToTensor``'s values.
 
-    Example:
-        >>> test = lecture_transform("test")
-        >>> test(Image.fromarray(load_mnist()[0][0].numpy())).shape
-        torch.Size([1, 28, 28])
+    >>> test = lecture_transform("test")
+    >>> test(Image.fromarray(load_mnist()[0][0].numpy())).shape
+    torch.Size([1, 28, 28])
     """
     check_choice("split", split, SPLITS)
     check_choice("api", api, APIS)
@@ -135,9 +110,8 @@ def lecture_transform(
 def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Tensor:
     """Run ``transform`` on each uint8 image (as a PIL image, like ``ImageDataset``) and stack the results.
 
-    Example:
-        >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
-        torch.Size([10, 1, 28, 28])
+    >>> apply_each(lecture_transform("test"), load_mnist()[0][:10]).shape
+    torch.Size([10, 1, 28, 28])
     """
     check_type("transform", transform, Callable, "callable (e.g. lecture_transform('test'))")
     if len(images) == 0:
@@ -145,26 +119,17 @@ def apply_each(transform: Callable, images: torch.Tensor | Sequence) -> torch.Te
     return torch.stack([transform(as_pil(image, "images[k]")) for image in images])
 
 
-def lecture_steps(
-    image: torch.Tensor | np.ndarray | Image.Image,
-    angle: float = 0.0,
-    translate: tuple[int, int] = (0, 0),
-    resize: int = 32,
-    crop: int = 28,
-    interpolation: str = "bilinear",
-) -> torch.Tensor:
+def lecture_steps(image: torch.Tensor | np.ndarray | Image.Image, angle: float = 0.0,
+                  translate: tuple[int, int] = (0, 0), resize: int = 32, crop: int = 28,
+                  interpolation: str = "bilinear") -> torch.Tensor:
     """The lecture's train steps with fixed parameters; a float image ``C×crop×crop`` in ``[0, 1]``.
 
-    ``Resize((resize, resize))`` → crop at the window that moves the content by
-    ``translate = (right, down)`` pixels from the centre crop → rotate by ``angle`` degrees
-    (counter-clockwise) with ``interpolation`` — each a separate resampling, as in the
-    lecture. ``RandomCrop`` draws exactly these translations: integers in
-    ``±(resize - crop) / 2``, i.e. ±2 px for 32 → 28.
+    ``Resize((resize, resize))`` → the crop that moves the content ``translate = (right, down)`` pixels from the
+    centre crop (``RandomCrop`` draws whole pixels in ``±(resize - crop) / 2``) → rotate by ``angle`` degrees
+    counter-clockwise: each a separate resampling, as in the lecture.
 
-    Example:
-        >>> digit = load_mnist()[0][0]
-        >>> lecture_steps(digit, angle=15, translate=(1, -2)).shape
-        torch.Size([1, 28, 28])
+    >>> lecture_steps(load_mnist()[0][0], angle=15, translate=(1, -2)).shape
+    torch.Size([1, 28, 28])
     """
     mode = interpolation_mode(interpolation)
     _check_sizes(resize, crop)
@@ -185,39 +150,26 @@ def lecture_steps(
 class FusedAugment:
     """The lecture's random rotation + translation (+ optional scale) as one resampling of a whole batch.
 
-    Per sample it draws what the lecture pipeline draws — an angle uniform on ``degrees``
-    (``RandomRotation``) and a translation of whole pixels in ``±(resize - crop) / 2``
-    (``Resize(resize)`` + ``RandomCrop(crop)``: every image is enlarged by ``resize / H``,
-    then a window is picked) — and, if ``scale`` is not ``(1, 1)``, an extra zoom factor
-    uniform on ``scale``. These are composed into one 2×3 affine matrix per sample, and
-    the batch is resampled once with ``grid_sample`` on the batch's device, so the image is
-    interpolated once instead of twice.
+    Per sample it draws what the lecture pipeline draws (an angle uniform on ``degrees``; whole pixels in
+    ``±(resize - crop) / 2`` for ``Resize(resize)`` + ``RandomCrop(crop)``) and a zoom uniform on ``scale``,
+    composes them into one 2×3 affine matrix and resamples the batch once with ``grid_sample`` on its device:
+    each image is interpolated once instead of twice.
 
-    Input: a batch ``N×C×H×W`` (C = 1 or 3), float with values in ``[0, 1]`` or uint8
-    (0…255); output: float ``N×C×crop×crop`` in ``[0, 1]``, normalized with ``mean``/``std``
-    when they are given. Outside the image it fills ``fill`` (0 = black, as the lecture's
-    rotation; on the ``[0, 1]`` scale).
+    A batch ``N×C×H×W`` (C = 1 or 3; float in ``[0, 1]`` or uint8) becomes float ``N×C×crop×crop`` in ``[0, 1]``,
+    normalized when ``mean``/``std`` are given; ``fill`` (on the ``[0, 1]`` scale; 0 = black, as the lecture's
+    rotation) fills outside the image.
 
-    Example:
-        >>> augment = FusedAugment(mean=(0.5,), std=(0.5,))
-        >>> batch = load_mnist()[0][:64, None].float() / 255
-        >>> augment(batch, torch.Generator().manual_seed(0)).shape
-        torch.Size([64, 1, 28, 28])
-        >>> augment.apply(batch, angle=30.0, translate=(2, 0)).shape  # fixed parameters
-        torch.Size([64, 1, 28, 28])
+    >>> augment = FusedAugment(mean=(0.5,), std=(0.5,))
+    >>> batch = load_mnist()[0][:64, None].float() / 255
+    >>> augment(batch, torch.Generator().manual_seed(0)).shape
+    torch.Size([64, 1, 28, 28])
+    >>> augment.apply(batch, angle=30.0, translate=(2, 0)).shape  # fixed parameters
+    torch.Size([64, 1, 28, 28])
     """
 
-    def __init__(
-        self,
-        degrees: float | Sequence[float] = 30,
-        resize: int = 32,
-        crop: int = 28,
-        scale: Sequence[float] = (1.0, 1.0),
-        interpolation: str = "bilinear",
-        fill: float = 0.0,
-        mean: Sequence[float] | None = None,
-        std: Sequence[float] | None = None,
-    ) -> None:
+    def __init__(self, degrees: float | Sequence[float] = 30, resize: int = 32, crop: int = 28,
+                 scale: Sequence[float] = (1.0, 1.0), interpolation: str = "bilinear", fill: float = 0.0,
+                 mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> None:
         self.degrees = angle_range(degrees)
         _check_sizes(resize, crop)
         if len(scale) != 2 or not 0 < scale[0] <= scale[1]:
@@ -242,10 +194,7 @@ class FusedAugment:
         return int(round((self.resize - self.crop) / 2))
 
     def sample_params(self, n: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
-        """Draw ``n`` angles (degrees), translations (``n×2`` whole pixels, right/down) and scales.
-
-        Drawn on the generator's device (CPU by default); ``apply`` moves them to the batch.
-        """
+        """``n`` angles (degrees), whole-pixel translations ``n×2`` (right, down) and scales (generator's device)."""
         check_generator("generator", generator)
         device = generator.device if generator is not None else torch.device("cpu")
         low, high = self.degrees
@@ -258,25 +207,17 @@ class FusedAugment:
                                                                                   device=device)
         return {"angle": angle, "translate": translate, "scale": scale}
 
-    def matrices(
-        self,
-        angle: torch.Tensor | float,
-        translate: torch.Tensor | Sequence[float] = (0.0, 0.0),
-        scale: torch.Tensor | float = 1.0,
-        n: int = 1,
-    ) -> torch.Tensor:
+    def matrices(self, angle: torch.Tensor | float, translate: torch.Tensor | Sequence[float] = (0.0, 0.0),
+                 scale: torch.Tensor | float = 1.0, n: int = 1) -> torch.Tensor:
         """The ``n×2×3`` matrices (``affine_grid``'s ``theta``) that map output to input coordinates.
 
-        One matrix does all the lecture's steps: enlarge to ``resize×resize`` (times
-        ``scale``), cut the ``crop×crop`` window that moves the content by ``translate``
-        pixels (right, down) from the centre crop, rotate by ``angle`` degrees
-        counter-clockwise about the centre. Coordinates are ``affine_grid``'s: −1…1 across
-        the image, so the input's own size drops out.
+        One matrix does all the lecture's steps: enlarge to ``resize×resize`` (times ``scale``), cut the window
+        that moves the content ``translate`` pixels (right, down) from the centre crop, rotate by ``angle``
+        degrees counter-clockwise. Coordinates run −1…1 across the image, so the input's own size drops out.
 
-        Example:
-            >>> FusedAugment().matrices(angle=0.0)  # no rotation, no shift: a zoom by 32/28
-            tensor([[[0.8750, -0.0000, 0.0000],
-                     [0.0000, 0.8750, 0.0000]]])
+        >>> FusedAugment().matrices(angle=0.0)  # no rotation, no shift: a zoom by 32/28
+        tensor([[[0.8750, -0.0000, 0.0000],
+                 [0.0000, 0.8750, 0.0000]]])
         """
         angle = torch.as_tensor(angle, dtype=torch.float32).reshape(-1).expand(n)
         scale = torch.as_tensor(scale, dtype=torch.float32, device=angle.device).reshape(-1).expand(n)
@@ -289,10 +230,7 @@ class FusedAugment:
         return (theta * (self.crop / (self.resize * scale)).unsqueeze(1)).view(n, 2, 3)
 
     def _grid(self, theta: torch.Tensor) -> torch.Tensor:
-        """``F.affine_grid(theta, (N, C, crop, crop), align_corners=False)`` as one matrix product.
-
-        Same numbers; ``affine_grid``'s N tiny 3×2 products are ~10× slower on a CPU.
-        """
+        """``F.affine_grid(theta, (N, C, crop, crop), align_corners=False)`` as one matrix product (10× faster)."""
         key = (theta.device, theta.dtype)
         if key not in self._base_grids:
             steps = (torch.arange(self.crop, device=theta.device, dtype=theta.dtype) * 2 + 1) / self.crop - 1
@@ -311,19 +249,12 @@ class FusedAugment:
         if self.mean is not None and len(self.mean) != batch.shape[1]:
             raise ValueError(f"mean has {len(self.mean)} values but batch has {batch.shape[1]} channels")
 
-    def apply(
-        self,
-        batch: torch.Tensor,
-        angle: torch.Tensor | float,
-        translate: torch.Tensor | Sequence[float] = (0.0, 0.0),
-        scale: torch.Tensor | float = 1.0,
-        interpolation: str | None = None,
-    ) -> torch.Tensor:
-        """Resample ``batch`` once with given parameters (one value for all, or one per sample).
+    def apply(self, batch: torch.Tensor, angle: torch.Tensor | float,
+              translate: torch.Tensor | Sequence[float] = (0.0, 0.0), scale: torch.Tensor | float = 1.0,
+              interpolation: str | None = None) -> torch.Tensor:
+        """Resample ``batch`` once with given parameters (one value for all, or one per sample), as ``matrices``.
 
-        ``angle`` in degrees (counter-clockwise), ``translate`` = (right, down) in pixels of
-        the enlarged image, ``scale`` an extra zoom factor; ``interpolation`` overrides the
-        one given at construction. Runs on ``batch.device``.
+        ``translate`` is in pixels of the enlarged image; ``interpolation`` overrides the one of the constructor.
         """
         self._check_batch(batch)
         mode = self.interpolation if interpolation is None else interpolation
@@ -343,10 +274,9 @@ class FusedAugment:
         return out if _is_value(after, 0.0) else out.add_(after)
 
     def _normalize_terms(self, batch: torch.Tensor) -> tuple:
-        """Per channel: ``gain`` and ``before`` applied to the input, ``after`` added to the output.
+        """Per channel (scalars when all agree): ``((x / unit) - mean) / std = x * gain + before + after``.
 
-        ``((x / unit) - mean) / std = x * gain + before + after``, with the padding (0 after
-        ``before``) landing on ``(fill - mean) / std``; scalars when all channels agree.
+        ``gain`` and ``before`` apply to the input, ``after`` to the output: padding lands on ``(fill - mean) / std``.
         """
         channels = batch.shape[1]
         mean, std = (self.mean, self.std) if self.mean is not None else ((0.0,), (1.0,))
@@ -360,8 +290,7 @@ class FusedAugment:
 
     def __call__(self, batch: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         """Augment ``batch`` (``N×C×H×W``, float in ``[0, 1]`` or uint8) with fresh random parameters per sample."""
-        self._check_batch(batch)
-        check_generator("generator", generator)
+        self._check_batch(batch)  # sample_params checks the generator
         return self.apply(batch, **self.sample_params(len(batch), generator))
 
 
@@ -392,10 +321,9 @@ def _gradients(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def sharpness(images: torch.Tensor) -> torch.Tensor:
     """Edge sharpness per image: the mean squared (Sobel) gradient. Blurring lowers it.
 
-    Example:
-        >>> digit = load_mnist()[0][:1].float() / 255
-        >>> bool(sharpness(digit) > sharpness(torch.nn.functional.avg_pool2d(digit, 3, 1, 1)))
-        True
+    >>> digit = load_mnist()[0][:1].float() / 255
+    >>> bool(sharpness(digit) > sharpness(torch.nn.functional.avg_pool2d(digit, 3, 1, 1)))
+    True
     """
     gx, gy = _gradients(_gray_batch(images, "images"))
     return (gx**2 + gy**2).mean(dim=(-2, -1))
@@ -404,16 +332,12 @@ def sharpness(images: torch.Tensor) -> torch.Tensor:
 def jaggedness(images: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
     """Staircase score per image: how much the intensity changes *along* edges, relative to across them.
 
-    Along a smooth edge the intensity is constant, so the gradient points straight across
-    it. The edge direction is taken from a Gaussian-smoothed copy (``sigma`` pixels); on
-    edge pixels we sum ``|gradient · edge direction|`` and divide by ``|gradient|``. A
-    staircase (jagged) edge makes the raw gradient swing from side to side and scores high;
-    blur alone does not change the ratio.
+    On edge pixels, ``|gradient · edge direction|`` summed over ``|gradient|`` summed, the direction taken from a
+    Gaussian-smoothed copy (``sigma`` pixels). A smooth edge's gradient points straight across it; a staircase
+    makes it swing from side to side and scores high; blur alone does not change the ratio.
 
-    Example:
-        >>> digit = load_mnist()[0][:1].float() / 255
-        >>> jaggedness(digit).shape
-        torch.Size([1])
+    >>> jaggedness(load_mnist()[0][:1].float() / 255).shape
+    torch.Size([1])
     """
     check_in_range("sigma", sigma, 0, math.inf, low_closed=False)
     images = _gray_batch(images, "images")
