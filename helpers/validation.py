@@ -1,16 +1,8 @@
 """Argument checks shared by the helpers: one wording per kind of argument error.
 
-Every check raises at the top of a public function, before anything is computed or
-modified, with a message that names the parameter, what was found and what is allowed:
-``ValueError`` for a bad value (an unknown name, a count of 0, a probability of 1.5, NaN
-pixels, an integer dtype other than ``uint8``), ``TypeError`` for a thing of the wrong kind
-(a list where a tensor is expected, ``2.5`` where a count is expected, an ``int`` where a
-``torch.Generator`` is expected). The wordings, one per kind:
-
-- unknown value: ``split='val' is unknown; allowed values: train, test`` (``check_choice``)
-- wrong kind: ``images must be a torch.Tensor, got list`` (``check_type``, ``check_int``, ``check_in_range``)
-- whole number too small: ``steps=0 must be a positive integer`` (``check_int``)
-- number out of range: ``momentum=1.0 must lie in [0, 1)`` (``check_in_range``)
+Called at the top of a public function, before anything is computed, each raises a message that names the
+parameter, what was found and what is allowed: ``ValueError`` for a bad value (an unknown name, a count of 0,
+NaN pixels), ``TypeError`` for a thing of the wrong kind (a list where a tensor is expected, ``2.5`` for a count).
 """
 
 from __future__ import annotations
@@ -21,22 +13,17 @@ from collections.abc import Iterable
 
 import torch
 
-__all__ = [
-    "check_choice", "check_finite_images", "check_generator", "check_in_range", "check_int", "check_setting",
-    "check_type", "check_uint8_or_float",
-]
+__all__ = ["check_choice", "check_finite_images", "check_generator", "check_in_range", "check_int", "check_setting",
+           "check_type", "check_uint8_or_float"]
 
 
 def check_choice(name: str, value: object, allowed: Iterable[object], hint: str = "") -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``allowed``; the message lists them.
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed``; the message lists them, then ``hint``.
 
-    ``hint`` is appended to the message (e.g. how to add a new value).
-
-    Example:
-        >>> check_choice("split", "train", ("train", "test"))
-        >>> check_choice("split", "val", ("train", "test"))
-        Traceback (most recent call last):
-        ValueError: split='val' is unknown; allowed values: train, test
+    >>> check_choice("split", "train", ("train", "test"))
+    >>> check_choice("split", "val", ("train", "test"))
+    Traceback (most recent call last):
+    ValueError: split='val' is unknown; allowed values: train, test
     """
     allowed = tuple(allowed)
     if value not in allowed:
@@ -47,37 +34,33 @@ def check_choice(name: str, value: object, allowed: Iterable[object], hint: str 
 def check_type(name: str, value: object, kinds: type | tuple[type, ...], what: str) -> None:
     """Raise ``TypeError`` unless ``isinstance(value, kinds)``; ``what`` says in words what is accepted.
 
-    Example:
-        >>> check_type("images", torch.zeros(2), torch.Tensor, "a torch.Tensor")
-        >>> check_type("images", [0.0, 1.0], torch.Tensor, "a torch.Tensor (e.g. torch.as_tensor(x))")
-        Traceback (most recent call last):
-        TypeError: images must be a torch.Tensor (e.g. torch.as_tensor(x)), got list
+    >>> check_type("images", torch.zeros(2), torch.Tensor, "a torch.Tensor")
+    >>> check_type("images", [0.0, 1.0], torch.Tensor, "a torch.Tensor (e.g. torch.as_tensor(x))")
+    Traceback (most recent call last):
+    TypeError: images must be a torch.Tensor (e.g. torch.as_tensor(x)), got list
     """
     if not isinstance(value, kinds):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
 
 
 def check_int(name: str, value: object, low: int = 1, optional: bool = False) -> None:
-    """Raise unless ``value`` is a whole number ``≥ low`` (``None`` too when ``optional``).
+    """Raise unless ``value`` is a whole number ``≥ low`` (numpy integers too; ``None`` too when ``optional``).
 
-    ``TypeError`` for another kind (a ``float`` such as ``2.0``, a ``str``, a ``bool``), ``ValueError``
-    for a whole number below ``low``. ``low=1`` reads "a positive integer", ``low=0`` "a non-negative integer".
-    numpy integers count as whole numbers.
+    ``TypeError`` for another kind (``2.0``, a ``str``, a ``bool``), ``ValueError`` for a whole number below ``low``.
 
-    Example:
-        >>> check_int("steps", 300)
-        >>> check_int("steps", 0)
-        Traceback (most recent call last):
-        ValueError: steps=0 must be a positive integer
-        >>> check_int("steps", 2.5)
-        Traceback (most recent call last):
-        TypeError: steps must be a positive integer, got float
-        >>> check_int("n_boot", 5, low=10)
-        Traceback (most recent call last):
-        ValueError: n_boot=5 must be an integer ≥ 10
-        >>> check_int("cpu_threads", 0, optional=True)
-        Traceback (most recent call last):
-        ValueError: cpu_threads=0 must be None or a positive integer
+    >>> check_int("steps", 300)
+    >>> check_int("steps", 0)
+    Traceback (most recent call last):
+    ValueError: steps=0 must be a positive integer
+    >>> check_int("steps", 2.5)
+    Traceback (most recent call last):
+    TypeError: steps must be a positive integer, got float
+    >>> check_int("n_boot", 5, low=10)
+    Traceback (most recent call last):
+    ValueError: n_boot=5 must be an integer ≥ 10
+    >>> check_int("cpu_threads", 0, optional=True)
+    Traceback (most recent call last):
+    ValueError: cpu_threads=0 must be None or a positive integer
     """
     if optional and value is None:
         return
@@ -89,32 +72,23 @@ def check_int(name: str, value: object, low: int = 1, optional: bool = False) ->
         raise ValueError(f"{name}={value!r} must be {words}")
 
 
-def check_in_range(
-    name: str,
-    value: object,
-    low: float,
-    high: float,
-    low_closed: bool = True,
-    high_closed: bool = True,
-    optional: bool = False,
-) -> None:
+def check_in_range(name: str, value: object, low: float, high: float, low_closed: bool = True,
+                   high_closed: bool = True, optional: bool = False) -> None:
     """Raise unless ``value`` is a real number from ``low`` to ``high`` (``None`` too when ``optional``).
 
-    The ends are included unless ``low_closed``/``high_closed`` say otherwise; ``math.inf`` is an
-    open end. ``TypeError`` for another kind (a ``str``, a ``bool``, a tensor), ``ValueError`` for a
-    number outside (NaN included).
+    ``math.inf`` is an open end. ``TypeError`` for another kind (a ``str``, a ``bool``, a tensor), ``ValueError``
+    for a number outside (NaN included).
 
-    Example:
-        >>> check_in_range("momentum", 0.9, 0, 1, high_closed=False)
-        >>> check_in_range("momentum", 1.0, 0, 1, high_closed=False)
-        Traceback (most recent call last):
-        ValueError: momentum=1.0 must lie in [0, 1)
-        >>> check_in_range("lr", 0, 0, math.inf, low_closed=False)
-        Traceback (most recent call last):
-        ValueError: lr=0 must lie in (0, ∞)
-        >>> check_in_range("lr", "0.1", 0, math.inf, low_closed=False)
-        Traceback (most recent call last):
-        TypeError: lr must be a number in (0, ∞), got str
+    >>> check_in_range("momentum", 0.9, 0, 1, high_closed=False)
+    >>> check_in_range("momentum", 1.0, 0, 1, high_closed=False)
+    Traceback (most recent call last):
+    ValueError: momentum=1.0 must lie in [0, 1)
+    >>> check_in_range("lr", 0, 0, math.inf, low_closed=False)
+    Traceback (most recent call last):
+    ValueError: lr=0 must lie in (0, ∞)
+    >>> check_in_range("lr", "0.1", 0, math.inf, low_closed=False)
+    Traceback (most recent call last):
+    TypeError: lr must be a number in (0, ∞), got str
     """
     if optional and value is None:
         return
@@ -137,11 +111,10 @@ def _end(bound: float) -> str:
 def check_generator(name: str, generator: object) -> None:
     """Raise ``TypeError`` unless ``generator`` is a ``torch.Generator`` or ``None`` (a seed is not one).
 
-    Example:
-        >>> check_generator("generator", torch.Generator().manual_seed(0))
-        >>> check_generator("generator", 0)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        TypeError: generator must be a torch.Generator or None, got int; for a seed s pass torch.Generator()...
+    >>> check_generator("generator", torch.Generator().manual_seed(0))
+    >>> check_generator("generator", 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: generator must be a torch.Generator or None, got int; for a seed s pass torch.Generator()...
     """
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"{name} must be a torch.Generator or None, got {type(generator).__name__}; "
@@ -151,14 +124,12 @@ def check_generator(name: str, generator: object) -> None:
 def check_uint8_or_float(name: str, images: torch.Tensor) -> None:
     """Raise ``ValueError`` unless the images are ``uint8`` (pixels 0…255) or floats.
 
-    Other integer dtypes (``int64``, ``int32``, ``bool``…) would be used as unscaled numbers
-    0…255 where ``uint8`` is scaled to ``[0, 1]``, so they are refused, with the conversion to use.
+    Other integer dtypes would pass unscaled where ``uint8`` is scaled to ``[0, 1]``; the message says how to convert.
 
-    Example:
-        >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.uint8))
-        >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.int64))  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ValueError: images has dtype torch.int64; allowed: torch.uint8 (pixels 0…255) or a float dtype — ...
+    >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.uint8))
+    >>> check_uint8_or_float("images", torch.zeros(1, 2, 2, dtype=torch.int64))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: images has dtype torch.int64; allowed: torch.uint8 (pixels 0…255) or a float dtype — ...
     """
     check_type(name, images, torch.Tensor, "a torch.Tensor")
     if images.dtype != torch.uint8 and not images.is_floating_point():
@@ -168,16 +139,13 @@ def check_uint8_or_float(name: str, images: torch.Tensor) -> None:
 
 
 def check_finite_images(name: str, images: torch.Tensor) -> None:
-    """Raise ``ValueError`` if float ``images`` contain NaN or ±inf (integer images always pass).
+    """Raise ``ValueError`` if float ``images`` hold NaN or ±inf, counting them and naming the first image with one.
 
-    The message counts them and names the first image (along dim 0) that has one.
-
-    Example:
-        >>> check_finite_images("images", torch.zeros(3, 2, 2))
-        >>> images = torch.tensor([[0.0, 1.0], [float("nan"), float("inf")]])
-        >>> check_finite_images("images", images)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ValueError: images has 1 NaN and 1 ±inf values (the first in images[1]); allowed: finite numbers only ...
+    >>> check_finite_images("images", torch.zeros(3, 2, 2))
+    >>> images = torch.tensor([[0.0, 1.0], [float("nan"), float("inf")]])
+    >>> check_finite_images("images", images)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: images has 1 NaN and 1 ±inf values (the first in images[1]); allowed: finite numbers only ...
     """
     check_type(name, images, torch.Tensor, "a torch.Tensor")
     if not (images.is_floating_point() or images.is_complex()):
@@ -193,22 +161,18 @@ def check_finite_images(name: str, images: torch.Tensor) -> None:
 
 
 def check_setting(name: str, value: object, low: float, high: float, integer: bool = True) -> None:
-    """Raise ``ValueError`` unless a notebook's Settings value ``name`` lies in its documented range.
+    """Raise ``ValueError`` unless a notebook's Settings value is in ``low … high`` (whole, if ``integer``).
 
-    ``low ≤ value ≤ high`` (use ``math.inf`` for no upper end); with ``integer=True`` (default)
-    the value must also be a whole number (``bool`` is not one). Called at the end of a Settings
-    cell, it stops "Run all" at once with a message that names the setting and its range, instead
-    of a ``KeyError`` three sections later.
+    ``high`` may be ``math.inf``. At the end of a Settings cell it stops "Run all" at once, not three sections later.
 
-    Example:
-        >>> check_setting("SEED", 101, 0, 2**31 - 1)
-        >>> check_setting("TARGET_ACCURACY", 0.85, 0.5, 0.95, integer=False)
-        >>> check_setting("REPEATS", 1, 2, 20)
-        Traceback (most recent call last):
-        ValueError: REPEATS = 1 is outside its range; allowed: an integer from 2 to 20
-        >>> check_setting("SEED", 1.5, 0, 2**31 - 1)
-        Traceback (most recent call last):
-        ValueError: SEED = 1.5 is outside its range; allowed: an integer from 0 to 2147483647
+    >>> check_setting("SEED", 101, 0, 2**31 - 1)
+    >>> check_setting("TARGET_ACCURACY", 0.85, 0.5, 0.95, integer=False)
+    >>> check_setting("REPEATS", 1, 2, 20)
+    Traceback (most recent call last):
+    ValueError: REPEATS = 1 is outside its range; allowed: an integer from 2 to 20
+    >>> check_setting("SEED", 1.5, 0, 2**31 - 1)
+    Traceback (most recent call last):
+    ValueError: SEED = 1.5 is outside its range; allowed: an integer from 0 to 2147483647
     """
     whole = isinstance(value, int) and not isinstance(value, bool)
     number = whole or (isinstance(value, float) and value == value)
