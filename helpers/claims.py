@@ -1,13 +1,4 @@
-"""Claims of the lecture, stated as visible lines: ``✅ claim: numbers`` or ``❌ claim: numbers``.
-
-A lecture notebook ends each section with the lecture's claim, measured::
-
-    claim(acc[-1] > acc[0], f"validation accuracy rises with training size: {acc[0]:.1%} → {acc[-1]:.1%}")
-
-In a live lecture a false claim prints ❌ with its numbers and "Run all" goes on. In the test run
-(and when notebooks are executed to be committed) the environment variable ``COURSE_STRICT_CLAIMS=1``
-is set, and a false claim raises ``AssertionError`` so that the run fails.
-"""
+"""Claims of the lecture, stated as visible lines: ``✅ claim: numbers`` or ``❌ claim: numbers``."""
 
 from __future__ import annotations
 
@@ -30,8 +21,9 @@ def strict() -> bool:
 def claim(holds: object, statement: str) -> bool:
     """Print ``✅ statement`` when ``holds`` is true, else ``❌ statement``; return whether it held.
 
-    ``statement`` says the claim with the numbers that decide it. Under ``COURSE_STRICT_CLAIMS=1``
-    a false claim raises ``AssertionError`` with the same line.
+    ``statement`` says the claim with the numbers that decide it. A false claim lets "Run all" go on in a live
+    lecture; under ``COURSE_STRICT_CLAIMS=1`` (the test run, executing notebooks to commit them) it raises
+    ``AssertionError`` with the same line, so that the run fails.
 
     >>> claim(0.9 > 0.8, "accuracy rises: 80.0 % → 90.0 %")
     ✅ accuracy rises: 80.0 % → 90.0 %

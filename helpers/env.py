@@ -1,5 +1,4 @@
-"""The environment a notebook runs in: device choice and a version report.
-"""
+"""The environment a notebook runs in: device choice, thread count and a version report."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ import torch
 
 __all__ = ["check_versions", "environment_report", "MINIMUM_VERSIONS", "pick_device", "release", "torch_threads"]
 
-REPORTED_PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scipy", "mlxtend",
-                     "scikit-image")
+REPORTED_PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scipy", "mlxtend", "scikit-image")
 MINIMUM_VERSIONS = {"torchvision": "0.21"}
 """The oldest versions the notebooks need: torchvision 0.21 made ``make_params`` of v2 transforms public (02)."""
 
@@ -23,9 +21,8 @@ MINIMUM_VERSIONS = {"torchvision": "0.21"}
 def pick_device() -> torch.device:
     """``cuda`` when a GPU is available, else ``cpu`` — never hard-coded.
 
-    Example:
-        >>> pick_device().type in ("cuda", "cpu")
-        True
+    >>> pick_device().type in ("cuda", "cpu")
+    True
     """
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -33,9 +30,8 @@ def pick_device() -> torch.device:
 def environment_report() -> dict[str, str]:
     """Python, OS, device and the versions of the packages the notebooks use.
 
-    Example:
-        >>> environment_report()["python"].startswith("3.")
-        True
+    >>> environment_report()["python"].startswith("3.")
+    True
     """
     report = {"python": platform.python_version(), "platform": platform.platform(terse=True),
               "device": str(pick_device()), "on colab": str("google.colab" in sys.modules)}
@@ -50,9 +46,8 @@ def environment_report() -> dict[str, str]:
 def release(version: str) -> tuple[int, ...]:
     """The numeric release of a version string, for comparing versions (``0.9`` < ``0.21``).
 
-    Example:
-        >>> release("0.21.0+cu124"), release("0.9"), release("2.6.0a0")
-        ((0, 21, 0), (0, 9), (2, 6, 0))
+    >>> release("0.21.0+cu124"), release("0.9"), release("2.6.0a0")
+    ((0, 21, 0), (0, 9), (2, 6, 0))
     """
     match = re.match(r"\d+(\.\d+)*", version.strip())
     if match is None:
@@ -61,13 +56,12 @@ def release(version: str) -> tuple[int, ...]:
 
 
 def check_versions(minimums: dict[str, str] | None = None) -> dict[str, str]:
-    """The installed version of each package in ``minimums``; ``RuntimeError`` if one is older or missing.
+    """The installed version of each package in ``minimums`` (default ``MINIMUM_VERSIONS``).
 
-    ``None`` checks ``MINIMUM_VERSIONS``. The error names the package, both versions and the fix.
+    ``RuntimeError`` naming the package, both versions and the fix if one is older or missing.
 
-    Example:
-        >>> check_versions({"torch": "1.0"})["torch"] == environment_report()["torch"]
-        True
+    >>> check_versions({"torch": "1.0"})["torch"] == environment_report()["torch"]
+    True
     """
     minimums = MINIMUM_VERSIONS if minimums is None else minimums
     installed = {}
@@ -84,16 +78,14 @@ def check_versions(minimums: dict[str, str] | None = None) -> dict[str, str]:
 
 @contextmanager
 def torch_threads(threads: int | None) -> Iterator[None]:
-    """Run the block with ``threads`` torch CPU threads, restoring the setting afterwards.
+    """Run the block with ``threads`` torch CPU threads (``None``: as it is), restoring the setting afterwards.
 
-    Tiny models are faster on one thread (their matrices are small), are not slowed down
-    when other programs share the cores, and add up in the same order on every machine.
-    ``None`` leaves the setting as it is.
+    Tiny models are faster on one thread, are not slowed down by other programs on the cores, and add up in
+    the same order on every machine.
 
-    Example:
-        >>> with torch_threads(1):
-        ...     torch.get_num_threads()
-        1
+    >>> with torch_threads(1):
+    ...     torch.get_num_threads()
+    1
     """
     before = torch.get_num_threads()
     if threads is not None:

@@ -1,9 +1,6 @@
-"""One image-format converter: any image the course handles as a numpy array, channels last.
+"""One image-format converter: any image the course handles (PIL, tensor, array) as a numpy array, channels last.
 
-The course meets images as PIL images, ``uint8`` tensors ``N×H×W`` from ``load_mnist``, float
-tensors ``C×H×W`` after ``ToTensor``/``Normalize`` and ``H×W×3`` photo arrays. ``image_array``
-turns each into an ``H×W`` (grey) or ``H×W×3`` (colour) array and keeps its values and dtype;
-drawing (``helpers.plotting.to_display``) and the PIL steps of ``helpers.transforms`` start from it.
+Drawing (``helpers.plotting.to_display``) and the PIL steps of ``helpers.transforms`` start from it.
 """
 
 from __future__ import annotations
@@ -14,23 +11,18 @@ from PIL import Image
 
 __all__ = ["as_pil", "image_array"]
 
-CHANNELS = (1, 3)
-"""Channel counts an image may have: grey or RGB."""
+CHANNELS = (1, 3)  # grey or RGB
 
 
 def image_array(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") -> np.ndarray:
     """``image`` as a numpy array ``H×W`` (grey) or ``H×W×3`` (colour), values and dtype unchanged.
 
-    Accepts a PIL image, a tensor (on any device) or an array, shaped ``H×W``, ``1×H×W``,
-    ``3×H×W``, ``H×W×1`` or ``H×W×3``. A tensor whose first and last sizes both could be
-    channels is read channels first (torch's layout), an array channels last (numpy's).
-    The input is never modified.
+    Accepts a PIL image, a tensor (on any device) or an array, ``H×W``, ``1×H×W``, ``3×H×W``, ``H×W×1`` or
+    ``H×W×3``; where both ends could be channels a tensor is read channels first (torch's layout), an array
+    channels last (numpy's). The input is never modified.
 
-    Example:
-        >>> image_array(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
-        (28, 28)
-        >>> image_array(np.zeros((5, 7, 3))).shape
-        (5, 7, 3)
+    >>> image_array(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape, image_array(np.zeros((5, 7, 3))).shape
+    ((28, 28), (5, 7, 3))
     """
     if isinstance(image, Image.Image):
         array = np.asarray(image)
@@ -60,9 +52,8 @@ def as_pil(image: torch.Tensor | np.ndarray | Image.Image, name: str = "image") 
 
     A PIL image is returned as it is; tensors and arrays must hold ``uint8`` values 0…255.
 
-    Example:
-        >>> as_pil(torch.zeros(1, 28, 28, dtype=torch.uint8)).size
-        (28, 28)
+    >>> as_pil(torch.zeros(1, 28, 28, dtype=torch.uint8)).size
+    (28, 28)
     """
     if isinstance(image, Image.Image):
         return image
