@@ -21,19 +21,7 @@ __all__ = ["angle_range", "apply_each", "FusedAugment", "INTERPOLATION_NAMES", "
            "lecture_transform", "sharpness"]
 
 INTERPOLATION_NAMES = ("nearest", "bilinear", "bicubic")
-SPLITS = ("train", "test")
-APIS = ("v1", "v2")
 LECTURE_MEAN, LECTURE_STD = (0.5,), (0.5,)
-
-
-def interpolation_mode(name: str) -> InterpolationMode:
-    """The torchvision ``InterpolationMode`` for ``"nearest"``, ``"bilinear"`` or ``"bicubic"``.
-
-    >>> interpolation_mode("bilinear")
-    <InterpolationMode.BILINEAR: 'bilinear'>
-    """
-    check_choice("interpolation", name, INTERPOLATION_NAMES)
-    return InterpolationMode(name)
 
 
 def angle_range(degrees: float | Sequence[float]) -> tuple[float, float]:
@@ -77,25 +65,25 @@ def lecture_transform(split: str = "train", api: str = "v2", interpolation: str 
     train: ``Resize((32, 32))`` → ``RandomCrop((28, 28))`` → ``RandomRotation(30)`` → to float → ``Normalize``;
     test: ``Resize((32, 32))`` → ``CenterCrop((28, 28))`` → to float → ``Normalize`` (same scale, no randomness).
 
-    "To float" is ``ToTensor()`` with ``api="v1"``, ``ToImage()`` + ``ToDtype(torch.float32, scale=True)`` with
-    ``"v2"``: ``ToTensor`` divides by 255, ``ToDtype`` multiplies by ``1/255`` in float32, which differs in the
-    last bit for 126 of the 256 byte values. ``match_v1=True`` converts through float64 (rounding once), which
-    gives exactly ``ToTensor``'s values.
+    "To float" is ``ToTensor()`` (``api="v1"``, divides by 255) or ``ToImage()`` + ``ToDtype(torch.float32,
+    scale=True)`` (multiplies by ``1/255`` in float32: the last bit differs for 126 of the 256 byte values);
+    ``match_v1=True`` converts through float64 (rounding once), which gives exactly ``ToTensor``'s values.
 
     >>> test = lecture_transform("test")
     >>> test(Image.fromarray(load_mnist()[0][0].numpy())).shape
     torch.Size([1, 28, 28])
     """
-    check_choice("split", split, SPLITS)
-    check_choice("api", api, APIS)
-    mode = interpolation_mode(interpolation)
+    check_choice("split", split, ("train", "test"))
+    check_choice("api", api, ("v1", "v2"))
+    check_choice("interpolation", interpolation, INTERPOLATION_NAMES)
     low, high = angle_range(degrees)
     _check_sizes(resize, crop)
     _check_mean_std(mean, std)
     T = v2 if api == "v2" else v1
     steps = [T.Resize((resize, resize))]
     if split == "train":
-        steps += [T.RandomCrop((crop, crop)), T.RandomRotation((low, high), interpolation=mode)]
+        steps += [T.RandomCrop((crop, crop)),
+                  T.RandomRotation((low, high), interpolation=InterpolationMode(interpolation))]
     else:
         steps += [T.CenterCrop((crop, crop))]
     if api == "v1":
@@ -131,7 +119,7 @@ def lecture_steps(image: torch.Tensor | np.ndarray | Image.Image, angle: float =
     >>> lecture_steps(load_mnist()[0][0], angle=15, translate=(1, -2)).shape
     torch.Size([1, 28, 28])
     """
-    mode = interpolation_mode(interpolation)
+    check_choice("interpolation", interpolation, INTERPOLATION_NAMES)
     _check_sizes(resize, crop)
     pil = as_pil(image)
     if len(translate) != 2:
@@ -143,7 +131,7 @@ def lecture_steps(image: torch.Tensor | np.ndarray | Image.Image, angle: float =
                          f"(the crop window must stay inside the {resize}×{resize} resized image)")
     out = TF.resize(pil, [resize, resize])
     out = TF.crop(out, top, left, crop, crop)
-    out = TF.rotate(out, float(angle), interpolation=mode)
+    out = TF.rotate(out, float(angle), interpolation=InterpolationMode(interpolation))
     return TF.to_dtype(TF.to_image(out), torch.float32, scale=True)
 
 
@@ -211,9 +199,9 @@ class FusedAugment:
                  scale: torch.Tensor | float = 1.0, n: int = 1) -> torch.Tensor:
         """The ``n×2×3`` matrices (``affine_grid``'s ``theta``) that map output to input coordinates.
 
-        One matrix does all the lecture's steps: enlarge to ``resize×resize`` (times ``scale``), cut the window
-        that moves the content ``translate`` pixels (right, down) from the centre crop, rotate by ``angle``
-        degrees counter-clockwise. Coordinates run −1…1 across the image, so the input's own size drops out.
+        All the lecture's steps: enlarge to ``resize×resize`` (times ``scale``), shift the window ``translate``
+        pixels (right, down) from the centre crop, rotate ``angle``° counter-clockwise. Coordinates run −1…1
+        across the image, so the input's own size drops out.
 
         >>> FusedAugment().matrices(angle=0.0)  # no rotation, no shift: a zoom by 32/28
         tensor([[[0.8750, -0.0000, 0.0000],
