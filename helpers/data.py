@@ -80,9 +80,7 @@ def _load_torchvision_mnist(root: Path, deadline_s: float) -> tuple[torch.Tensor
 
     parts = [_run_with_deadline(lambda t=train: MNIST(str(root), train=t, download=True), deadline_s)
              for train in (True, False)]
-    images = torch.cat([p.data for p in parts]).to(torch.uint8)
-    labels = torch.cat([p.targets for p in parts]).to(torch.int64)
-    return images, labels
+    return torch.cat([p.data for p in parts]).to(torch.uint8), torch.cat([p.targets for p in parts]).to(torch.int64)
 
 
 # the uncompressed idx files torchvision keeps in root/MNIST/raw, (images, labels) per part, and their first 4 bytes

@@ -140,12 +140,10 @@ class FusedAugment:
 
     Per sample it draws what the lecture pipeline draws (an angle uniform on ``degrees``; whole pixels in
     ``±(resize - crop) / 2`` for ``Resize(resize)`` + ``RandomCrop(crop)``) and a zoom uniform on ``scale``,
-    composes them into one 2×3 affine matrix and resamples the batch once with ``grid_sample`` on its device:
-    each image is interpolated once instead of twice.
-
-    A batch ``N×C×H×W`` (C = 1 or 3; float in ``[0, 1]`` or uint8) becomes float ``N×C×crop×crop`` in ``[0, 1]``,
-    normalized when ``mean``/``std`` are given; ``fill`` (on the ``[0, 1]`` scale; 0 = black, as the lecture's
-    rotation) fills outside the image.
+    composes them into one affine matrix and resamples the batch once with ``grid_sample`` on its device, so
+    each image is interpolated once, not twice. A batch ``N×C×H×W`` (C = 1 or 3; float in ``[0, 1]`` or uint8)
+    becomes float ``N×C×crop×crop`` in ``[0, 1]``, normalized when ``mean``/``std`` are given; ``fill`` (on the
+    ``[0, 1]`` scale; 0 = black, as the lecture's rotation) fills outside the image.
 
     >>> augment = FusedAugment(mean=(0.5,), std=(0.5,))
     >>> batch = load_mnist()[0][:64, None].float() / 255

@@ -1,9 +1,5 @@
-"""Argument checks shared by the helpers: one wording per kind of argument error.
-
-Called at the top of a public function, before anything is computed, each raises a message that names the
-parameter, what was found and what is allowed: ``ValueError`` for a bad value (an unknown name, a count of 0,
-NaN pixels), ``TypeError`` for a thing of the wrong kind (a list where a tensor is expected, ``2.5`` for a count).
-"""
+"""Argument checks shared by the helpers, one wording per kind of error (``ValueError`` for a bad value,
+``TypeError`` for a wrong kind), each naming the parameter, what was found and what is allowed."""
 
 from __future__ import annotations
 
@@ -142,8 +138,7 @@ def check_finite_images(name: str, images: torch.Tensor) -> None:
     """Raise ``ValueError`` if float ``images`` hold NaN or ±inf, counting them and naming the first image with one.
 
     >>> check_finite_images("images", torch.zeros(3, 2, 2))
-    >>> images = torch.tensor([[0.0, 1.0], [float("nan"), float("inf")]])
-    >>> check_finite_images("images", images)  # doctest: +ELLIPSIS
+    >>> check_finite_images("images", torch.tensor([[0.0, 1.0], [float("nan"), float("inf")]]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ValueError: images has 1 NaN and 1 ±inf values (the first in images[1]); allowed: finite numbers only ...
     """
