@@ -213,12 +213,9 @@ def _allocate(size: int, available: torch.Tensor) -> torch.Tensor:
         return torch.zeros_like(available)
     share = available.double() * size / total
     quota = share.floor().long().minimum(available)
-    remainder = share - quota
-    while int(quota.sum()) < size:
-        remainder[quota >= available] = -1.0
-        best = int(torch.argmax(remainder))
-        quota[best] += 1
-        remainder[best] = -1.0
+    # the shortfall is the sum of the remainders (each < 1), so only classes with one left over get one more
+    largest_remainders = torch.argsort(share - quota, descending=True, stable=True)
+    quota[largest_remainders[: size - int(quota.sum())]] += 1
     return quota
 
 
