@@ -1,7 +1,5 @@
-"""One image-format converter: any image the course handles (PIL, tensor, array) as a numpy array, channels last.
-
-Drawing (``helpers.plotting.to_display``) and the PIL steps of ``helpers.transforms`` start from it.
-"""
+"""One image-format converter: any image the course handles (PIL, tensor, array) as a numpy array, channels last;
+drawing (``helpers.plotting.to_display``) and the PIL steps of ``helpers.transforms`` start from it."""
 
 from __future__ import annotations
 
