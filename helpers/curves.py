@@ -208,11 +208,10 @@ def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str
     ``noise="repeats and validation examples"``, the validation examples too.
 
     The validation examples are drawn **once** for all models: all were scored on the same examples, so an easy
-    draw lifts the whole curve. ``example_weights`` (how often each example was drawn, from ``rng.multinomial``)
-    shares one draw between two curves scored on the same examples.
+    draw lifts the whole curve (with 500 examples about ±1.3 pp at 90 %), which the repeats' spread cannot show.
+    ``example_weights`` (counts per example, from ``rng.multinomial``) share one draw between two curves.
 
-    >>> correct = np.zeros((1, 2, 4), dtype=bool)
-    >>> correct[0, :, :2] = True  # both models get the first 2 of 4 examples right
+    >>> correct = np.tile([True, True, False, False], (1, 2, 1))  # both models get the first 2 of 4 examples right
     >>> curve = LearningCurve("toy", np.array([100]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
     ...                       val_correct=correct)
     >>> draws = [bootstrap_val_acc(curve, np.random.default_rng(s))[0, 0] for s in range(200)]
@@ -254,12 +253,10 @@ def mean_band(curve: LearningCurve, level: float = 0.9, n_boot: int = 200,
               seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """A ``level`` interval of the **mean** training accuracy, validation accuracy and their gap at every size.
 
-    The bootstrap of ``bootstrap_val_acc``: with ``val_correct`` recorded, the band holds the noise of the finite
-    validation set that every model shares, which the spread of the repeats cannot show (about ±1.3 pp at 90 % with
-    500 validation digits). Training accuracy is each model's own subset's: only its repeats are drawn (the same).
+    The bootstrap of ``bootstrap_val_acc`` (with the validation examples when ``val_correct`` is recorded); training
+    accuracy is each model's own subset's, so only its repeats are drawn (with the same picks).
 
-    >>> correct = np.zeros((2, 3, 500), dtype=bool)
-    >>> correct[0, :, :400], correct[1, :, :450] = True, True  # 80 % and 90 %, the same for every repeat
+    >>> correct = (np.arange(500) < np.array([400, 450])[:, None, None]).repeat(3, axis=1)  # 80 %, 90 %; repeats alike
     >>> curve = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 3)), correct.mean(2), np.zeros((2, 3)), 1,
     ...                       val_correct=correct)
     >>> low, high = mean_band(curve)["validation"]
@@ -289,9 +286,7 @@ def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, 
     repeats must not read as more certain than they are. A decision against a threshold needs the whole interval
     on one side: above ("more data helps"), below ("does not help"), else "cannot tell yet".
 
-    >>> correct = np.zeros((2, 4, 500), dtype=bool)
-    >>> for r, (small, large) in enumerate([(440, 450), (445, 460), (435, 455), (442, 452)]):
-    ...     correct[0, r, :small], correct[1, r, :large] = True, True
+    >>> correct = np.arange(500) < np.array([[440, 445, 435, 442], [450, 460, 455, 452]])[..., None]  # 4 repeats
     >>> curve = LearningCurve("toy", np.array([1000, 2000]), np.ones((2, 4)), correct.mean(2),
     ...                       np.zeros((2, 4)), 1, val_correct=correct)
     >>> round(gain_per_doubling(curve), 2)  # 1000 → 2000: one doubling, 88.1 % → 90.85 %
@@ -308,10 +303,9 @@ def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, 
     if curve.repeats < 2:
         raise ValueError(f"curve has {curve.repeats} repeat per size; an interval needs at least 2")
     noise = bootstrap_noise(curve, validation_noise)
-    doublings = math.log2(curve.sizes[-1] / curve.sizes[-2])
     rng = np.random.default_rng(seed)
-    draws = np.array([np.diff(bootstrap_val_acc(curve, rng, noise)[-2:].mean(axis=1))[0] for _ in range(n_boot)])
-    draws = draws * 100 / doublings
+    gains = [np.diff(bootstrap_val_acc(curve, rng, noise)[-2:].mean(axis=1))[0] for _ in range(n_boot)]
+    draws = np.array(gains) * 100 / math.log2(curve.sizes[-1] / curve.sizes[-2])  # per doubling
     estimate = gain_per_doubling(curve)
     widen = math.sqrt(curve.repeats / (curve.repeats - 1))  # the plug-in bootstrap's spread is too small by this
     tail = (1 - level) / 2
@@ -360,12 +354,11 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[i
                         level: float = 0.9, seed: int = 0, validation_noise: bool | None = None) -> Difference:
     """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
 
-    Several indices ``at`` average the difference over those sizes: one interval for "when data is scarce",
-    narrower than each size's own because it pools their models. The bootstrap is paired: both curves' repeats
-    and, when both record ``val_correct``, one shared draw of the validation examples both were scored on.
+    Several indices ``at`` average over those sizes: one interval for "when data is scarce", narrower than each
+    size's own as it pools their models. The bootstrap is paired: one shared draw of the validation examples both
+    curves were scored on (``shared_noise``), and both curves' repeats.
 
-    >>> correct = np.zeros((1, 2, 200), dtype=bool)
-    >>> correct[..., :180] = True  # 90 %
+    >>> correct = np.tile(np.arange(200) < 180, (1, 2, 1))  # 90 %
     >>> a = LearningCurve("a", np.array([1000]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
     ...                   val_correct=correct)
     >>> b = replace(a, model="b", val_acc=np.full((1, 2), 0.85), val_correct=correct & (np.arange(200) < 170))

@@ -31,11 +31,10 @@ def fit_power_law(curve: LearningCurve, max_size: int | None = None, n_boot: int
     """Fit ``err(n) = a·n^(−b) + c`` to the mean validation error of ``curve``, with a bootstrap band.
 
     ``max_size`` fits only the sizes up to it: a **back-test** predicts the larger sizes left out and compares
-    with their measurement. Each of the ``n_boot`` refits resamples the repeats of every size and, with
-    ``validation_noise`` (default: when the curve records ``val_correct``), the validation examples, which every
-    model shares (with 500 of them about ±1.3 pp at 90 % accuracy). The band covers ``level`` of how the fit moves
-    with this noise, not a wrong model: a true curve that bends away from a power law beyond the measured sizes
-    leaves it too narrow, which is what a back-test can reveal.
+    with their measurement. Each of the ``n_boot`` refits draws from ``bootstrap_val_acc``, with the validation
+    examples if ``validation_noise`` (default: if the curve records ``val_correct``). The band covers ``level`` of
+    how the fit moves with this noise, not a wrong model: a true curve that bends away from a power law beyond the
+    measured sizes leaves it too narrow, which is what a back-test can reveal.
 
     >>> sizes = np.array([100, 250, 500, 1000, 2000])
     >>> error = power_law(sizes, 2.0, 0.5, 0.05)[:, None] + np.array([[-0.002, 0.0, 0.002]])
@@ -73,10 +72,9 @@ def extrapolation_bracket(curve: LearningCurve, at: int, level: float = 0.9, n_b
     """Bounds on the mean validation accuracy at a size ``at`` beyond the measured ones, from two assumptions
     that learning curves keep, instead of one curve shape stretched far beyond the data.
 
-    - **Lower end**: more data does not make the model worse, so the accuracy at ``at`` is at least that at the
-      largest measured size.
-    - **Upper end**: the gain per doubling does not grow (every power law bends down in ``log n``), so the accuracy
-      is at most the straight line in ``log n`` through the upper half of the measured sizes, and at most 100 %.
+    - **Lower end**: more data does not make the model worse: at least the accuracy at the largest measured size.
+    - **Upper end**: the gain per doubling does not grow (every power law bends down in ``log n``): at most the
+      straight line in ``log n`` through the upper half of the measured sizes, and at most 100 %.
 
     Each end is its outer ``(1 − level) / 2`` quantile in one bootstrap (``bootstrap_val_acc``): if both
     assumptions hold, the bracket covers the accuracy with probability at least ``level``.

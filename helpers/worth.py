@@ -94,10 +94,9 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
                     seed: int = 0, validation_noise: bool | None = None) -> list[Worth]:
     """``augmentation_worth`` with a bootstrap interval of each equivalent size (``Worth.low``/``high``).
 
-    Each draw resamples the repeats of both curves and, when both record ``val_correct``, one shared draw of the
-    validation examples, then applies ``equivalent_size``. A draw beyond the measured sizes counts as "more than the
-    largest" (below them: "fewer than the smallest"), so an interval end may be one-sided: ``high_how == "more
-    than"`` is open above the largest size, ``low_how == "more than"`` puts the whole interval beyond it.
+    Each draw resamples both curves' repeats and one shared draw of their validation examples (``shared_noise``),
+    then applies ``equivalent_size``; a draw beyond the measured sizes counts at its bound, so an end may be
+    one-sided (``Worth.low_how``/``high_how``).
 
     >>> sizes = np.array([100, 200, 400, 800])
     >>> correct = (np.arange(100) < np.array([70, 80, 85, 88])[:, None, None]).repeat(2, axis=1)  # 2 repeats
@@ -129,8 +128,8 @@ def pooled_worth(augmented: LearningCurve, plain: LearningCurve, at: Sequence[in
     """The geometric mean of the worth factors at the size indices ``at`` of ``augmented``, and a one-sided
     lower end at ``level``: "over these sizes, augmentation multiplies the data by at least ``low``".
 
-    One statement for "when data is scarce", from the bootstrap of ``worth_intervals``, steadier than any one
-    size's interval. A draw beyond the measured sizes counts at its bound, so the lower end is never extrapolated.
+    One statement for "when data is scarce", steadier than any one size's interval, from the bootstrap of
+    ``worth_intervals``: a draw beyond the measured sizes counts at its bound, so ``low`` is never extrapolated.
 
     >>> sizes = np.array([100, 200, 400, 800])
     >>> correct = (np.arange(100) < np.array([70, 80, 85, 88])[:, None, None]).repeat(2, axis=1)  # 2 repeats
