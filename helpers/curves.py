@@ -1,5 +1,5 @@
 """Learning curves as numbers (numpy/scipy only): the ``LearningCurve`` record, the bootstrap every interval shares,
-and the records ``helpers.extrapolation`` and ``helpers.worth`` return (here, so figures need no analysis)."""
+and the records ``helpers.extrapolation`` and ``helpers.worth`` return (here, so figures need not import them)."""
 
 from __future__ import annotations
 
