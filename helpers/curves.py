@@ -1,19 +1,5 @@
-"""Learning curves as numbers: the ``LearningCurve`` record, the bootstrap every interval here shares, and the
-records the analyses return (numpy/scipy only).
-
-A learning curve holds one row per training size and one column per repeat. Read off it here: the gain
-per doubling of the data (``gain_per_doubling``, with an interval: ``gain_interval``), a band of the mean
-(``mean_band``) and the difference of two curves at some sizes (``accuracy_difference``). The power-law
-fit and the bracket beyond the measured sizes are in ``helpers.extrapolation``; what augmentation is worth
-in examples, in ``helpers.worth``. Their records (``PowerLawFit``, ``Bracket``, ``Worth``) live here, so
-that figures read them without the analysis. Nothing here trains: ``helpers.training`` measures curves.
-
-Example:
-    >>> curve = LearningCurve("toy", np.array([100, 1000, 10000]), np.ones((3, 2)),
-    ...                       np.array([[0.69, 0.71], [0.79, 0.81], [0.89, 0.91]]), np.zeros((3, 2)), epochs=1)
-    >>> round(gain_per_doubling(curve), 2)  # 10 pp over log2(10) ≈ 3.3 doublings
-    3.01
-"""
+"""Learning curves as numbers (numpy/scipy only): the ``LearningCurve`` record, the bootstrap every interval shares,
+and the records ``helpers.extrapolation`` and ``helpers.worth`` return (here, so figures need not import them)."""
 
 from __future__ import annotations
 
@@ -52,23 +38,19 @@ class KeptModels(Protocol):
 class LearningCurve:
     """The measured learning curve: one row per training size, one column per repeat.
 
-    ``train_acc``/``val_acc`` are accuracies in ``[0, 1]`` on each model's own training subset
-    and on the held-out set; ``fit_time`` is each model's share (s) of the batched training run;
-    ``models`` holds the trained models when ``learning_curve(..., keep_models=True)`` asked for them.
-    ``val_correct`` (``bool`` ``sizes × repeats × n_val``, recorded by ``learning_curve``) says which
-    validation examples each model got right, so that an uncertainty band can include the
-    sampling noise of the validation set itself (``fit_power_law``, ``worth_intervals``).
-    ``augment`` records the augmentation the models were trained with (its ``repr``; ``None``: none).
+    ``train_acc``/``val_acc``: accuracy in ``[0, 1]`` on each model's own training subset and on the held-out set;
+    ``fit_time``: each model's share (s) of the batched training run; ``models``: kept by ``keep_models=True``;
+    ``val_correct`` (``bool`` ``sizes × repeats × n_val``): which validation examples each model got right, for
+    bands with the validation set's own noise; ``augment``: the training augmentation's ``repr`` (``None``: none).
 
-    Example:
-        >>> curve = LearningCurve("toy", np.array([100, 1000]), np.full((2, 3), 0.9), np.full((2, 3), 0.8),
-        ...                       np.zeros((2, 3)), epochs=5)
-        >>> curve.repeats
-        3
-        >>> print(curve.summary())
-          size   train acc %     val acc %
-           100    90.0 ± 0.0    80.0 ± 0.0
-          1000    90.0 ± 0.0    80.0 ± 0.0
+    >>> curve = LearningCurve("toy", np.array([100, 1000]), np.full((2, 3), 0.9), np.full((2, 3), 0.8),
+    ...                       np.zeros((2, 3)), epochs=5)
+    >>> curve.repeats
+    3
+    >>> print(curve.summary())
+      size   train acc %     val acc %
+       100    90.0 ± 0.0    80.0 ± 0.0
+      1000    90.0 ± 0.0    80.0 ± 0.0
     """
 
     model: str
@@ -106,13 +88,11 @@ class LearningCurve:
                      train_labels: Any = None) -> LearningCurve:
         """The same curve with ``val_acc`` measured on other held-out images (needs ``keep_models=True``).
 
-        For a model trained with augmentation, pass the validation digits through its matching
-        *test* pipeline. With ``train_images``/``train_labels`` (the **whole** dataset, indexed as
-        in ``learning_curve``, through the same pipeline) the training accuracy is measured again
-        too, each model on its own subset; otherwise it is kept, as are fit time and the models.
-        A typical call (``zoomed``: the validation digits through Resize 32 → CenterCrop 28)::
+        For a model trained with augmentation, pass the validation digits through its matching *test* pipeline.
+        With ``train_images``/``train_labels`` (the **whole** dataset, indexed as in ``learning_curve``, through the
+        same pipeline) each model's training accuracy on its own subset is measured again; else it is kept. A typical
+        call (``zoomed``: the validation digits through Resize 32 → CenterCrop 28)::
 
-            curve = curve.evaluated_on(zoomed, labels[val])
             curve = curve.evaluated_on(zoomed, labels[val], train_images=zoomed_all, train_labels=labels)
         """
         if self.models is None:
@@ -136,16 +116,13 @@ def check_curve(curve: object, name: str = "curve") -> None:
 
 
 def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
-    """Percentage points of mean accuracy gained per doubling of the data between the two largest sizes.
+    """Percentage points of mean accuracy (``"val"`` or ``"train"``) gained per doubling of the data between the
+    two largest sizes: ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``.
 
-    ``(acc[-1] − acc[-2]) · 100 / log2(n[-1] / n[-2])``: with sizes 1000 and 2000 simply the
-    difference. ``accuracy="train"`` reads the training accuracy instead.
-
-    Example:
-        >>> curve = LearningCurve("mlp", np.array([1000, 2000]), np.ones((2, 1)), np.array([[0.84], [0.875]]),
-        ...                       np.zeros((2, 1)), epochs=1)
-        >>> round(gain_per_doubling(curve), 6)
-        3.5
+    >>> curve = LearningCurve("mlp", np.array([1000, 2000]), np.ones((2, 1)), np.array([[0.84], [0.875]]),
+    ...                       np.zeros((2, 1)), epochs=1)
+    >>> round(gain_per_doubling(curve), 6)  # one doubling: simply the difference
+    3.5
     """
     check_choice("accuracy", accuracy, ("val", "train"))
     acc = (curve.val_acc if accuracy == "val" else curve.train_acc).mean(axis=1)
@@ -155,9 +132,8 @@ def gain_per_doubling(curve: LearningCurve, accuracy: str = "val") -> float:
 def power_law(n: np.ndarray | float, a: float, b: float, c: float) -> np.ndarray:
     """``a · n^(−b) + c``: the error a power-law learning curve predicts at training size ``n``.
 
-    Example:
-        >>> round(float(power_law(100, a=1.0, b=0.5, c=0.05)), 6)
-        0.15
+    >>> round(float(power_law(100, a=1.0, b=0.5, c=0.05)), 6)
+    0.15
     """
     return a * np.power(np.asarray(n, dtype=float), -b) + c
 
@@ -166,14 +142,12 @@ def power_law(n: np.ndarray | float, a: float, b: float, c: float) -> np.ndarray
 class PowerLawFit:
     """A fitted power law ``err(n) = a·n^(−b) + c`` and its bootstrap samples ``(a, b, c)``.
 
-    ``sizes`` are the training sizes the fit used; ``level`` is the coverage of ``band``;
-    ``noise`` says what the bootstrap resampled: ``"repeats"``, or ``"repeats and validation
-    examples"`` (then the band also holds the sampling noise of the validation set).
+    ``sizes``: the training sizes fitted; ``level``: the coverage of ``band``; ``noise``: what the bootstrap
+    resampled, one of ``NOISE`` (with the validation examples, the band holds the validation set's noise too).
 
-    Example:
-        >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=np.array([100, 400]), samples=np.ones((4, 3)), level=0.9)
-        >>> fit.predict([100, 10000]).round(3)
-        array([0.12, 0.03])
+    >>> fit = PowerLawFit(a=1.0, b=0.5, c=0.02, sizes=np.array([100, 400]), samples=np.ones((4, 3)), level=0.9)
+    >>> fit.predict([100, 10000]).round(3)
+    array([0.12, 0.03])
     """
 
     a: float
@@ -230,30 +204,35 @@ def shared_noise(curves: dict[str, LearningCurve], decides: str, validation_nois
 
 def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str = NOISE[1],
                       example_weights: np.ndarray | None = None) -> np.ndarray:
-    """One bootstrap copy of ``curve.val_acc``: the repeats of every size drawn with replacement and,
-    with ``noise="repeats and validation examples"``, the validation examples too.
+    """One bootstrap copy of ``curve.val_acc``: the repeats of every size drawn with replacement and, with
+    ``noise="repeats and validation examples"``, the validation examples too.
 
-    The validation examples are drawn **once** for all models (every model was scored on the
-    same examples, so their noise is shared: an easy draw of the validation set lifts the whole
-    curve). Pass ``example_weights`` (how often each example was drawn, from
-    ``rng.multinomial``) to share one draw between two curves scored on the same examples.
+    The validation examples are drawn **once** for all models: all were scored on the same examples, so an easy
+    draw lifts the whole curve (with 500 examples about ±1.3 pp at 90 %), which the repeats' spread cannot show.
+    ``example_weights`` (counts per example, from ``rng.multinomial``) share one draw between two curves.
 
-    Example:
-        >>> correct = np.zeros((1, 2, 4), dtype=bool)
-        >>> correct[0, :, :2] = True  # both models get the first 2 of 4 examples right
-        >>> curve = LearningCurve("toy", np.array([100]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
-        ...                       val_correct=correct)
-        >>> draws = [bootstrap_val_acc(curve, np.random.default_rng(s))[0, 0] for s in range(200)]
-        >>> bool(0.2 < np.std(draws) < 0.3)  # about sqrt(0.5 · 0.5 / 4) = 0.25 from 4 examples
-        True
-        >>> bootstrap_val_acc(curve, np.random.default_rng(0), noise="repeats")  # the repeats only: no change here
-        array([[0.5, 0.5]])
+    >>> correct = np.tile([True, True, False, False], (1, 2, 1))  # both models get the first 2 of 4 examples right
+    >>> curve = LearningCurve("toy", np.array([100]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
+    ...                       val_correct=correct)
+    >>> draws = [bootstrap_val_acc(curve, np.random.default_rng(s))[0, 0] for s in range(200)]
+    >>> bool(0.2 < np.std(draws) < 0.3)  # about sqrt(0.5 · 0.5 / 4) = 0.25 from 4 examples
+    True
+    >>> bootstrap_val_acc(curve, np.random.default_rng(0), noise="repeats")  # the repeats only: no change here
+    array([[0.5, 0.5]])
     """
+    picks, accuracy = _draw(curve, rng, noise, example_weights)
+    return np.take_along_axis(accuracy, picks, axis=1)
+
+
+def _draw(curve: LearningCurve, rng: np.random.Generator, noise: str,
+          example_weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The drawn repeats (indices into each size's row) and the accuracy of every model on the drawn validation
+    examples (``val_acc`` itself when ``noise`` is the repeats only)."""
     check_choice("noise", noise, NOISE)
     sizes, repeats = curve.val_acc.shape
     picks = rng.integers(0, repeats, size=(sizes, repeats))
     if noise == NOISE[0]:
-        return np.take_along_axis(curve.val_acc, picks, axis=1)
+        return picks, curve.val_acc
     if curve.val_correct is None:
         raise ValueError("curve has no val_correct; noise='repeats and validation examples' needs it")
     correct = np.asarray(curve.val_correct)
@@ -264,7 +243,7 @@ def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str
         raise ValueError(f"example_weights must hold one count per validation example ({n_val}), "
                          f"got shape {np.shape(example_weights)}")
     accuracy = correct.reshape(-1, n_val).astype(float) @ example_weights / n_val
-    return np.take_along_axis(accuracy.reshape(sizes, repeats), picks, axis=1)
+    return picks, accuracy.reshape(sizes, repeats)
 
 
 BAND_LABEL = "{level:.0%} interval: repeats + validation sample"  # the legend of every learning-curve band
@@ -274,66 +253,47 @@ def mean_band(curve: LearningCurve, level: float = 0.9, n_boot: int = 200,
               seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """A ``level`` interval of the **mean** training accuracy, validation accuracy and their gap at every size.
 
-    A bootstrap over the repeats and — when the curve records ``val_correct`` — the validation
-    examples, drawn once for all sizes (``bootstrap_val_acc``): the band then holds the noise of
-    the finite validation set that every model shares, which the spread of the repeats alone
-    cannot show (with 500 validation digits about ±1.3 pp at 90 %). Training accuracy is each
-    model's own subset's, so only its repeats are resampled (with the same draws).
+    The bootstrap of ``bootstrap_val_acc`` (with the validation examples when ``val_correct`` is recorded); training
+    accuracy is each model's own subset's, so only its repeats are drawn (with the same picks).
 
-    Example:
-        >>> correct = np.zeros((2, 3, 500), dtype=bool)
-        >>> correct[0, :, :400], correct[1, :, :450] = True, True  # 80 % and 90 %, the same for every repeat
-        >>> curve = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 3)), correct.mean(2), np.zeros((2, 3)), 1,
-        ...                       val_correct=correct)
-        >>> low, high = mean_band(curve)["validation"]
-        >>> bool((high - low)[1] > 0.02)  # the repeats agree exactly, the validation sample still shows ± 1.3 pp
-        True
+    >>> correct = (np.arange(500) < np.array([400, 450])[:, None, None]).repeat(3, axis=1)  # 80 %, 90 %; repeats alike
+    >>> curve = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 3)), correct.mean(2), np.zeros((2, 3)), 1,
+    ...                       val_correct=correct)
+    >>> low, high = mean_band(curve)["validation"]
+    >>> bool((high - low)[1] > 0.02)  # the repeats agree exactly, the validation sample still shows ± 1.3 pp
+    True
     """
     check_curve(curve)
     check_bootstrap(n_boot, level)
+    noise = bootstrap_noise(curve, None)
     rng = np.random.default_rng(seed)
-    sizes, repeats = curve.val_acc.shape
-    draws: dict[str, list[np.ndarray]] = {"train": [], "validation": [], "gap": []}
-    correct = None if curve.val_correct is None else np.asarray(curve.val_correct, dtype=float).reshape(-1, curve.n_val)
+    draws = []
     for _ in range(n_boot):
-        picks = rng.integers(0, repeats, size=(sizes, repeats))
-        val = curve.val_acc
-        if correct is not None:
-            weights = rng.multinomial(curve.n_val, np.full(curve.n_val, 1 / curve.n_val))
-            val = (correct @ weights / curve.n_val).reshape(sizes, repeats)
-        train = np.take_along_axis(curve.train_acc, picks, axis=1).mean(1)
-        val = np.take_along_axis(val, picks, axis=1).mean(1)
-        for name, value in (("train", train), ("validation", val), ("gap", train - val)):
-            draws[name].append(value)
+        picks, val = _draw(curve, rng, noise)
+        draws.append([np.take_along_axis(acc, picks, axis=1).mean(1) for acc in (curve.train_acc, val)])
+    train, val = np.array(draws).transpose(1, 0, 2)  # each n_boot × sizes
     tail = (1 - level) / 2
-    return {name: tuple(np.quantile(np.array(values), [tail, 1 - tail], axis=0)) for name, values in draws.items()}
+    return {name: tuple(np.quantile(values, [tail, 1 - tail], axis=0))
+            for name, values in (("train", train), ("validation", val), ("gap", train - val))}
 
 
 def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, seed: int = 0,
                   validation_noise: bool | None = None) -> tuple[float, float]:
     """A ``level`` interval ``(low, high)`` of ``gain_per_doubling(curve)``, in percentage points per doubling.
 
-    A bootstrap over the repeats of each size and — when the curve records ``val_correct`` — one
-    shared draw of the validation examples (``bootstrap_val_acc``): each draw's gain per doubling
-    between the two largest sizes, and the central ``level`` of those draws. With few repeats the
-    bootstrap's spread is that of a sample of ``repeats`` models, which is ``sqrt((r − 1) / r)`` of
-    the mean's true spread (the plug-in variance divides by ``r``); the draws are widened by that
-    factor around the estimate, so that five repeats are not read as more certain than they are.
+    The central ``level`` of the gains in ``bootstrap_val_acc`` draws, widened around the estimate by
+    ``sqrt(r / (r − 1))``: the plug-in bootstrap's spread of a mean of ``r`` repeats is too small by that, and five
+    repeats must not read as more certain than they are. A decision against a threshold needs the whole interval
+    on one side: above ("more data helps"), below ("does not help"), else "cannot tell yet".
 
-    The interval supports a decision against a threshold only when it lies on one side of it:
-    entirely above ("more data helps"), entirely below ("does not help"), else "cannot tell yet".
-
-    Example:
-        >>> correct = np.zeros((2, 4, 500), dtype=bool)
-        >>> for r, (small, large) in enumerate([(440, 450), (445, 460), (435, 455), (442, 452)]):
-        ...     correct[0, r, :small], correct[1, r, :large] = True, True
-        >>> curve = LearningCurve("toy", np.array([1000, 2000]), np.ones((2, 4)), correct.mean(2),
-        ...                       np.zeros((2, 4)), 1, val_correct=correct)
-        >>> round(gain_per_doubling(curve), 2)  # 1000 → 2000: one doubling, 88.1 % → 90.85 %
-        2.75
-        >>> low, high = gain_interval(curve, n_boot=500)
-        >>> bool(low < 2.75 < high), bool(low > 1.0)  # entirely above a 1 pp threshold: more data helps
-        (True, True)
+    >>> correct = np.arange(500) < np.array([[440, 445, 435, 442], [450, 460, 455, 452]])[..., None]  # 4 repeats
+    >>> curve = LearningCurve("toy", np.array([1000, 2000]), np.ones((2, 4)), correct.mean(2),
+    ...                       np.zeros((2, 4)), 1, val_correct=correct)
+    >>> round(gain_per_doubling(curve), 2)  # 1000 → 2000: one doubling, 88.1 % → 90.85 %
+    2.75
+    >>> low, high = gain_interval(curve, n_boot=500)
+    >>> bool(low < 2.75 < high), bool(low > 1.0)  # entirely above a 1 pp threshold: more data helps
+    (True, True)
     """
     check_curve(curve)
     check_bootstrap(n_boot, level)
@@ -343,10 +303,9 @@ def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, 
     if curve.repeats < 2:
         raise ValueError(f"curve has {curve.repeats} repeat per size; an interval needs at least 2")
     noise = bootstrap_noise(curve, validation_noise)
-    doublings = math.log2(curve.sizes[-1] / curve.sizes[-2])
     rng = np.random.default_rng(seed)
-    draws = np.array([np.diff(bootstrap_val_acc(curve, rng, noise)[-2:].mean(axis=1))[0] for _ in range(n_boot)])
-    draws = draws * 100 / doublings
+    gains = [np.diff(bootstrap_val_acc(curve, rng, noise)[-2:].mean(axis=1))[0] for _ in range(n_boot)]
+    draws = np.array(gains) * 100 / math.log2(curve.sizes[-1] / curve.sizes[-2])  # per doubling
     estimate = gain_per_doubling(curve)
     widen = math.sqrt(curve.repeats / (curve.repeats - 1))  # the plug-in bootstrap's spread is too small by this
     tail = (1 - level) / 2
@@ -358,9 +317,8 @@ def gain_interval(curve: LearningCurve, level: float = 0.9, n_boot: int = 1000, 
 class Bracket:
     """What a measured curve bounds at a training size ``at`` beyond it: ``low ≤ accuracy ≤ high``.
 
-    Example:
-        >>> print(Bracket(60000, 0.885, 0.975, 0.9))
-        at 60,000: 88.5% … 97.5% (at least 90%: not below the largest size, not above the straight line in log n)
+    >>> print(Bracket(60000, 0.885, 0.975, 0.9))
+    at 60,000: 88.5% … 97.5% (at least 90%: not below the largest size, not above the straight line in log n)
     """
 
     at: int
@@ -377,10 +335,8 @@ class Bracket:
 class Difference:
     """Mean validation accuracy of curve ``a`` minus that of curve ``b`` at one size, with a bootstrap interval.
 
-    Example:
-        >>> d = Difference(0.034, 0.012, 0.055, 0.9, "repeats and validation examples")
-        >>> print(d)
-        +3.4 pp (90% interval +1.2 … +5.5 pp)
+    >>> print(Difference(0.034, 0.012, 0.055, 0.9, "repeats and validation examples"))
+    +3.4 pp (90% interval +1.2 … +5.5 pp)
     """
 
     estimate: float
@@ -398,24 +354,19 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[i
                         level: float = 0.9, seed: int = 0, validation_noise: bool | None = None) -> Difference:
     """How much higher ``a``'s mean validation accuracy is than ``b``'s at size index ``at``, with an interval.
 
-    ``at`` may list several size indices: the difference is then averaged over those sizes (one
-    interval for "when data is scarce", narrower than each size's own, because it pools their models).
+    Several indices ``at`` average over those sizes: one interval for "when data is scarce", narrower than each
+    size's own as it pools their models. The bootstrap is paired: one shared draw of the validation examples both
+    curves were scored on (``shared_noise``), and both curves' repeats.
 
-    The bootstrap resamples the repeats of both curves and — when both record ``val_correct``
-    for the same validation examples — one shared draw of those examples (the comparison is
-    paired: both models were scored on the same digits, so an easy draw helps both).
-
-    Example:
-        >>> correct = np.zeros((1, 2, 200), dtype=bool)
-        >>> correct[..., :180] = True  # 90 %
-        >>> a = LearningCurve("a", np.array([1000]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
-        ...                   val_correct=correct)
-        >>> b = replace(a, model="b", val_acc=np.full((1, 2), 0.85), val_correct=correct & (np.arange(200) < 170))
-        >>> d = accuracy_difference(a, b, n_boot=200)
-        >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
-        (0.05, True)
-        >>> round(accuracy_difference(a, b, at=[0], n_boot=200).estimate, 3)  # a list of sizes: their mean
-        0.05
+    >>> correct = np.tile(np.arange(200) < 180, (1, 2, 1))  # 90 %
+    >>> a = LearningCurve("a", np.array([1000]), np.ones((1, 2)), correct.mean(2), np.zeros((1, 2)), 1,
+    ...                   val_correct=correct)
+    >>> b = replace(a, model="b", val_acc=np.full((1, 2), 0.85), val_correct=correct & (np.arange(200) < 170))
+    >>> d = accuracy_difference(a, b, n_boot=200)
+    >>> round(d.estimate, 3), bool(0 < d.low < d.estimate < d.high)
+    (0.05, True)
+    >>> round(accuracy_difference(a, b, at=[0], n_boot=200).estimate, 3)  # a list of sizes: their mean
+    0.05
     """
     check_curve(a, "a")
     check_curve(b, "b")
@@ -440,18 +391,15 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[i
 class Worth:
     """One row of the "worth N examples" table.
 
-    ``size`` examples with augmentation reach ``accuracy`` (mean over repeats); without
-    augmentation the curve needs ``equivalent`` examples for it, found as ``how`` (one of
-    ``HOW``: ``"more than"`` means more than ``equivalent``, the largest measured size).
-    ``low``/``high`` bound the ``level`` interval, each found as ``low_how``/``high_how``: a
-    lower end ``"more than"`` the largest size says the whole interval lies beyond the data; an
-    upper end ``"fewer than"`` the smallest size, that it lies below.
+    ``size`` examples with augmentation reach ``accuracy`` (mean over repeats); without, the curve needs
+    ``equivalent`` examples, found as ``how`` (one of ``HOW``; ``"more than"``: more than the largest measured
+    size). ``low``/``high`` bound the ``level`` interval, found as ``low_how``/``high_how``: a lower end "more than"
+    the largest size puts the whole interval beyond the data, an upper end "fewer than" the smallest, below it.
 
-    Example:
-        >>> Worth(100, 0.85, 240.0, "interpolated").factor
-        2.4
-        >>> print(Worth(500, 0.95, 1000.0, "more than").factor_text())
-        > 2.0×
+    >>> Worth(100, 0.85, 240.0, "interpolated").factor
+    2.4
+    >>> print(Worth(500, 0.95, 1000.0, "more than").factor_text())
+    > 2.0×
     """
 
     size: int
@@ -475,8 +423,7 @@ class Worth:
 
     @property
     def factor_interval(self) -> tuple[float, float]:
-        """``(low / size, high / size)``: the bootstrap interval of the factor (``nan`` when not measured;
-        one-sided ends are bounds, see ``low_how``/``high_how``)."""
+        """``(low / size, high / size)``: the factor's interval (``nan`` unmeasured; one-sided ends are bounds)."""
         return self.low / self.size, self.high / self.size
 
     def factor_text(self) -> str:

@@ -1,8 +1,5 @@
-"""Reading a learning curve beyond its largest size: a power-law fit with a bootstrap band and a back-test
-(``fit_power_law``), and the bracket that two assumptions learning curves keep give (``extrapolation_bracket``).
-
-numpy/scipy only; the records (``PowerLawFit``, ``Bracket``) and the bootstrap live in ``helpers.curves``.
-"""
+"""Reading a learning curve beyond its largest size (numpy/scipy only): a power-law fit with a bootstrap band and a
+back-test, and the bracket that two assumptions learning curves keep give."""
 
 from __future__ import annotations
 
@@ -29,43 +26,25 @@ __all__ = ["extrapolation_bracket", "fit_power_law", "MIN_SIZES"]
 MIN_SIZES = 3  # three parameters need at least three sizes
 
 
-def fit_power_law(
-    curve: LearningCurve,
-    max_size: int | None = None,
-    n_boot: int = 200,
-    level: float = 0.9,
-    seed: int = 0,
-    validation_noise: bool | None = None,
-) -> PowerLawFit:
+def fit_power_law(curve: LearningCurve, max_size: int | None = None, n_boot: int = 200, level: float = 0.9,
+                  seed: int = 0, validation_noise: bool | None = None) -> PowerLawFit:
     """Fit ``err(n) = a·n^(−b) + c`` to the mean validation error of ``curve``, with a bootstrap band.
 
-    Args:
-        curve: a measured ``LearningCurve`` (from ``learning_curve``).
-        max_size: fit only sizes up to this one — a **back-test** predicts the larger sizes
-            that were left out and compares with their measurement. Default: all sizes.
-        n_boot: bootstrap refits; each resamples the repeats of every size with replacement
-            and (see ``validation_noise``) the validation examples.
-        level: coverage of the band, e.g. 0.9 for the 5th to 95th percentile.
-        seed: seed of the bootstrap's random generator.
-        validation_noise: resample the validation examples too (``bootstrap_val_acc``), so the
-            band includes the noise of a finite validation set — every model is scored on the
-            same examples, and with 500 of them that alone is about ±1.3 pp at 90 % accuracy.
-            ``None`` (default): whenever the curve records ``val_correct``; ``False``: the repeats only.
+    ``max_size`` fits only the sizes up to it: a **back-test** predicts the larger sizes left out and compares
+    with their measurement. Each of the ``n_boot`` refits draws from ``bootstrap_val_acc``, with the validation
+    examples if ``validation_noise`` (default: if the curve records ``val_correct``). The band covers ``level`` of
+    how the fit moves with this noise, not a wrong model: a true curve that bends away from a power law beyond the
+    measured sizes leaves it too narrow, which is what a back-test can reveal.
 
-    The band shows how much the fit moves with the measurement noise. It does not cover a
-    wrong model: if the true curve bends away from a power law beyond the measured sizes,
-    the band is too narrow — that is what a back-test can reveal.
-
-    Example:
-        >>> sizes = np.array([100, 250, 500, 1000, 2000])
-        >>> error = power_law(sizes, 2.0, 0.5, 0.05)[:, None] + np.array([[-0.002, 0.0, 0.002]])
-        >>> curve = LearningCurve("toy", sizes, 1 - error / 3, 1 - error, np.zeros_like(error), epochs=1)
-        >>> fit = fit_power_law(curve, max_size=1000, n_boot=20)  # a back-test: 2000 is held back
-        >>> fit.sizes.tolist(), fit.noise
-        ([100, 250, 500, 1000], 'repeats')
-        >>> lower, upper = fit.band([2000])
-        >>> bool(lower[0] <= fit.predict([2000])[0] <= upper[0])
-        True
+    >>> sizes = np.array([100, 250, 500, 1000, 2000])
+    >>> error = power_law(sizes, 2.0, 0.5, 0.05)[:, None] + np.array([[-0.002, 0.0, 0.002]])
+    >>> curve = LearningCurve("toy", sizes, 1 - error / 3, 1 - error, np.zeros_like(error), epochs=1)
+    >>> fit = fit_power_law(curve, max_size=1000, n_boot=20)  # a back-test: 2000 is held back
+    >>> fit.sizes.tolist(), fit.noise
+    ([100, 250, 500, 1000], 'repeats')
+    >>> lower, upper = fit.band([2000])
+    >>> bool(lower[0] <= fit.predict([2000])[0] <= upper[0])
+    True
     """
     check_curve(curve)
     keep = curve.sizes <= (curve.sizes.max() if max_size is None else max_size)
@@ -93,24 +72,20 @@ def extrapolation_bracket(curve: LearningCurve, at: int, level: float = 0.9, n_b
     """Bounds on the mean validation accuracy at a size ``at`` beyond the measured ones, from two assumptions
     that learning curves keep, instead of one curve shape stretched far beyond the data.
 
-    - **Lower end**: more data does not make the model worse — the accuracy at ``at`` is at least
-      the accuracy at the largest measured size (its lower ``(1 − level) / 2`` bootstrap quantile).
-    - **Upper end**: the gain per doubling of the data does not grow (every power law
-      ``a·n^(−b) + c`` bends down in ``log n``) — the accuracy is at most the straight line in
-      ``log n`` through the upper half of the measured sizes (its upper quantile), and at most 100 %.
+    - **Lower end**: more data does not make the model worse: at least the accuracy at the largest measured size.
+    - **Upper end**: the gain per doubling does not grow (every power law bends down in ``log n``): at most the
+      straight line in ``log n`` through the upper half of the measured sizes, and at most 100 %.
 
-    Both quantiles come from one bootstrap over the repeats and — when recorded — the validation
-    examples (``bootstrap_val_acc``); if both assumptions hold, the bracket covers the accuracy
-    with probability at least ``level``.
+    Each end is its outer ``(1 − level) / 2`` quantile in one bootstrap (``bootstrap_val_acc``): if both
+    assumptions hold, the bracket covers the accuracy with probability at least ``level``.
 
-    Example:
-        >>> sizes = np.array([100, 250, 500, 1000, 2000, 3500])
-        >>> acc = 1 - power_law(sizes, 1.2, 0.45, 0.075)
-        >>> curve = LearningCurve("toy", sizes, np.ones((6, 2)), np.stack([acc, acc], 1), np.zeros((6, 2)), 1)
-        >>> bracket = extrapolation_bracket(curve, 60000, n_boot=20)
-        >>> truth = 1 - power_law(60000, 1.2, 0.45, 0.075)
-        >>> bool(bracket.low < truth < bracket.high), bool(round(bracket.low, 3) == round(acc[-1], 3))
-        (True, True)
+    >>> sizes = np.array([100, 250, 500, 1000, 2000, 3500])
+    >>> acc = 1 - power_law(sizes, 1.2, 0.45, 0.075)
+    >>> curve = LearningCurve("toy", sizes, np.ones((6, 2)), np.stack([acc, acc], 1), np.zeros((6, 2)), 1)
+    >>> bracket = extrapolation_bracket(curve, 60000, n_boot=20)
+    >>> truth = 1 - power_law(60000, 1.2, 0.45, 0.075)
+    >>> bool(bracket.low < truth < bracket.high), bool(round(bracket.low, 3) == round(acc[-1], 3))
+    (True, True)
     """
     check_curve(curve)
     check_bootstrap(n_boot, level)

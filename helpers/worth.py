@@ -1,9 +1,5 @@
-"""What augmentation is worth in examples: the size a curve needs for an accuracy (``equivalent_size``, the
-course's one rule: only a bound beyond the measured sizes), per augmented size with an interval
-(``worth_intervals``), pooled over sizes (``pooled_worth``) and as a table (``worth_table``).
-
-numpy only; the ``Worth`` record and the bootstrap live in ``helpers.curves``.
-"""
+"""What augmentation is worth in examples (numpy only): the size a curve needs for an accuracy, only a bound beyond
+the measured sizes (``equivalent_size``), per augmented size with an interval, pooled over sizes, and as a table."""
 
 from __future__ import annotations
 
@@ -26,33 +22,25 @@ from helpers.curves import (
 )
 from helpers.validation import check_in_range, check_type
 
-__all__ = [
-    "augmentation_worth", "equivalent_size", "equivalent_sizes", "pooled_worth", "worth_intervals", "worth_table",
-]
+__all__ = ["augmentation_worth", "equivalent_size", "equivalent_sizes", "pooled_worth", "worth_intervals",
+           "worth_table"]
 
 
 def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
     """The training size at which ``curve`` reaches ``accuracy`` (mean validation accuracy), and how it was found.
 
-    The one rule of the course for "worth N examples" (the homework calls it; ``pooled_worth`` and
-    ``worth_intervals`` build on it): a size is stated only where the measured curve bounds it.
+    The course's one rule for "worth N examples": a size is stated only where the measured curve bounds it. Inside
+    the measured mean accuracies it is interpolated linearly in ``log n`` on the running maximum of the mean curve
+    (so a noisy dip cannot give two answers); below the smallest size's mean it is that size, "fewer than"; above
+    the largest size's, that size, "more than": never a number only a model of the curve beyond the data could give.
 
-    - **inside** the measured mean accuracies: linear interpolation in ``log n`` on the running
-      maximum of the mean curve (so a noisy dip cannot give two answers) — ``(size, "interpolated")``;
-    - **below** the smallest size's mean accuracy: ``(smallest size, "fewer than")``;
-    - **above** the largest size's: ``(largest size, "more than")`` — never a number that only a
-      model of the curve beyond the data could give.
-
-    Example:
-        >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
-        ...                       np.zeros((2, 1)), epochs=1)
-        >>> size, how = equivalent_size(curve, 0.8)  # halfway on a log scale
-        >>> round(size), how
-        (1000, 'interpolated')
-        >>> equivalent_size(curve, 0.95)
-        (10000.0, 'more than')
-        >>> equivalent_size(curve, 0.5)
-        (100.0, 'fewer than')
+    >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+    ...                       np.zeros((2, 1)), epochs=1)
+    >>> size, how = equivalent_size(curve, 0.8)  # halfway on a log scale
+    >>> round(size), how
+    (1000, 'interpolated')
+    >>> equivalent_size(curve, 0.95), equivalent_size(curve, 0.5)
+    ((10000.0, 'more than'), (100.0, 'fewer than'))
     """
     check_curve(curve)
     check_in_range("accuracy", accuracy, 0, 1)
@@ -69,14 +57,12 @@ def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
 
 
 def equivalent_sizes(curve: LearningCurve, accuracies: Sequence[float] | np.ndarray) -> np.ndarray:
-    """``equivalent_size`` for several accuracies at once: the sizes only, by the same rule (outside the
-    measured accuracies the smallest or the largest size, which is then a bound, not a value).
+    """``equivalent_size`` for several accuracies, the sizes only (outside the measured accuracies: a bound).
 
-    Example:
-        >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
-        ...                       np.zeros((2, 1)), epochs=1)
-        >>> equivalent_sizes(curve, [0.6, 0.8, 0.95]).round(1)
-        array([  100.,  1000., 10000.])
+    >>> curve = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+    ...                       np.zeros((2, 1)), epochs=1)
+    >>> equivalent_sizes(curve, [0.6, 0.8, 0.95]).round(1)
+    array([  100.,  1000., 10000.])
     """
     accuracies = np.asarray(accuracies, dtype=float)
     if accuracies.ndim != 1:
@@ -85,18 +71,15 @@ def equivalent_sizes(curve: LearningCurve, accuracies: Sequence[float] | np.ndar
 
 
 def augmentation_worth(augmented: LearningCurve, plain: LearningCurve) -> list[Worth]:
-    """For each size of ``augmented``: the size ``plain`` (no augmentation) needs for the same mean accuracy.
+    """For each size of ``augmented``: the size ``plain`` (no augmentation) needs for the same mean accuracy, by the
+    rule of ``equivalent_size``. Give ``augmented`` evaluated through its matching test pipeline (``evaluated_on``).
 
-    Give ``augmented`` evaluated through its matching test pipeline (``curve.evaluated_on``).
-    The rule is ``equivalent_size``: beyond the sizes of ``plain`` only a bound.
-
-    Example:
-        >>> plain = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
-        ...                       np.zeros((2, 1)), epochs=1)
-        >>> augmented = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 1)), np.array([[0.8], [0.95]]),
-        ...                           np.zeros((2, 1)), 1)
-        >>> [(row.size, round(row.equivalent), row.how) for row in augmentation_worth(augmented, plain)]
-        [(100, 1000, 'interpolated'), (1000, 10000, 'more than')]
+    >>> plain = LearningCurve("toy", np.array([100, 10000]), np.ones((2, 1)), np.array([[0.7], [0.9]]),
+    ...                       np.zeros((2, 1)), epochs=1)
+    >>> augmented = LearningCurve("toy", np.array([100, 1000]), np.ones((2, 1)), np.array([[0.8], [0.95]]),
+    ...                           np.zeros((2, 1)), 1)
+    >>> [(row.size, round(row.equivalent), row.how) for row in augmentation_worth(augmented, plain)]
+    [(100, 1000, 'interpolated'), (1000, 10000, 'more than')]
     """
     check_curve(augmented, "augmented")
     check_curve(plain, "plain")
@@ -111,26 +94,18 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
                     seed: int = 0, validation_noise: bool | None = None) -> list[Worth]:
     """``augmentation_worth`` with a bootstrap interval of each equivalent size (``Worth.low``/``high``).
 
-    Each bootstrap draw resamples the repeats of both curves and — when both record
-    ``val_correct`` for the same validation examples — one shared draw of those examples
-    (``bootstrap_val_acc``); it then finds the equivalent size by the rule of
-    ``equivalent_size``. A draw beyond the measured sizes counts as "more than the largest"
-    (below them: "fewer than the smallest"); when such draws reach an end of the interval, that
-    end is one-sided: an upper end ``high_how == "more than"`` is open above the largest size, a
-    lower end ``low_how == "more than"`` says the whole interval lies beyond it.
+    Each draw resamples both curves' repeats and one shared draw of their validation examples (``shared_noise``),
+    then applies ``equivalent_size``; a draw beyond the measured sizes counts at its bound, so an end may be
+    one-sided (``Worth.low_how``/``high_how``).
 
-    Example:
-        >>> sizes = np.array([100, 200, 400, 800])
-        >>> correct = np.zeros((4, 2, 100), dtype=bool)
-        >>> for i, k in enumerate([70, 80, 85, 88]):
-        ...     correct[i, :, :k] = True
-        >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1,
-        ...                       val_correct=correct)
-        >>> augmented = replace(plain, sizes=sizes[:1], train_acc=np.ones((1, 2)), val_acc=plain.val_acc[1:2],
-        ...                     fit_time=np.zeros((1, 2)), val_correct=correct[1:2])
-        >>> row = worth_intervals(augmented, plain, n_boot=50)[0]  # reaches the accuracy of 200 plain examples
-        >>> round(row.factor, 2), bool(row.low < row.equivalent < row.high)
-        (2.0, True)
+    >>> sizes = np.array([100, 200, 400, 800])
+    >>> correct = (np.arange(100) < np.array([70, 80, 85, 88])[:, None, None]).repeat(2, axis=1)  # 2 repeats
+    >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1, val_correct=correct)
+    >>> augmented = replace(plain, sizes=sizes[:1], train_acc=np.ones((1, 2)), val_acc=plain.val_acc[1:2],
+    ...                     fit_time=np.zeros((1, 2)), val_correct=correct[1:2])
+    >>> row = worth_intervals(augmented, plain, n_boot=50)[0]  # reaches the accuracy of 200 plain examples
+    >>> round(row.factor, 2), bool(row.low < row.equivalent < row.high)
+    (2.0, True)
     """
     check_curve(augmented, "augmented")
     check_curve(plain, "plain")
@@ -153,23 +128,17 @@ def pooled_worth(augmented: LearningCurve, plain: LearningCurve, at: Sequence[in
     """The geometric mean of the worth factors at the size indices ``at`` of ``augmented``, and a one-sided
     lower end at ``level``: "over these sizes, augmentation multiplies the data by at least ``low``".
 
-    One statement for "when data is scarce", from the same bootstrap as ``worth_intervals`` (repeats
-    and, when recorded, one shared draw of the validation examples); pooling several sizes makes it
-    steadier than any one size's interval. A draw beyond the measured sizes counts at its bound (the
-    largest size, or the smallest), so the lower end stays a lower end and is never extrapolated.
+    One statement for "when data is scarce", steadier than any one size's interval, from the bootstrap of
+    ``worth_intervals``: a draw beyond the measured sizes counts at its bound, so ``low`` is never extrapolated.
 
-    Example:
-        >>> sizes = np.array([100, 200, 400, 800])
-        >>> correct = np.zeros((4, 2, 100), dtype=bool)
-        >>> for i, k in enumerate([70, 80, 85, 88]):
-        ...     correct[i, :, :k] = True
-        >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1,
-        ...                       val_correct=correct)
-        >>> augmented = replace(plain, sizes=sizes[:2], train_acc=np.ones((2, 2)), val_acc=plain.val_acc[1:3],
-        ...                     fit_time=np.zeros((2, 2)), val_correct=correct[1:3])
-        >>> factor, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=50)  # worth 2× at both sizes
-        >>> round(factor, 2), bool(1 < low < factor)
-        (2.0, True)
+    >>> sizes = np.array([100, 200, 400, 800])
+    >>> correct = (np.arange(100) < np.array([70, 80, 85, 88])[:, None, None]).repeat(2, axis=1)  # 2 repeats
+    >>> plain = LearningCurve("toy", sizes, np.ones((4, 2)), correct.mean(2), np.zeros((4, 2)), 1, val_correct=correct)
+    >>> augmented = replace(plain, sizes=sizes[:2], train_acc=np.ones((2, 2)), val_acc=plain.val_acc[1:3],
+    ...                     fit_time=np.zeros((2, 2)), val_correct=correct[1:3])
+    >>> factor, low = pooled_worth(augmented, plain, at=[0, 1], n_boot=50)  # worth 2× at both sizes
+    >>> round(factor, 2), bool(1 < low < factor)
+    (2.0, True)
     """
     check_curve(augmented, "augmented")
     check_curve(plain, "plain")
@@ -216,20 +185,16 @@ def _size_of_log(key: float, sizes: np.ndarray) -> tuple[float, str]:
 
 
 def worth_table(rows: list[Worth]) -> str:
-    """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found —
-    and the factor's interval when the rows carry one (``worth_intervals``). Beyond the measured sizes
-    the table states a bound ("more than 1,000", "> 2.0×"), never a number.
+    """The rows as a text table: size, accuracy with augmentation, equivalent size, factor, how found, and the
+    factor's interval when the rows carry one. Beyond the measured sizes it states a bound, never a number.
 
-    Example:
-        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated"), Worth(500, 0.95, 1000.0, "more than")]))
-        ... # doctest: +NORMALIZE_WHITESPACE
-        size with aug.  val acc %  worth (no aug.)  factor  how
-                   100       85.0              240    2.4×  interpolated
-                   500       95.0  more than 1,000  > 2.0×  more than
-        >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated", 130.0, 1000.0, 0.9, high_how="more than")]))
-        ... # doctest: +NORMALIZE_WHITESPACE
-        size with aug.  val acc %  worth (no aug.)  factor  90% interval  how
-                   100       85.0              240    2.4×  1.3× – > 10.0×  interpolated
+    >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated"), Worth(500, 0.95, 1000.0, "more than")]))
+    size with aug.  val acc %  worth (no aug.)  factor  how
+               100       85.0              240    2.4×  interpolated
+               500       95.0  more than 1,000  > 2.0×  more than
+    >>> print(worth_table([Worth(100, 0.85, 240.0, "interpolated", 130.0, 1000.0, 0.9, high_how="more than")]))
+    size with aug.  val acc %  worth (no aug.)  factor    90% interval  how
+               100       85.0              240    2.4×  1.3× – > 10.0×  interpolated
     """
     if not rows:
         raise ValueError("rows is empty; give the list of Worth from augmentation_worth")
@@ -246,8 +211,7 @@ def worth_table(rows: list[Worth]) -> str:
 
 
 def _interval_text(row: Worth) -> str:
-    """``"1.3× – 4.1×"``, with ``> ``/``< `` for a one-sided end, ``"> 2.0×"`` alone when both ends are the
-    same bound, and ``?`` for an unmeasured end."""
+    """``"1.3× – 4.1×"``; ``> ``/``< `` on a one-sided end, one bound alone if both ends are it, ``?`` unmeasured."""
     def one(x: float, how: str) -> str:
         return "?" if np.isnan(x) else bounded_text(x / row.size, how, "{:.1f}×")
     if row.low_how == row.high_how != HOW[0]:  # every draw beyond the same end of the sizes: one bound
