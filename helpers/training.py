@@ -1,17 +1,10 @@
 """A fast learning-curve engine: many small models trained together, one tensor op per step.
 
-Trained one by one through a ``DataLoader``, the models of a curve (sizes × repeats) spend most of their
-time in per-sample Python (PIL, ``ToTensor``, collate) and per-step overhead, not arithmetic. Here the
-images become floats once, and each step updates all models at once: one gather of all minibatches, one
-batched forward and gradient (``helpers.batched``), an optional batched ``augment(images, generator)``,
-one SGD update.
-
-Per model, the optimisation is exactly the course loop's: model ``(i, r)`` starts from the weights
-``torch.manual_seed(seeds[i, r]); build()`` gives and sees exactly the minibatches of ``DataLoader(subset,
-batch_size, shuffle=True, generator=Generator().manual_seed(seeds[i, r]))``, epoch after epoch (the last,
-smaller batch included), its loss averaged over its own batch, plain SGD (optionally with momentum, as
-``torch.optim.SGD``). Models on small subsets finish their epochs early and drop out of the stack.
-A call takes a plan (``plan_learning_curve``), the SGD settings (``Training``) and where it runs (``Engine``).
+Trained one by one through a ``DataLoader``, the models of a curve spend most of their time in per-sample
+Python (PIL, ``ToTensor``, collate) and per-step overhead. Here the images become floats once, and each
+step updates all models at once: one gather of all minibatches, one batched forward and gradient
+(``helpers.batched``), an optional batched augmentation, one SGD update. A call takes a plan
+(``plan_learning_curve``), the SGD settings (``Training``) and where it runs (``Engine``).
 """
 
 from __future__ import annotations
@@ -204,14 +197,12 @@ class TrainedModels:
     ``template`` is one model of the kind, the function these weights are plugged into.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels, seed=0)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
         >>> curve = learning_curve(images, labels, plan, "softmax", Training(epochs=1), keep_models=True,
         ...                        engine=Engine(device="cpu", progress=False))
-        >>> val = parts["val"]
-        >>> bool(np.allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc))
+        >>> bool(np.allclose(curve.models.accuracy(images[parts["val"]], labels[parts["val"]]), curve.val_acc))
         True
     """
 
@@ -293,7 +284,6 @@ def plan_learning_curve(labels: torch.Tensor, train_pool: torch.Tensor | Sequenc
     bad values ``ValueError``.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> _, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
@@ -350,23 +340,23 @@ def learning_curve(images: torch.Tensor, labels: torch.Tensor, plan: CurvePlan, 
                    engine: Engine = Engine()) -> LearningCurve:
     """Train the ``len(plan.sizes) × plan.repeats`` models of a plan together and measure their accuracy.
 
-    Each model trains exactly as the one-model loop would (same initial weights, minibatches and SGD
-    updates; see the module docstring), so the result equals that loop's up to floating-point rounding.
+    Each model trains exactly as the course's one-model loop, so the result equals that loop's up to rounding:
+    model ``(i, r)`` starts from the weights ``torch.manual_seed(plan.seeds[i, r]); build()`` gives and sees
+    the minibatches of ``DataLoader(subset, batch_size, shuffle=True, generator=Generator().manual_seed(
+    plan.seeds[i, r]))``, epoch after epoch (the last, smaller batch included), its loss averaged over its own
+    batch, SGD as ``torch.optim.SGD``. Models on small subsets finish early and drop out of the stack.
 
     Args:
         images: ``uint8`` images ``N×H×W`` or ``N×C×H×W`` (scaled to ``[0, 1]``), or floats.
         labels: class of each image, ``int64`` ``N`` — the labels the plan was drawn from.
-        model: ``"softmax"`` or ``"mlp"`` (``NAMED_MODELS``), or a zero-argument function that builds one
-            fresh ``nn.Module`` mapping images ``N×C×H×W`` to logits ``N×classes``, without buffers (no
-            BatchNorm), e.g. ``small_cnn``. A Sequential of Flatten/Linear/ReLU runs as batched matrix
-            products, any other module through ``torch.func.vmap``. The curve reports it under the
-            function's ``__name__`` (``softmax_model``/``mlp_model`` as ``"softmax"``/``"mlp"``, a ``lambda``
-            as ``"custom"``).
-        augment: batched augmentation ``augment(images_batch, generator)`` of every training minibatch:
-            ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the training device (the minibatches of all
-            models still training, stacked, each padded with all-zero images to a full batch) and a
-            ``torch.Generator`` on that device seeded from ``plan.seed``; returns images of the same
-            shape. Evaluation never augments.
+        model: ``"softmax"``/``"mlp"`` (``NAMED_MODELS``) or a zero-argument function building one fresh
+            ``nn.Module`` without buffers (no BatchNorm) from images ``N×C×H×W`` to logits ``N×classes``, e.g.
+            ``small_cnn``; reported by its ``NAMED_MODELS`` name, else ``__name__`` (a ``lambda``: ``"custom"``).
+            A Sequential of Flatten/Linear/ReLU runs as batched matrix products, others through ``vmap``.
+        augment: ``augment(images_batch, generator)`` for every training minibatch (never for evaluation):
+            ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the device (the minibatches of all models still
+            training, stacked, each padded with all-zero images to a full batch) and a ``torch.Generator``
+            there, seeded from ``plan.seed``; returns images of the same shape.
         keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to evaluate
             them on other images, e.g. the held-out digits through a test pipeline.
         engine: the default trains on ``pick_device()`` with a progress bar and one CPU thread.
@@ -376,7 +366,6 @@ def learning_curve(images: torch.Tensor, labels: torch.Tensor, plan: CurvePlan, 
     len(plan.val_idx)``), so its uncertainty can include the validation set's noise.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 1000], repeats=2)
