@@ -1,7 +1,4 @@
-"""Small deterministic training runs on tensors: does the input scale change how fast SGD learns?
-
-``tune_learning_rate`` repeats ``train_small_model`` over a small grid of learning rates and seeds (notebook 03).
-"""
+"""Small deterministic training runs on tensors, and a learning-rate search: does input scale change SGD's speed?"""
 
 from __future__ import annotations
 
