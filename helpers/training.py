@@ -95,8 +95,7 @@ NAMED_MODELS: Mapping[str, batched.Build] = MappingProxyType({"softmax": softmax
 class Training:
     """How every model of a learning curve trains: minibatch SGD, ``epochs`` passes over its own subset.
 
-    As ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)`` on the minibatches of
-    ``DataLoader(subset, batch_size, shuffle=True)``, the last, smaller batch included; checked when made.
+    Each model's optimizer is ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)``; checked when made.
 
     Example:
         >>> Training(epochs=30, lr=0.05, momentum=0.9)
@@ -280,8 +279,7 @@ def plan_learning_curve(labels: torch.Tensor, train_pool: torch.Tensor | Sequenc
     shuffling; ``seed`` makes them all reproducible, and the augmentations of ``learning_curve`` too.
     ``val_idx``: the held-out indices every model is evaluated on (the validation split; the test split only
     once, at the very end), disjoint from ``train_pool``. ``sizes``: strictly increasing, at most
-    ``len(train_pool)``. Wrong kinds (``sizes=[100.0]``, ``repeats=2.0``, ``seed="0"``) raise ``TypeError``,
-    bad values ``ValueError``.
+    ``len(train_pool)``. Wrong kinds (``sizes=[100.0]``, ``seed="0"``) raise ``TypeError``, bad values ``ValueError``.
 
     Example:
         >>> _, labels = load_mnist()
