@@ -1,11 +1,4 @@
-"""Many small models as one: stacked weights, one batched forward and one gradient for all of them.
-
-``helpers.training`` trains every model of a learning curve at once with these: the weights of all
-models of one kind are stacked (``torch.func.stack_module_state``); a Sequential of Flatten/Linear/ReLU
-runs as batched matrix products (``baddbmm``) with hand-written gradients, any other module (e.g. a CNN)
-through ``torch.func.vmap`` + ``functional_call`` + autograd. ``dataloader_epoch_order`` draws one
-epoch's order exactly as a shuffling ``DataLoader`` does, so each model sees the usual loop's minibatches.
-"""
+"""Many small models as one (``helpers.training``'s engine): stacked weights, one batched forward and gradient."""
 
 from __future__ import annotations
 
@@ -40,12 +33,10 @@ def as_float_images(images: torch.Tensor) -> torch.Tensor:
 
 
 def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
-    """The order in which one epoch of ``DataLoader(data, shuffle=True, generator=generator)`` visits
-    ``n`` examples, drawing from ``generator`` exactly as that DataLoader does.
+    """The order of ``n`` examples in one epoch of ``DataLoader(data, shuffle=True, generator=generator)``.
 
-    Per epoch the DataLoader's iterator draws a base seed, its ``RandomSampler`` draws one
-    permutation, and, asked for more at the end of the epoch, one more that it discards. A unit
-    test checks this against a real ``DataLoader``, so a change in PyTorch is noticed.
+    It draws from ``generator`` exactly as that DataLoader does (a unit test checks it against a real one):
+    its iterator draws a base seed, its ``RandomSampler`` one permutation, and one more that it discards.
 
     Example:
         >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
@@ -59,12 +50,11 @@ def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
 
 def stacked_models(kind: ModelKind, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
     """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked."""
-    build = kind.build
+    models = []
     with torch.random.fork_rng(devices=[]):
-        models = []
         for seed in seeds:
             torch.default_generator.manual_seed(seed)  # = torch.manual_seed(seed) for a model built on the CPU
-            models.append(build())
+            models.append(kind.build())
     params, buffers = stack_module_state(models)
     if buffers:
         raise ValueError(f"model={kind.name!r} has buffers {list(buffers)}; use a model without BatchNorm-like state")
@@ -91,10 +81,9 @@ def batched_forward(template: nn.Module) -> Callable[[dict, torch.Tensor], torch
 def _linear_stack_forward(layers: list[nn.Module], params: dict, x: torch.Tensor) -> tuple[torch.Tensor, list]:
     """A Sequential of Flatten/Linear/ReLU as batched matrix products, one ``baddbmm`` per layer.
 
-    Works with activations laid out features-first, ``K×features×B`` (softmax over a short,
-    contiguous last dimension of 10 classes is ~20× slower in PyTorch on CPU than over this
-    layout's dimension 1). Returns the logits ``K×classes×B`` and, for the backward pass, the
-    input of every Linear and the output of every ReLU.
+    Activations are ``K×features×B`` (on a CPU a softmax over dimension 1 of this layout is far faster than
+    over a short last one). Returns the logits ``K×classes×B`` and, for the backward pass, the input of every
+    Linear and the output of every ReLU.
     """
     saved = []
     x = x.flatten(2).mT  # K×features×B, a view
@@ -112,9 +101,8 @@ def _linear_stack_forward(layers: list[nn.Module], params: dict, x: torch.Tensor
 def linear_stack_gradients(layers, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
     """Gradients of ``sum(weight · cross_entropy)`` for a linear stack, written out by hand.
 
-    The same numbers autograd gives (a unit test checks it), with fewer and faster ops: the
-    softmax cross-entropy gradient is ``softmax(logits) − onehot(y)``, and no gradient of the
-    input images is formed.
+    Autograd's numbers (a unit test checks it) in fewer, faster ops: the gradient of softmax cross-entropy
+    is ``softmax(logits) − onehot(y)``, and none is formed for the input images.
     """
     logits, saved = _linear_stack_forward(layers, params, x)
     grad = logits.softmax(1)  # K×classes×B

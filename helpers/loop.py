@@ -1,9 +1,6 @@
-"""The plain training loop of the course: one model, minibatch SGD, accuracy on a dataset, the MLP.
+"""The plain training loop of the course, as notebook 01 writes it in a cell (a test checks), and its one MLP.
 
-Notebook 01 writes ``train_plain`` and ``accuracy`` in a cell and trains one model with them;
-the batched engine (``helpers.training.learning_curve``) trains many models at once and must
-give the same accuracies. A test checks that the notebook's cell is this code. ``mlp`` is the
-one builder of the course's multilayer perceptron (the engine's ``"mlp"``, notebook 03's small runs).
+The batched engine (``helpers.training``) trains many models at once and must give the same accuracies.
 """
 
 from __future__ import annotations
@@ -59,7 +56,7 @@ def accuracy(model: nn.Module, dataset: Dataset, batch_size: int = 1000) -> floa
 def mlp(inputs: int, hidden: int, classes: int) -> nn.Module:
     """A one-hidden-layer perceptron: flatten, ``inputs`` → ``hidden`` (ReLU) → ``classes`` logits.
 
-    Its initial weights come from torch's global random generator (seed it, or fork it, first).
+    Initialised from torch's global random generator (seed it, or fork it, first).
 
     Example:
         >>> [tuple(p.shape) for p in mlp(784, 64, 10).parameters()]

@@ -1,10 +1,4 @@
-"""Small deterministic training runs: does the input scale change how fast SGD learns?
-
-``train_small_model`` trains the course's MLP (``helpers.loop.mlp``) with plain SGD on tensors
-and measures it with ``helpers.loop.accuracy``; the same seed gives the same initial weights and
-the same mini-batches, so two scalings of the same data start from the same network.
-``tune_learning_rate`` repeats it over a small grid of learning rates and seeds (notebook 03).
-"""
+"""Small deterministic training runs on tensors, and a learning-rate search: does input scale change SGD's speed?"""
 
 from __future__ import annotations
 
@@ -34,27 +28,15 @@ class TrainingRun:
     model: torch.nn.Module | None = field(default=None, repr=False)
 
 
-def train_small_model(
-    x_train: torch.Tensor,
-    y_train: torch.Tensor,
-    x_val: torch.Tensor,
-    y_val: torch.Tensor,
-    steps: int = 300,
-    lr: float = 0.05,
-    batch_size: int = 64,
-    hidden: int = 32,
-    eval_every: int = 10,
-    seed: int = 0,
-    device: str | torch.device = "cpu",
-    stop_at: float | None = None,
-) -> TrainingRun:
-    """Train a one-hidden-layer MLP with plain SGD; the same seed gives the same run.
+def train_small_model(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.Tensor, y_val: torch.Tensor,
+                      steps: int = 300, lr: float = 0.05, batch_size: int = 64, hidden: int = 32, eval_every: int = 10,
+                      seed: int = 0, device: str | torch.device = "cpu", stop_at: float | None = None) -> TrainingRun:
+    """Train the course's MLP (``helpers.loop.mlp``) with plain SGD; the same seed gives the same run.
 
-    The initial weights and the order of the mini-batches depend only on ``seed``, so two
-    inputs that differ only in their scaling start from the same network and see the same
-    batches. Training stops early (``diverged=True``) when the loss stops being finite, and —
-    with ``stop_at`` — at the first evaluation whose validation accuracy reaches ``stop_at``
-    (``steps_to_accuracy`` for that target is the same; later steps are not run).
+    The initial weights and the order of the mini-batches depend only on ``seed``, so two scalings of the
+    same inputs start from the same network and see the same batches. Training stops early when the loss
+    stops being finite (``diverged=True``) and, with ``stop_at``, at the first evaluation whose validation
+    accuracy reaches it (``steps_to_accuracy`` for that target is the same; later steps are not run).
 
     Example:
         >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
@@ -70,12 +52,13 @@ def train_small_model(
     if batch_size > len(x_train):
         raise ValueError(f"batch_size={batch_size} is larger than the {len(x_train)} training examples; "
                          f"allowed: 1 <= batch_size <= {len(x_train)}")
-    model = _seeded_mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1, seed).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(seed)
     val_set = TensorDataset(x_val.to(device), y_val.to(device))
-    run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
-    with torch_threads(1), torch.random.fork_rng(devices=[]):  # the DataLoader of accuracy draws a seed
+    with torch_threads(1), torch.random.fork_rng(devices=[]):  # the global generator is left as it was
+        torch.manual_seed(seed)
+        model = mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1).to(device)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)
         for step in range(steps + 1):
             if step % eval_every == 0:
                 run.eval_steps.append(step)
@@ -116,20 +99,12 @@ def _check_examples(x_train, y_train, x_val, y_val) -> None:
         raise ValueError("x_train/y_train and x_val/y_val must be non-empty and of equal lengths")
 
 
-def _seeded_mlp(inputs: int, hidden: int, classes: int, seed: int) -> torch.nn.Module:
-    """``helpers.loop.mlp`` initialised as after ``torch.manual_seed(seed)``; the global generator is left as it was."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return mlp(inputs, hidden, classes)
-
-
 def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False) -> float | None:
     """The step at which validation accuracy first reached ``target``; ``None`` if never.
 
-    By default the first **evaluated** step at or above ``target`` (a multiple of ``eval_every``,
-    so two runs can look equally fast while one crossed nine steps earlier). With
-    ``interpolate=True`` the crossing is interpolated linearly between the last evaluation below
-    ``target`` and the first at or above it: a comparison's margin is then not one evaluation interval.
+    By default the first **evaluated** step at or above ``target`` (a multiple of ``eval_every``, so two runs
+    can look equally fast while one crossed nine steps earlier). ``interpolate=True`` interpolates linearly
+    between the last evaluation below ``target`` and the first at or above it, finer than ``eval_every``.
 
     Example:
         >>> run = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9])
@@ -153,8 +128,7 @@ def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False
 class LearningRateSearch:
     """Steps to a target validation accuracy for each learning rate of a grid and each seed.
 
-    ``steps[i, s]`` belongs to ``lrs[i]`` and ``seeds[s]``; ``inf`` means the run never reached
-    ``target`` within ``max_steps`` (or diverged).
+    ``steps[i, s]`` belongs to ``lrs[i]`` and ``seeds[s]``; ``inf``: never reached within ``max_steps`` (or diverged).
 
     Example:
         >>> search = LearningRateSearch((0.01, 0.1), (0, 1), np.array([[90.0, 110.0], [30.0, np.inf]]), 0.85, 300)
@@ -189,25 +163,15 @@ class LearningRateSearch:
         return float(row.min()), float(row.max())
 
 
-def tune_learning_rate(
-    x_train: torch.Tensor,
-    y_train: torch.Tensor,
-    x_val: torch.Tensor,
-    y_val: torch.Tensor,
-    lrs: Sequence[float],
-    target: float,
-    steps: int = 300,
-    seeds: Sequence[int] = (0,),
-    interpolate: bool = False,
-    **train_options,
-) -> LearningRateSearch:
-    """Train ``train_small_model`` for every learning rate of a small grid and every seed; count the steps
-    each run needs to reach ``target`` validation accuracy (each run stops there).
+def tune_learning_rate(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.Tensor, y_val: torch.Tensor,
+                       lrs: Sequence[float], target: float, steps: int = 300, seeds: Sequence[int] = (0,),
+                       interpolate: bool = False, **train_options) -> LearningRateSearch:
+    """Count the steps ``train_small_model`` needs to reach ``target`` validation accuracy for each lr and seed.
 
-    Comparing input scalings at **one** learning rate mixes two effects: a larger input scale
-    acts like a larger step. Tuning the learning rate per scaling and comparing the best of
-    each separates them. ``interpolate`` counts the steps as ``steps_to_accuracy`` does;
-    ``train_options`` go to ``train_small_model`` (``batch_size``, ``hidden``, ``eval_every``, ``device``).
+    Comparing input scalings at **one** learning rate mixes two effects: a larger input scale acts like
+    a larger step. Tuning the learning rate per scaling and comparing the best of each separates them.
+    ``interpolate`` counts the steps as ``steps_to_accuracy`` does; ``train_options`` go to
+    ``train_small_model`` (``batch_size``, ``hidden``, ``eval_every``, ``device``).
 
     Example:
         >>> x = torch.randn(200, 1, 2, 2)

@@ -1,30 +1,10 @@
 """A fast learning-curve engine: many small models trained together, one tensor op per step.
 
-A learning curve trains one model per (training size × repeat) — 30 models for 6 sizes and
-5 repeats. Trained one after another, each through its own ``DataLoader``, that takes about a
-minute on a 2-core CPU; most of the time goes into per-sample Python (PIL, ``ToTensor``,
-collate) and per-step overhead, not arithmetic. Here the images are converted to floats once,
-and every step updates all models at once: one gather of all minibatches (``index_select``),
-one batched forward and gradient of the stacked models (``helpers.batched``) and one SGD update.
-An optional batched ``augment(images, generator)`` transforms every training minibatch on the fly.
-
-The optimizer semantics are exactly those of the course loop, per model: model ``(i, r)``
-starts from the weights ``torch.manual_seed(seeds[i, r]); build()`` gives, and sees exactly the
-minibatches ``DataLoader(subset, batch_size, shuffle=True, generator=Generator().manual_seed(
-seeds[i, r]))`` yields, epoch after epoch (the last, smaller batch included), with its loss
-averaged over its own batch and plain SGD (optionally with momentum, as ``torch.optim.SGD``).
-Models on small subsets finish their epochs early and simply drop out of the stack.
-
-A call takes three small records: ``plan_learning_curve`` draws the plan (sizes, repeats, the
-subsets of the train pool, the validation split, the seed), ``Training`` holds the SGD settings
-and ``Engine`` where and how the run goes (device, progress bar, CPU threads)::
-
-    plan = plan_learning_curve(labels, splits["train"], splits["val"], sizes, repeats=5, seed=0)
-    curve = learning_curve(images, labels, plan, "mlp", Training(epochs=30, lr=0.1, momentum=0.9),
-                           engine=Engine(device="cpu", progress=False))
-
-The measured ``LearningCurve`` and its analysis live in ``helpers.curves``, ``helpers.extrapolation``
-and ``helpers.worth``; this module only trains.
+Trained one by one through a ``DataLoader``, the models of a curve spend most of their time in per-sample
+Python (PIL, ``ToTensor``, collate) and per-step overhead. Here the images become floats once, and each
+step updates all models at once: one gather of all minibatches, one batched forward and gradient
+(``helpers.batched``), an optional batched augmentation, one SGD update. A call takes a plan
+(``plan_learning_curve``), the SGD settings (``Training``) and where it runs (``Engine``).
 """
 
 from __future__ import annotations
@@ -43,17 +23,7 @@ from torch import nn
 from tqdm import tqdm as text_tqdm
 from tqdm.auto import tqdm
 
-from helpers.batched import (
-    Build,
-    ModelKind,
-    as_float_images,
-    autograd_gradients,
-    batched_forward,
-    dataloader_epoch_order,
-    linear_layers,
-    linear_stack_gradients,
-    stacked_models,
-)
+from helpers import batched
 from helpers.curves import LearningCurve
 from helpers.data import check_indices, stratified_split
 from helpers.env import pick_device, torch_threads
@@ -102,9 +72,9 @@ def mlp_model() -> nn.Module:
 def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
     """A small CNN for 28×28 digits: conv 5×5 stride 2 → ReLU → conv 3×3 stride 2 → ReLU → linear to 10 logits.
 
-    ``channels = (c1, c2)`` are the feature maps of the two convolutions (28 → 12 → 5 pixels).
-    No pooling, BatchNorm or dropout, so ``learning_curve`` can train many copies at once
-    (``learning_curve(..., model=small_cnn)``; other channels: a zero-argument ``def`` that calls it).
+    ``channels = (c1, c2)`` are the feature maps of the two convolutions (28 → 12 → 5 pixels). No pooling,
+    BatchNorm or dropout, so ``learning_curve(..., model=small_cnn)`` can train many copies at once (other
+    channels: a zero-argument ``def`` that calls it).
 
     Example:
         >>> small_cnn((8, 16))(torch.zeros(2, 1, 28, 28)).shape
@@ -117,7 +87,7 @@ def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
                          nn.Flatten(), nn.Linear(c2 * 5 * 5, 10))
 
 
-NAMED_MODELS: Mapping[str, Build] = MappingProxyType({"softmax": softmax_model, "mlp": mlp_model})
+NAMED_MODELS: Mapping[str, batched.Build] = MappingProxyType({"softmax": softmax_model, "mlp": mlp_model})
 """The models ``learning_curve(..., model=name)`` knows by name (read-only; pass a builder for any other)."""
 
 
@@ -125,10 +95,7 @@ NAMED_MODELS: Mapping[str, Build] = MappingProxyType({"softmax": softmax_model, 
 class Training:
     """How every model of a learning curve trains: minibatch SGD, ``epochs`` passes over its own subset.
 
-    Each model trains as ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)`` on
-    minibatches of ``batch_size`` from ``DataLoader(subset, batch_size, shuffle=True)`` (the last,
-    smaller batch included), for ``epochs`` epochs. The fields are checked when the record is made:
-    ``TypeError`` for a wrong kind (``epochs=2.5``, ``lr="0.1"``), ``ValueError`` for a value out of range.
+    Each model's optimizer is ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)``; checked when made.
 
     Example:
         >>> Training(epochs=30, lr=0.05, momentum=0.9)
@@ -157,12 +124,10 @@ class Training:
 class Engine:
     """Where and how ``learning_curve`` runs: knobs of speed and display, not of what is trained.
 
-    ``device``: where to train, ``None`` for ``pick_device()`` (cuda when available); another
-    device trains the same models up to floating-point rounding. ``progress``: a tqdm bar over
-    the training steps. ``cpu_threads``: torch threads while training on a CPU (restored
-    afterwards), ``None`` keeps torch's setting. One thread is the robust default for these small
-    per-step tensors: on an idle 2-core CPU two threads were ~1.5× faster, but as soon as another
-    process ran, OpenMP's waiting made the same run 5–10× slower.
+    ``device``: ``None`` for ``pick_device()``; another device trains the same models up to rounding.
+    ``progress``: a tqdm bar over the training steps. ``cpu_threads``: torch threads while training on a
+    CPU (restored afterwards), ``None`` keeps torch's setting. One thread is the robust default for these
+    small per-step tensors: more were a little faster on an idle CPU, far slower beside another process.
 
     Example:
         >>> Engine(device="cpu", progress=False)
@@ -189,40 +154,26 @@ class Engine:
         check_int("cpu_threads", self.cpu_threads, optional=True)
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """How every model of a curve trains: minibatch SGD, optional augmentation, seed, progress bar."""
-
-    epochs: int
-    batch_size: int
-    lr: float
-    momentum: float
-    augment: Augment | None
-    seed: int
-    progress: bool
-
-
-def _model_kind(model: str | Build) -> ModelKind:
-    """``model`` as a name and a builder: a key of ``NAMED_MODELS``, or a zero-argument function
-    (reported under its name in ``NAMED_MODELS`` or its ``__name__``; a ``lambda`` as ``"custom"``)."""
+def _model_kind(model: str | batched.Build) -> batched.ModelKind:
+    """``model`` (a key of ``NAMED_MODELS`` or a zero-argument builder) with the name the curve reports."""
     if isinstance(model, str):
         check_choice("model", model, NAMED_MODELS, hint="(or a zero-argument function that builds an nn.Module)")
-        return ModelKind(model, NAMED_MODELS[model])
+        return batched.ModelKind(model, NAMED_MODELS[model])
     if not callable(model):
         raise TypeError(f"model={model!r} must be a name ({', '.join(NAMED_MODELS)}) or a zero-argument "
                          "function that builds an nn.Module")
     known = next((name for name, build in NAMED_MODELS.items() if build is model), None)
     name = known or getattr(model, "__name__", "custom")
-    return ModelKind("custom" if name == "<lambda>" else name, model)
+    return batched.ModelKind("custom" if name == "<lambda>" else name, model)
 
 
 @dataclass(frozen=True)
 class CurvePlan:
     """What each model of a learning curve trains on and is evaluated on (from ``plan_learning_curve``).
 
-    ``subsets[i][r]`` (indices into the images) and ``seeds[i, r]`` (its initial weights and its
-    shuffling) for size ``sizes[i]``, repeat ``r``; ``val_idx``: the held-out indices every model is
-    evaluated on; ``seed``: the seed the plan was drawn with, which also seeds the random augmentations.
+    Model ``(i, r)`` (size ``sizes[i]``, repeat ``r``) trains on ``subsets[i][r]`` (indices into the images)
+    from ``seeds[i, r]`` (initial weights and shuffling); all are evaluated on ``val_idx``; ``seed`` drew
+    the plan and also seeds the random augmentations.
     """
 
     sizes: tuple[int, ...]
@@ -241,19 +192,16 @@ class CurvePlan:
 class TrainedModels:
     """The trained weights of all models of a learning curve, stacked, to evaluate them on any images.
 
-    ``params[name][i * repeats + r]`` is parameter ``name`` of the model for size ``i``,
-    repeat ``r`` (plan order); ``template`` is one model of the kind, used as the function
-    that these weights are plugged into. Returned by ``learning_curve(..., keep_models=True)``.
+    ``params[name][i * repeats + r]`` is parameter ``name`` of the model for size ``i``, repeat ``r``;
+    ``template`` is one model of the kind, the function these weights are plugged into.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels, seed=0)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
         >>> curve = learning_curve(images, labels, plan, "softmax", Training(epochs=1), keep_models=True,
         ...                        engine=Engine(device="cpu", progress=False))
-        >>> val = parts["val"]
-        >>> bool(np.allclose(curve.models.accuracy(images[val], labels[val]), curve.val_acc))
+        >>> bool(np.allclose(curve.models.accuracy(images[parts["val"]], labels[parts["val"]]), curve.val_acc))
         True
     """
 
@@ -267,14 +215,13 @@ class TrainedModels:
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Class predictions of every model for the same images: ``int64`` ``sizes × repeats × N``.
 
-        ``images`` as for ``learning_curve``: ``uint8`` ``N×H×W``/``N×C×H×W`` (scaled to ``[0, 1]``)
-        or floats, already passed through whatever test pipeline the models expect.
+        ``images`` as for ``learning_curve``, already through whatever test pipeline the models expect.
         """
         images = torch.as_tensor(images)
         if images.ndim not in (3, 4) or len(images) == 0:
             raise ValueError(f"images must be a non-empty batch N×H×W or N×C×H×W, got shape {tuple(images.shape)}")
-        x = as_float_images(images).to(next(iter(self.params.values())).device)
-        forward, repeats = batched_forward(self.template), self.shape[1]
+        x = batched.as_float_images(images).to(next(iter(self.params.values())).device)
+        forward, repeats = batched.batched_forward(self.template), self.shape[1]
         rows = []
         for start in range(0, self.shape[0] * repeats, repeats):  # one size at a time, all its repeats
             params = {name: p[start:start + repeats] for name, p in self.params.items()}
@@ -286,19 +233,17 @@ class TrainedModels:
     def accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
         """Accuracy in ``[0, 1]`` of every model on the same labelled images, ``sizes × repeats``.
 
-        For instance on the validation digits rotated by 30° (``FusedAugment`` from ``helpers.transforms``)::
+        E.g. on the validation digits rotated by 30° (``FusedAugment`` from ``helpers.transforms``)::
 
-            rotated = FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0)
-            curve.models.accuracy(rotated, labels[val]).mean(axis=1)  # per training size
+            curve.models.accuracy(FusedAugment(resize=28).apply(images[val, None] / 255, angle=30.0), labels[val])
         """
         return self.correct(images, labels).mean(-1, dtype=float)
 
     def train_accuracy(self, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
         """Accuracy of every model on **its own** training subset, ``sizes × repeats``, with the images given.
 
-        ``images``/``labels`` are the whole dataset, indexed as in ``learning_curve`` — e.g. all
-        digits through the test pipeline of models trained with augmentation, so their training
-        accuracy is measured the way they see digits at test time::
+        ``images``/``labels``: the whole dataset, indexed as in ``learning_curve`` — e.g. all digits through
+        the test pipeline of models trained with augmentation, to measure them as they see digits at test time::
 
             zoomed_all = FusedAugment(resize=32, crop=28).apply(images[:, None] / 255, angle=0.0)
             curve.models.train_accuracy(zoomed_all, labels)
@@ -325,33 +270,18 @@ class TrainedModels:
         return (self.predict(images) == labels).numpy()
 
 
-def plan_learning_curve(
-    labels: torch.Tensor,
-    train_pool: torch.Tensor | Sequence[int],
-    val_idx: torch.Tensor | Sequence[int],
-    sizes: Sequence[int],
-    repeats: int = 5,
-    seed: int = 0,
-) -> CurvePlan:
+def plan_learning_curve(labels: torch.Tensor, train_pool: torch.Tensor | Sequence[int],
+                        val_idx: torch.Tensor | Sequence[int], sizes: Sequence[int], repeats: int = 5,
+                        seed: int = 0) -> CurvePlan:
     """Draw the class-balanced training subsets and per-model seeds of a learning curve: its ``CurvePlan``.
 
-    Checks the arguments and is deterministic for a ``seed``; each (size, repeat) gets its own
-    subset of ``train_pool`` and its own seed. Pass the plan to ``learning_curve``.
-
-    Args:
-        labels: class of each image, ``int64`` ``N`` (the subsets are class-balanced).
-        train_pool: indices the training subsets are drawn from.
-        val_idx: held-out indices every model is evaluated on (the validation split; the test
-            split only once, at the very end). Must not overlap ``train_pool``.
-        sizes: strictly increasing training sizes, each at most ``len(train_pool)``.
-        repeats: models per size, each with its own subset, initial weights and shuffling.
-        seed: makes the whole curve reproducible (subsets, initial weights, shuffling and the
-            random augmentations of ``learning_curve(..., augment=...)``).
-
-    Wrong kinds (``sizes=[100.0]``, ``repeats=2.0``, ``seed="0"``) raise ``TypeError``, bad values ``ValueError``.
+    Each of the ``repeats`` models of a size gets its own subset of ``train_pool``, initial weights and
+    shuffling; ``seed`` makes them all reproducible, and the augmentations of ``learning_curve`` too.
+    ``val_idx``: the held-out indices every model is evaluated on (the validation split; the test split only
+    once, at the very end), disjoint from ``train_pool``. ``sizes``: strictly increasing, at most
+    ``len(train_pool)``. Wrong kinds (``sizes=[100.0]``, ``seed="0"``) raise ``TypeError``, bad values ``ValueError``.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> _, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
@@ -359,8 +289,7 @@ def plan_learning_curve(
         ([500, 500], (2, 2), 2, 500)
     """
     labels = torch.as_tensor(labels)
-    # integer, in range, no repeats (a repeated index would make a "size n" subset of fewer examples),
-    # CPU int64 — so the overlap check below sees the real positions (-1 is not the last image here)
+    # in range and unique (a repeated index makes a "size n" subset of fewer examples), so the overlap check is real
     train_pool = check_indices(train_pool, "train_pool", len(labels), unique=True)
     val_idx = check_indices(val_idx, "val_idx", len(labels), unique=True)
     _check_plan_args(train_pool, val_idx, sizes, repeats, seed)
@@ -404,52 +333,37 @@ def _check_plan_args(train_pool: torch.Tensor, val_idx: torch.Tensor, sizes: Seq
                          "the validation set must be disjoint from the training data")
 
 
-def learning_curve(
-    images: torch.Tensor,
-    labels: torch.Tensor,
-    plan: CurvePlan,
-    model: str | Build = "softmax",
-    training: Training = Training(),
-    *,
-    augment: Augment | None = None,
-    keep_models: bool = False,
-    engine: Engine = Engine(),
-) -> LearningCurve:
+def learning_curve(images: torch.Tensor, labels: torch.Tensor, plan: CurvePlan, model: str | batched.Build = "softmax",
+                   training: Training = Training(), *, augment: Augment | None = None, keep_models: bool = False,
+                   engine: Engine = Engine()) -> LearningCurve:
     """Train the ``len(plan.sizes) × plan.repeats`` models of a plan together and measure their accuracy.
 
-    Each model trains exactly as the usual one-model loop would (same initial weights, same
-    minibatches, same SGD updates — see the module docstring), so the result equals that
-    loop's up to floating-point rounding; it only runs all models in the same tensor ops.
+    Each model trains exactly as the course's one-model loop, so the result equals that loop's up to rounding:
+    model ``(i, r)`` starts from the weights ``torch.manual_seed(plan.seeds[i, r]); build()`` gives and sees
+    the minibatches of ``DataLoader(subset, batch_size, shuffle=True, generator=Generator().manual_seed(
+    plan.seeds[i, r]))``, epoch after epoch (the last, smaller batch included), its loss averaged over its own
+    batch, SGD as ``torch.optim.SGD``. Models on small subsets finish early and drop out of the stack.
 
     Args:
         images: ``uint8`` images ``N×H×W`` or ``N×C×H×W`` (scaled to ``[0, 1]``), or floats.
         labels: class of each image, ``int64`` ``N`` — the labels the plan was drawn from.
-        plan: which subsets and seeds the models train on and where they are evaluated, from
-            ``plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)``.
-        model: ``"softmax"`` or ``"mlp"`` (``NAMED_MODELS``), or a zero-argument function that
-            builds one fresh model (e.g. ``small_cnn``): an ``nn.Module`` mapping images
-            ``N×C×H×W`` to logits ``N×classes``, without buffers (no BatchNorm). A Sequential of
-            Flatten/Linear/ReLU runs as batched matrix products, any other module through
-            ``torch.func.vmap``. The curve reports it under the function's ``__name__``
-            (``softmax_model``/``mlp_model`` as ``"softmax"``/``"mlp"``, a ``lambda`` as ``"custom"``).
-        training: the SGD settings of every model, ``Training(epochs, batch_size, lr, momentum)``.
-        augment: optional batched augmentation ``augment(images_batch, generator)`` applied
-            to every training minibatch: ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the
-            training device — the minibatches of all models still training, stacked, padded
-            with all-zero images to a full batch each — and a ``torch.Generator`` on that
-            device (seeded from ``plan.seed``); returns images of the same shape. Evaluation
-            never augments.
-        keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to
-            evaluate them on other images, e.g. the held-out digits through a test pipeline.
-        engine: where and how to run, ``Engine(device, progress, cpu_threads)``; the default trains on
-            ``pick_device()`` with a progress bar and one CPU thread.
+        model: ``"softmax"``/``"mlp"`` (``NAMED_MODELS``) or a zero-argument function building one fresh
+            ``nn.Module`` without buffers (no BatchNorm) from images ``N×C×H×W`` to logits ``N×classes``, e.g.
+            ``small_cnn``; reported by its ``NAMED_MODELS`` name, else ``__name__`` (a ``lambda``: ``"custom"``).
+            A Sequential of Flatten/Linear/ReLU runs as batched matrix products, others through ``vmap``.
+        augment: ``augment(images_batch, generator)`` for every training minibatch (never for evaluation):
+            ``float`` images ``B×C×H×W`` in ``[0, 1]`` on the device (the minibatches of all models still
+            training, stacked, each padded with all-zero images to a full batch) and a ``torch.Generator``
+            there, seeded from ``plan.seed``; returns images of the same shape.
+        keep_models: also return the trained models (``curve.models``, a ``TrainedModels``) to evaluate
+            them on other images, e.g. the held-out digits through a test pipeline.
+        engine: the default trains on ``pick_device()`` with a progress bar and one CPU thread.
 
-    A record or model of the wrong kind raises ``TypeError``, a bad value ``ValueError``. The curve
-    also records which validation examples each model got right (``val_correct``, ``sizes × repeats
-    × len(plan.val_idx)``), so its uncertainty can include the validation set's noise.
+    A record or model of the wrong kind raises ``TypeError``, a bad value ``ValueError``. The curve also
+    records which validation examples each model got right (``val_correct``, ``sizes × repeats ×
+    len(plan.val_idx)``), so its uncertainty can include the validation set's noise.
 
     Example:
-        >>> from helpers.data import load_mnist, stratified_split
         >>> images, labels = load_mnist()
         >>> parts = stratified_split(labels)
         >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 1000], repeats=2)
@@ -465,12 +379,10 @@ def learning_curve(
     check_type("engine", engine, Engine, "an Engine record, e.g. Engine(device='cpu', progress=False)")
     check_type("keep_models", keep_models, bool, "True or False")
     _check_training_args(images, labels, kind, augment, plan)
-    settings = _Settings(training.epochs, training.batch_size, training.lr, training.momentum, augment, plan.seed,
-                         engine.progress)
     device = torch.device(engine.device) if engine.device is not None else pick_device()
     with torch_threads(engine.cpu_threads if device.type == "cpu" else None):
-        run = _BatchedRun(images, labels, plan, plan.val_idx, kind, device)
-        fit_time = run.train(settings)
+        run = _BatchedRun(images, labels, plan, kind, device)
+        fit_time = run.train(training, augment, plan.seed, engine.progress)
         train_acc, val_correct = run.evaluate()
     shape = (len(plan.sizes), plan.repeats)
     models = run.trained_models(plan) if keep_models else None
@@ -480,42 +392,37 @@ def learning_curve(
                          augment=None if augment is None else repr(augment))
 
 
-def _check_training_args(images, labels, kind: ModelKind, augment, plan: CurvePlan) -> None:
+def _check_training_args(images, labels, kind: batched.ModelKind, augment, plan: CurvePlan) -> None:
     if augment is not None and not callable(augment):
         raise TypeError(f"augment={augment!r} must be None or a callable augment(images_batch, generator)")
-    if torch.as_tensor(images).ndim not in (3, 4) or len(images) != len(labels):
+    images = torch.as_tensor(images)
+    if images.ndim not in (3, 4) or len(images) != len(labels):
         raise ValueError(f"images must be N×H×W or N×C×H×W with one label each; got images of shape "
-                         f"{tuple(torch.as_tensor(images).shape)} and {len(labels)} labels")
-    check_uint8_or_float("images", torch.as_tensor(images))  # int64 pixels would train unscaled (0…255)
-    check_finite_images("images", torch.as_tensor(images))
-    _check_labels(torch.as_tensor(labels), kind, torch.as_tensor(images))
+                         f"{tuple(images.shape)} and {len(labels)} labels")
+    check_uint8_or_float("images", images)  # int64 pixels would train unscaled (0…255)
+    check_finite_images("images", images)
+    _check_labels(torch.as_tensor(labels), kind, images)
     largest = max(int(index.max()) for index in (plan.val_idx, *(s for row in plan.subsets for s in row)))
     if largest >= len(labels):
         raise ValueError(f"plan uses example {largest}, but there are only {len(labels)} labels; draw the plan from "
                          "these labels: plan_learning_curve(labels, train_pool, val_idx, sizes, repeats, seed)")
 
 
-def _check_labels(labels: torch.Tensor, kind: ModelKind, images: torch.Tensor) -> None:
-    """Labels must be 1-D integer classes in ``0…classes-1`` of the model (else the loss's
-    ``scatter_add_`` fails, and on CUDA a device-side assert breaks the whole context)."""
+def _check_labels(labels: torch.Tensor, kind: batched.ModelKind, images: torch.Tensor) -> None:
+    """Labels must be 1-D integer classes of the model (else ``scatter_add_`` fails, on CUDA breaking the context)."""
     if labels.dtype == torch.bool or labels.is_floating_point() or labels.is_complex():
         raise ValueError(f"labels must be integer class indices (e.g. int64), got dtype {labels.dtype}")
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D, one class per image, got shape {tuple(labels.shape)}")
     if len(labels) == 0:
         return
-    classes = _num_classes(kind.build, images)
+    with torch.random.fork_rng(devices=[]), torch.no_grad():  # one throwaway model on one image; global RNG kept
+        template = kind.build().eval()
+        classes = int(template(batched.as_float_images(images[:1].cpu())).shape[-1])
     low, high = int(labels.min()), int(labels.max())
     if low < 0 or high >= classes:
         raise ValueError(f"labels must lie in 0…{classes - 1} (model={kind.name!r} has {classes} output classes), "
                          f"got values from {low} to {high}")
-
-
-def _num_classes(build: Build, images: torch.Tensor) -> int:
-    """The number of logits one model of this kind gives: one throwaway model, one image, on the CPU."""
-    with torch.random.fork_rng(devices=[]), torch.no_grad():  # leaves the global RNG as it was
-        template = build().eval()
-        return int(template(as_float_images(images[:1].cpu())).shape[-1])
 
 
 class _BatchedRun:
@@ -525,36 +432,36 @@ class _BatchedRun:
     any step are always a prefix ``[:k]`` of the stack (``k`` shrinks as small subsets finish).
     """
 
-    def __init__(self, images, labels, plan: CurvePlan, val_idx, kind: ModelKind, device: torch.device) -> None:
+    def __init__(self, images, labels, plan: CurvePlan, kind: batched.ModelKind, device: torch.device) -> None:
         self.device, self.model, self.repeats = device, kind.name, plan.seeds.shape[1]
         self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
         self.sizes = [plan.sizes[i] for i in self.groups]
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)
-        used = torch.cat([s for row in plan.subsets for s in row] + [val_idx]).unique()
+        used = torch.cat([s for row in plan.subsets for s in row] + [plan.val_idx]).unique()
         position = torch.full((len(images),), -1, dtype=torch.long)
         position[used] = torch.arange(len(used))
-        x = as_float_images(images[used])
+        x = batched.as_float_images(images[used])
         self.pad = len(used)  # index of an all-zero example that pads the short last batch of an epoch
         self.x = torch.cat([x, torch.zeros_like(x[:1])]).to(device)
         self.y = torch.cat([labels[used], labels[:1]]).to(device)
         self.subsets = [[position[s] for s in plan.subsets[i]] for i in self.groups]
-        self.val = position[val_idx].to(device)
+        self.val = position[plan.val_idx].to(device)
         self.seeds = [[int(s) for s in plan.seeds[i]] for i in self.groups]
-        self.template, self.params = stacked_models(kind, [s for row in self.seeds for s in row], device)
-        self.forward = batched_forward(self.template)
-        self.layers = linear_layers(self.template)
+        self.template, self.params = batched.stacked_models(kind, [s for row in self.seeds for s in row], device)
+        self.forward = batched.batched_forward(self.template)
+        self.layers = batched.linear_layers(self.template)
 
-    def train(self, settings: _Settings) -> np.ndarray:
-        """Run all steps; returns each model's share of the wall time (s)."""
-        batch_size = settings.batch_size
+    def train(self, training: Training, augment: Augment | None, seed: int, progress: bool) -> np.ndarray:
+        """Run all steps (augmentations seeded by ``seed``); returns each model's share of the wall time (s)."""
+        batch_size = training.batch_size
         steps_per_epoch = [math.ceil(n / batch_size) for n in self.sizes]
-        total = [settings.epochs * s for s in steps_per_epoch]
+        total = [training.epochs * s for s in steps_per_epoch]
         shufflers = [[torch.Generator().manual_seed(s) for s in row] for row in self.seeds]
         orders: list[torch.Tensor] = [torch.empty(0)] * len(self.sizes)
-        buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if settings.momentum else None
-        aug_generator = torch.Generator(device=self.device).manual_seed(settings.seed) if settings.augment else None
+        buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if training.momentum else None
+        aug_generator = torch.Generator(device=self.device).manual_seed(seed) if augment else None
         fit_time, clock = np.zeros(len(self.sizes) * self.repeats), _ShareClock(self.device)
-        for t in _progress_bar(range(total[0]), f"{len(fit_time)} {self.model} models", settings.progress):
+        for t in _progress_bar(range(total[0]), f"{len(fit_time)} {self.model} models", progress):
             active = [g for g in range(len(self.sizes)) if t < total[g]]
             clock.switch(fit_time, len(active) * self.repeats)
             rows = []
@@ -563,7 +470,7 @@ class _BatchedRun:
                 if k == 0:  # a new epoch for the models of this size
                     orders[g] = self._epoch_order(g, shufflers[g], steps_per_epoch[g] * batch_size)
                 rows.append(orders[g][:, k * batch_size:(k + 1) * batch_size])
-            self._step(torch.cat(rows), settings, buffers, aug_generator)
+            self._step(torch.cat(rows), training, buffers, augment, aug_generator)
         clock.switch(fit_time, 0)
         return fit_time.reshape(len(self.sizes), self.repeats)[::-1].ravel()  # back to plan order
 
@@ -571,34 +478,33 @@ class _BatchedRun:
         """Each model's shuffled positions for one epoch, padded to ``length`` with the pad example."""
         order = torch.full((self.repeats, length), self.pad, dtype=torch.long)
         for r, (subset, generator) in enumerate(zip(self.subsets[group], generators, strict=True)):
-            order[r, :len(subset)] = subset[dataloader_epoch_order(len(subset), generator)]
+            order[r, :len(subset)] = subset[batched.dataloader_epoch_order(len(subset), generator)]
         return order.to(self.device)
 
-    def _step(self, index, settings: _Settings, buffers, aug_generator) -> None:
+    def _step(self, index, training: Training, buffers, augment: Augment | None, aug_generator) -> None:
         """One SGD step of the first ``len(index)`` models, each on its own minibatch ``index[m]``."""
         k = len(index)
         valid = index != self.pad
         weight = (valid / valid.sum(1, keepdim=True)).flatten()  # each model's loss is the mean over its batch
         x = self.x.index_select(0, index.flatten())
-        if settings.augment is not None:
-            x = settings.augment(x, aug_generator)
+        if augment is not None:
+            x = augment(x, aug_generator)
         x, y = x.view(*index.shape, *x.shape[1:]), self.y[index]
         params = {name: p[:k] for name, p in self.params.items()}
         if self.layers is not None:
-            grads = linear_stack_gradients(self.layers, params, x, y, weight)
+            grads = batched.linear_stack_gradients(self.layers, params, x, y, weight)
         else:
-            grads = autograd_gradients(self.forward, params, x, y, weight)
+            grads = batched.autograd_gradients(self.forward, params, x, y, weight)
         with torch.no_grad():
             for name, p in params.items():
                 g = grads[name]
                 if buffers is not None:  # torch.optim.SGD's momentum (dampening 0, no Nesterov)
-                    g = buffers[name][:k].mul_(settings.momentum).add_(g)
-                p.add_(g, alpha=-settings.lr)
+                    g = buffers[name][:k].mul_(training.momentum).add_(g)
+                p.add_(g, alpha=-training.lr)
 
     @torch.no_grad()
     def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
-        """Accuracy of every model on its own training subset, and whether it got each held-out example
-        right (``bool`` ``models × n_val``), in plan order."""
+        """Each model's accuracy on its own subset and whether it got each held-out example right, in plan order."""
         train_acc, val_correct = [], []
         for g, subsets in enumerate(self.subsets):
             rows = slice(g * self.repeats, (g + 1) * self.repeats)
@@ -608,7 +514,7 @@ class _BatchedRun:
         return torch.cat(train_acc).numpy(), torch.cat(val_correct).numpy()
 
     def trained_models(self, plan: CurvePlan) -> TrainedModels:
-        """The stacked trained parameters, reordered from largest-size-first to plan order, with their subsets."""
+        """The stacked trained parameters, reordered to plan order, with their subsets."""
         order = torch.arange(len(self.groups) * self.repeats).view(len(self.groups), self.repeats).flip(0).flatten()
         params = {name: p.index_select(0, order.to(p.device)) for name, p in self.params.items()}
         return TrainedModels(self.model, self.template, params, (len(self.groups), self.repeats), plan.subsets)
@@ -641,9 +547,7 @@ class _ShareClock:
 
 
 def _progress_bar(steps: Iterable[int], desc: str, enabled: bool) -> Iterable[int]:
-    """tqdm over the training steps: a widget in a notebook, or plain text (on stdout) when the environment
-    variable ``TEXT_PROGRESS_ENV`` is ``"1"`` — so that a notebook saved by ``tools.execute`` shows the bar's
-    final state (``… 100%|…| 1650/1650``) rather than a widget's text placeholder."""
+    """tqdm over the training steps: a widget, or text on stdout when ``TEXT_PROGRESS_ENV`` is ``"1"`` (see there)."""
     if os.environ.get(TEXT_PROGRESS_ENV) == "1":
         return text_tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5, file=sys.stdout)
     return tqdm(steps, desc=desc, disable=not enabled, mininterval=0.5)
