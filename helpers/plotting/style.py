@@ -1,13 +1,5 @@
-"""The course figure style: one colour per meaning, fonts that read on a projector, slide-sized figures.
-
-``use_course_style()`` sets it for every figure of a notebook; every plotting helper of
-``helpers.plotting`` draws inside ``course_style()``, so its figures look the same without it.
-
-Every figure also gets a short text alternative (what it shows, for readers who cannot see it):
-``alt_text(fig)`` is the one given with ``set_alt_text(fig, ...)`` or else one described from the figure's
-titles, axis labels and legends. In Jupyter, ``use_course_style()`` saves it with each figure it displays,
-in the output's metadata (``{"image/png": {"alt": ...}}``), where the course website reads it.
-"""
+"""The course figure style: one colour per meaning, fonts that read on a projector, slide-sized figures, and
+each figure's text alternative (what it shows, for readers who cannot see it), saved with it in Jupyter."""
 
 from __future__ import annotations
 
@@ -27,112 +19,56 @@ __all__ = [
     "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text", "use_course_style",
 ]
 
-OKABE_ITO = {
+OKABE_ITO = {  # the colour-blind-safe palette of Okabe and Ito (2008)
     "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
 }
-"""The colour-blind-safe palette of Okabe and Ito (2008)."""
 
 COLORS = {
-    "train": OKABE_ITO["orange"],
-    "validation": OKABE_ITO["blue"],
-    "without augmentation": "#7F7F7F",
-    "with augmentation": OKABE_ITO["bluish green"],
-    "original": OKABE_ITO["black"],
-    "augmented": OKABE_ITO["bluish green"],
-    "softmax": OKABE_ITO["sky blue"],
-    "mlp": OKABE_ITO["reddish purple"],
-    "cnn": OKABE_ITO["vermillion"],
-    "nearest": OKABE_ITO["vermillion"],
-    "bilinear": OKABE_ITO["blue"],
-    "measured": OKABE_ITO["black"],
-    "fit": OKABE_ITO["blue"],
-    "prediction": OKABE_ITO["vermillion"],
-    "mean": OKABE_ITO["vermillion"],
-    "spread": OKABE_ITO["orange"],
-    "reference": "#7F7F7F",
-    "highlight": OKABE_ITO["orange"],
-    "first feature": OKABE_ITO["sky blue"],
-    "second feature": OKABE_ITO["reddish purple"],
+    "train": OKABE_ITO["orange"], "validation": OKABE_ITO["blue"],
+    "without augmentation": "#7F7F7F", "with augmentation": OKABE_ITO["bluish green"],
+    "original": OKABE_ITO["black"], "augmented": OKABE_ITO["bluish green"],
+    "softmax": OKABE_ITO["sky blue"], "mlp": OKABE_ITO["reddish purple"], "cnn": OKABE_ITO["vermillion"],
+    "nearest": OKABE_ITO["vermillion"], "bilinear": OKABE_ITO["blue"],
+    "measured": OKABE_ITO["black"], "fit": OKABE_ITO["blue"], "prediction": OKABE_ITO["vermillion"],
+    "mean": OKABE_ITO["vermillion"], "spread": OKABE_ITO["orange"],
+    "reference": "#7F7F7F", "highlight": OKABE_ITO["orange"],
+    "first feature": OKABE_ITO["sky blue"], "second feature": OKABE_ITO["reddish purple"],
     "gradient descent": "#FFFFFF",  # white: drawn on the loss colour map
-    "not yet revealed": "#999999",
-    "legend on a colour map": "#DDDDDD",
+    "not yet revealed": "#999999", "legend on a colour map": "#DDDDDD",
 }
-"""One colour per meaning, the same in every notebook: ``COLORS["with augmentation"]`` is the colour
-of every curve trained with augmentation. Meanings that share a colour never share a figure
+"""One colour per meaning, the same in every notebook. Meanings that share a colour never share a figure
 (a model kind is never drawn beside an interpolation)."""
 
+# the conditions ``condition_of`` finds in a legend label, in the order it looks for them
 CONDITIONS = ("without augmentation", "with augmentation", "softmax", "mlp", "cnn", "nearest", "bilinear",
               "validation", "train")
-"""Conditions found in a legend label by ``condition_of``, in the order they are looked for."""
+MAX_FIGURE_SIZE = (10.0, 5.6)  # inches: a 16:9 slide; every course figure fits inside
+MIN_FONT_SIZE = 12.0  # points at the figure's own size: the smallest text of a course figure
+# inches of the course's figures of a fixed size (the others are sized by their panels)
+FIGURE_SIZES = {"one plot": (8.0, 4.8), "power law": (9.0, 5.0), "worth": (8.0, 5.2), "two plots": (10.0, 4.2),
+                "three images": (10.0, 3.6), "explorer": (10.0, 4.8)}
+EXPLORER_DPI = 80  # dots per inch of the PNG a live explorer shows: 800 × 384 pixels
+BAND_ALPHA = 0.2  # opacity of every shaded band (an interval around a line, in the line's colour)
+LOSS_COLOUR_MAP = "viridis"  # the colour map of a loss surface (dark: low loss)
 
-MAX_FIGURE_SIZE = (10.0, 5.6)
-"""Inches: a 16:9 slide. Every course figure fits inside."""
-
-MIN_FONT_SIZE = 12.0
-"""Points at the figure's own size: the smallest text of a course figure."""
-
-FIGURE_SIZES = {
-    "one plot": (8.0, 4.8),
-    "power law": (9.0, 5.0),
-    "worth": (8.0, 5.2),
-    "two plots": (10.0, 4.2),
-    "three images": (10.0, 3.6),
-    "explorer": (10.0, 4.8),
-}
-"""Inches of the course's figures of a fixed size (the others are sized by their panels); all within
-``MAX_FIGURE_SIZE``. An explorer's picture is 16:9-friendly."""
-
-EXPLORER_DPI = 80
-"""Dots per inch of the PNG a live explorer shows: 800 × 384 pixels."""
-
-BAND_ALPHA = 0.2
-"""Opacity of every shaded band (an interval around a line, in the line's colour)."""
-
-LOSS_COLOUR_MAP = "viridis"
-"""The colour map of a loss surface (dark: low loss)."""
-
-COURSE_RC = {
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 12,
-    "legend.title_fontsize": 12,
-    "figure.titlesize": 14,
-    "figure.labelsize": 12,
-    "lines.linewidth": 2.2,
-    "lines.markersize": 7,
-    "axes.linewidth": 1.0,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
+COURSE_RC = {  # the course style (matplotlib's defaults for everything else)
+    "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12,
+    "legend.fontsize": 12, "legend.title_fontsize": 12, "figure.titlesize": 14, "figure.labelsize": 12,
+    "lines.linewidth": 2.2, "lines.markersize": 7, "axes.linewidth": 1.0, "axes.grid": True, "grid.alpha": 0.3,
+    "axes.spines.top": False, "axes.spines.right": False,
     "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "vermillion",
                                                               "reddish purple", "sky blue", "black")]),
-    "image.cmap": "viridis",
-    "figure.figsize": (8.0, 4.5),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "image.cmap": "viridis", "figure.figsize": (8.0, 4.5), "figure.dpi": 100, "savefig.dpi": 100,
     "legend.framealpha": 0.9,
 }
-"""The rcParams of the course style (matplotlib's defaults for everything else)."""
-
+# what the plotting helpers add: constrained layout (a notebook's own figures keep tight_layout, which warns under it)
 HELPER_RC = {"figure.constrained_layout.use": True}
-"""What the plotting helpers add to ``COURSE_RC``: constrained layout (a notebook's own figures keep
-``tight_layout``, which would warn under it)."""
-
 F = TypeVar("F", bound=Callable)
 
-ALT_TEXT_KEY = "alt"
-"""The key of a figure's text alternative in its output metadata (``{"image/png": {"alt": ...}}``)."""
-
-ALT_TEXT_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
-"""The image formats of a displayed figure that carry its text alternative."""
-
-MAX_ALT_ITEMS = 6
-"""At most this many titles or labels of one kind are listed in a described text alternative."""
+ALT_TEXT_KEY = "alt"  # the key of a figure's text alternative in its output metadata: {"image/png": {"alt": ...}}
+ALT_TEXT_MIMES = ("image/png", "image/jpeg", "image/svg+xml")  # the displayed formats that carry it
+MAX_ALT_ITEMS = 6  # at most this many titles or labels of one kind are listed in a described text alternative
 
 
 def use_course_style() -> None:
@@ -214,8 +150,8 @@ def _describe_axes(ax: plt.Axes) -> str:
 
 
 def describe_figure(fig: plt.Figure) -> str:
-    """A short text alternative of ``fig`` made from what it shows in words: its title, how many plots and
-    images it holds, the panels' titles and axis labels, the images' row and column labels, legends, colour bars.
+    """A short text alternative of ``fig``: its title, how many plots and images it holds, the panels' titles
+    and axis labels, the images' row and column labels, legends, colour bars.
 
     Example:
         >>> fig, axes = plt.subplots(1, 2)
@@ -263,9 +199,8 @@ def _with_alt_text(printer: Callable) -> Callable:
     return print_with_alt
 
 
-def _wrap_figure_printers(shell: object) -> int:
-    """Make the shell's figure formatters save each figure's text alternative; return how many were wrapped now."""
-    wrapped = 0
+def _wrap_figure_printers(shell: object) -> None:
+    """Make the shell's figure formatters (those not wrapped yet) save each figure's text alternative."""
     for mime in ALT_TEXT_MIMES:
         formatter = shell.display_formatter.formatters.get(mime)  # type: ignore[attr-defined]
         try:
@@ -274,8 +209,6 @@ def _wrap_figure_printers(shell: object) -> int:
             printer = None
         if printer is not None and not getattr(printer, "course_alt_text", False):
             formatter.for_type(mpl.figure.Figure, _with_alt_text(printer))
-            wrapped += 1
-    return wrapped
 
 
 def _rewrapper(shell: object) -> Callable[..., None]:
@@ -290,9 +223,7 @@ def _rewrapper(shell: object) -> Callable[..., None]:
 
 def install_alt_text(shell: object | None = None) -> bool:
     """In IPython/Jupyter: from now on every figure displayed carries ``alt_text(fig)`` in its output's
-    metadata. Returns ``False`` (and does nothing) outside IPython.
-
-    Before each cell, and before a cell's figures are shown, it checks the figure formatters again.
+    metadata (``{"image/png": {"alt": ...}}``, where the course website reads it); ``False`` outside IPython.
 
     Example:
         >>> install_alt_text()  # a plain Python session: nothing to do
@@ -357,8 +288,7 @@ def condition_of(label: str) -> str | None:
         >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
         ('cnn', 'without augmentation', None)
     """
-    text = label.lower()
-    return next((name for name in CONDITIONS if name in text), None)
+    return next((name for name in CONDITIONS if name in label.lower()), None)
 
 
 def color_for(name: str, default: str | None = None) -> str:
@@ -369,11 +299,9 @@ def color_for(name: str, default: str | None = None) -> str:
         True
     """
     condition = condition_of(name)
-    if condition is not None:
-        return COLORS[condition]
-    if default is None:
+    if condition is None and default is None:
         raise ValueError(f"name={name!r} names no course condition; allowed: names containing one of {CONDITIONS}")
-    return default
+    return default if condition is None else COLORS[condition]
 
 
 def fitted_size(width: float, height: float) -> tuple[float, float]:
@@ -396,9 +324,7 @@ def count_label(value: float, _position: object = None) -> str:
         >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
         ['50', '1k', '3.5k', '20k']
     """
-    if value >= 1000:
-        return f"{value / 1000:.3g}k"
-    return f"{value:.3g}"
+    return f"{value / 1000:.3g}k" if value >= 1000 else f"{value:.3g}"
 
 
 def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> None:
@@ -414,8 +340,7 @@ def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> Non
 
 def finish(fig: plt.Figure) -> None:
     """Lay ``fig`` out, shrink it to fit a slide and drop tick labels that would overlap their neighbours."""
-    width, height = fig.get_size_inches()
-    fig.set_size_inches(*fitted_size(width, height))
+    fig.set_size_inches(*fitted_size(*fig.get_size_inches()))
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
@@ -425,19 +350,18 @@ def finish(fig: plt.Figure) -> None:
 
 def _thin_tick_labels(axis: mpl.axis.Axis, renderer: object) -> None:
     """Keep the tick labels of ``axis`` that do not overlap the label kept before them (the first stays)."""
+    low, high = sorted(axis.get_view_interval())
     shown = [(tick.get_loc(), label) for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)
-             if label.get_visible() and label.get_text()]
-    view = sorted(axis.get_view_interval())
-    shown = [(loc, label) for loc, label in shown if view[0] - 1e-9 <= loc <= view[1] + 1e-9]
+             if label.get_visible() and label.get_text() and low - 1e-9 <= tick.get_loc() <= high + 1e-9]
     if len(shown) < 2:
         return
-    kept, last = [shown[0]], shown[0][1].get_window_extent(renderer).expanded(1.15, 1.0 if axis.axis_name == "x"
-                                                                                 else 1.3)
+    margin = (1.15, 1.0 if axis.axis_name == "x" else 1.3)
+    kept, last = [shown[0]], shown[0][1].get_window_extent(renderer).expanded(*margin)
     for loc, label in shown[1:]:
         box = label.get_window_extent(renderer)
         if not box.overlaps(last):
             kept.append((loc, label))
-            last = box.expanded(1.15, 1.0 if axis.axis_name == "x" else 1.3)
+            last = box.expanded(*margin)
     if len(kept) == len(shown):
         return
     locations, labels = [loc for loc, _ in kept], [label.get_text() for _, label in kept]
