@@ -15,7 +15,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullForma
 
 __all__ = [
     "alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label", "course_figure",
-    "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish", "fitted_size", "install_alt_text",
+    "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish", "install_alt_text",
     "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text", "use_course_style",
 ]
 
@@ -304,19 +304,6 @@ def color_for(name: str, default: str | None = None) -> str:
     return default if condition is None else COLORS[condition]
 
 
-def fitted_size(width: float, height: float) -> tuple[float, float]:
-    """``(width, height)`` in inches, scaled down (same shape) to fit ``MAX_FIGURE_SIZE`` if larger.
-
-    Example:
-        >>> fitted_size(20, 5)
-        (10.0, 2.5)
-    """
-    if not (width > 0 and height > 0):
-        raise ValueError(f"figure size {width}×{height} in must be positive")
-    shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
-    return round(width * shrink, 3), round(height * shrink, 3)
-
-
 def count_label(value: float, _position: object = None) -> str:
     """A training size as a short tick label: ``3500 → "3.5k"``, ``500 → "500"``.
 
@@ -339,8 +326,11 @@ def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> Non
 
 
 def finish(fig: plt.Figure) -> None:
-    """Lay ``fig`` out, shrink it to fit a slide and drop tick labels that would overlap their neighbours."""
-    fig.set_size_inches(*fitted_size(*fig.get_size_inches()))
+    """Lay ``fig`` out, shrink it (same shape) to fit ``MAX_FIGURE_SIZE`` and drop tick labels that would
+    overlap their neighbours."""
+    width, height = fig.get_size_inches()
+    shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
+    fig.set_size_inches(round(width * shrink, 3), round(height * shrink, 3))
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
