@@ -25,23 +25,17 @@ __all__ = [
     "to_display",
 ]
 
-TITLE_HEIGHT = 0.25
-"""Inches above an image per line of its 12-pt title (line and padding)."""
-CHAR_WIDTH = 0.11
-"""Inches per character of 12-pt text: how wide an image must be for its title to fit."""
+TITLE_HEIGHT = 0.25  # inches above an image per line of its 12-pt title (line and padding)
+CHAR_WIDTH = 0.11  # inches per character of 12-pt text: how wide an image must be for its title to fit
 
 
-def to_display(
-    image: torch.Tensor | np.ndarray | Image.Image,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-) -> np.ndarray:
+def to_display(image: torch.Tensor | np.ndarray | Image.Image, mean: Sequence[float] | None = None,
+               std: Sequence[float] | None = None) -> np.ndarray:
     """Turn one image into an ``H×W`` or ``H×W×3`` float array in ``[0, 1]`` for ``imshow``.
 
-    Accepts ``uint8`` (0…255) or float (0…1) images, channels first (tensor ``C×H×W``)
-    or last (array ``H×W×C``), or plain ``H×W`` (see ``helpers.images.image_array``). A
-    normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not
-    min–max rescaling, which would hide what normalization did.
+    Takes ``uint8`` (0…255) or float (0…1) images, channels first or last (``helpers.images.image_array``).
+    A normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not min–max
+    rescaling, which would hide what normalization did.
 
     Example:
         >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
@@ -67,8 +61,7 @@ def to_display(
 
 def _blank(ax: plt.Axes) -> None:
     """No ticks, no frame: an image panel that can still carry a y label (its row label)."""
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -118,33 +111,21 @@ def _panel_size(size: float | None, nrows: int, ncols: int, text_lines: float) -
 
 
 @course_figure
-def show_images(
-    images: Sequence | torch.Tensor,
-    titles: Sequence[str] | None = None,
-    ncols: int = 8,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-    size: float | None = None,
-    suptitle: str | None = None,
-    row_labels: Sequence[str] | None = None,
-    col_labels: Sequence[str] | None = None,
-    colorbar: str | None = None,
-    value_range: tuple[float, float] | None = None,
-    reference_x: float | None = None,
-) -> plt.Figure:
-    """Show images in a grid; returns the figure (at most 10 × 5.6 in: large grids get smaller images).
+def show_images(images: Sequence | torch.Tensor, titles: Sequence[str] | None = None, ncols: int = 8,
+                mean: Sequence[float] | None = None, std: Sequence[float] | None = None, size: float | None = None,
+                suptitle: str | None = None, row_labels: Sequence[str] | None = None,
+                col_labels: Sequence[str] | None = None, colorbar: str | None = None,
+                value_range: tuple[float, float] | None = None, reference_x: float | None = None) -> plt.Figure:
+    """Show images in a grid (at most 10 × 5.6 in: large grids get smaller images).
 
-    Handles 1- and 3-channel images, ``uint8`` or float, and normalized tensors (give the
-    ``mean`` and ``std`` of their ``Normalize``). Label the grid with ``row_labels`` (left of
-    each row) and ``col_labels`` (above each column); ``titles`` (one per image) that merely
-    repeat along every row or column become those labels. ``size`` is inches per image
+    ``mean``/``std``: those of the images' ``Normalize``, to undo it. ``titles`` (one per image) that merely
+    repeat along every row or column become ``row_labels``/``col_labels``. ``size``: inches per image
     (default: as large as the slide allows).
 
-    ``colorbar="|difference| (pixel value)"`` draws grey images as *values* instead of
-    pictures: one colour scale for all, with that colour-bar label — diverging and centred at 0
-    when there are negative values (normalized pixels, signed differences), else from 0 up;
-    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical reference line at
-    that pixel column on every image (e.g. the centre, to see a shift of one pixel).
+    ``colorbar="|difference| (pixel value)"`` draws grey images as *values*: one colour scale for all, with
+    that label — diverging and centred at 0 when there are negative values, else from 0 up;
+    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical line at that pixel column on
+    every image (e.g. the centre, to see a shift of one pixel).
 
     Example:
         >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
@@ -169,9 +150,8 @@ def show_images(
     side, titles, lines = _fitted_titles(titles, size, nrows, ncols, (bool(col_labels) + bool(suptitle)) / nrows)
     side = min(side, (MAX_FIGURE_SIZE[0] - label_width) / ncols)
     col_labels, col_lines = _wrapped(col_labels, side)
-    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(
-        side * ncols + label_width,
-        nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))))
+    height = nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(side * ncols + label_width, height))
     drawn = [_draw_value(ax, images[k]) if colorbar else _draw_picture(ax, images[k], mean, std)
              for k, ax in zip(range(len(images)), axes.flat, strict=False)]
     for k, ax in enumerate(axes.flat):
@@ -257,12 +237,11 @@ def _pipeline_view(value: object) -> tuple[np.ndarray, str, float, float, str]:
 
 @course_figure
 def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: float = 2.0) -> plt.Figure:
-    """Pipeline inspector: ``image`` after every step of a ``Compose``, with type, shape, dtype and value range.
+    """Pipeline inspector: ``image`` after every step of a (v1 or v2) ``Compose``, with type, shape, dtype and range.
 
-    Works for torchvision v1 and v2 ``Compose``. Random steps draw from torch's global
-    generator: the inspector seeds it with ``seed`` inside ``torch.random.fork_rng``, so the
-    figure is reproducible and your own random state is left as it was. More than four steps
-    take two rows; a normalized image is drawn on a diverging scale centred at 0, with its colour bar.
+    Random steps draw from torch's global generator, seeded with ``seed`` inside ``torch.random.fork_rng``:
+    the figure is reproducible and your random state is left as it was. A normalized image is drawn on a
+    diverging scale centred at 0, with its colour bar.
 
     Example:
         >>> from torchvision.transforms import v2
@@ -299,20 +278,14 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
 
 
 @course_figure
-def show_augmented_pairs(
-    originals: Sequence | torch.Tensor,
-    augmented: Sequence[Sequence] | torch.Tensor,
-    titles: Sequence[Sequence[str]] | None = None,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-    size: float | None = None,
-) -> plt.Figure:
+def show_augmented_pairs(originals: Sequence | torch.Tensor, augmented: Sequence[Sequence] | torch.Tensor,
+                         titles: Sequence[Sequence[str]] | None = None, mean: Sequence[float] | None = None,
+                         std: Sequence[float] | None = None, size: float | None = None) -> plt.Figure:
     """Pairs grid: each original in the first column (labelled "original"), its augmented copies beside it.
 
-    ``augmented[k]`` holds the copies of ``originals[k]``; give the ``mean``/``std`` of
-    their ``Normalize`` (if any) to show them undone exactly. ``titles[k][j]`` says what
-    was done to copy ``j`` of row ``k``; without titles the columns are labelled "copy j".
-    ``size`` is inches per image (default: as large as the slide allows).
+    ``augmented[k]`` holds the copies of ``originals[k]`` (``mean``/``std``: their ``Normalize``'s, to undo it).
+    ``titles[k][j]`` says what was done to copy ``j`` of row ``k``; without titles the columns read "copy j".
+    ``size``: inches per image (default: as large as the slide allows).
 
     Example:
         >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
@@ -352,22 +325,14 @@ def show_augmented_pairs(
 
 
 @course_figure
-def show_nearest_vs_bilinear(
-    original: torch.Tensor,
-    nearest: torch.Tensor,
-    bilinear: torch.Tensor,
-    box: tuple[int, int, int] = (4, 4, 12),
-    notes: Mapping[str, str] | None = None,
-    size: float = 2.2,
-    reference: str = "original",
-) -> plt.Figure:
+def show_nearest_vs_bilinear(original: torch.Tensor, nearest: torch.Tensor, bilinear: torch.Tensor,
+                             box: tuple[int, int, int] = (4, 4, 12), notes: Mapping[str, str] | None = None,
+                             size: float = 2.2, reference: str = "original") -> plt.Figure:
     """The same rotation with nearest-neighbour and bilinear interpolation, whole and zoomed in.
 
-    Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row:
-    the box enlarged, every pixel a visible square. ``notes["nearest"]`` etc. are written
-    under the zoomed panels (e.g. the measured scores). The names are in the course colours
-    of the two interpolations. ``reference`` names the first panel (and its key in ``notes``):
-    say what it is, e.g. ``"zoomed, not rotated"`` when it went through the same resize.
+    Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row: the box enlarged,
+    every pixel a visible square, with ``notes["nearest"]`` etc. (e.g. the measured scores) below.
+    ``reference`` names the first panel (and its key in ``notes``), e.g. ``"zoomed, not rotated"``.
 
     Example:
         >>> digit = torch.zeros(28, 28)
@@ -403,11 +368,9 @@ def draw_predicted_digits(
 ) -> tuple[list[AxesImage], list[list[Text]]]:
     """Digits in a grid inside ``region`` of ``fig``, a line of text below each per model, and a legend of the models.
 
-    The digits (``N×H×W``, values 0…1) are white on black like every digit figure of the course;
-    below each digit, one empty text per model of ``colors`` (name → colour), in that colour: the
-    caller writes the model's prediction into ``texts[i][j]`` (digit ``i``, model ``j``), e.g.
-    ``"4 ✓"``. A legend under the grid says which colour is which model. Returns the image artists
-    and the texts, so that a live figure can update them (``set_data`` / ``set_text``).
+    The digits (``N×H×W``, values 0…1) are white on black; below each, one empty text per model of ``colors``
+    (name → colour), in its colour, for the caller's prediction: ``texts[i][j]`` (digit ``i``, model ``j``),
+    e.g. ``"4 ✓"``. Returns the image artists and the texts, for a live figure to update.
 
     Example:
         >>> fig = plt.figure(layout="constrained")
