@@ -37,9 +37,8 @@ def to_display(image: torch.Tensor | np.ndarray | Image.Image, mean: Sequence[fl
     A normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not min–max
     rescaling, which would hide what normalization did.
 
-    Example:
-        >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
-        (28, 28)
+    >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
+    (28, 28)
     """
     array = image_array(image)
     if array.dtype == np.uint8:
@@ -52,10 +51,8 @@ def to_display(image: torch.Tensor | np.ndarray | Image.Image, mean: Sequence[fl
         restored = denormalize(channels_first, mean, std).float().numpy()
         x = restored[0] if x.ndim == 2 else np.moveaxis(restored, 0, -1)
     elif x.min() < -1e-6 or x.max() > 1 + 1e-6:
-        raise ValueError(
-            f"float image values lie in [{x.min():.2f}, {x.max():.2f}], outside [0, 1]; "
-            "pass the mean and std of its Normalize to show it"
-        )
+        raise ValueError(f"float image values lie in [{x.min():.2f}, {x.max():.2f}], outside [0, 1]; pass the mean "
+                         "and std of its Normalize to show it")
     return np.clip(x, 0, 1)
 
 
@@ -63,8 +60,7 @@ def _blank(ax: plt.Axes) -> None:
     """No ticks, no frame: an image panel that can still carry a y label (its row label)."""
     ax.set(xticks=[], yticks=[])
     ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.spines[:].set_visible(False)
 
 
 def _shared_labels(titles: Sequence[str], nrows: int, ncols: int) -> tuple[list[str] | None, list[str] | None]:
@@ -127,11 +123,10 @@ def show_images(images: Sequence | torch.Tensor, titles: Sequence[str] | None = 
     ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical line at that pixel column on
     every image (e.g. the centre, to see a shift of one pixel).
 
-    Example:
-        >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
-        >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])
-        >>> [ax.get_ylabel() for ax in fig.axes[::3]]
-        ['first', 'second']
+    >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
+    >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])
+    >>> [ax.get_ylabel() for ax in fig.axes[::3]]
+    ['first', 'second']
     """
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
@@ -243,12 +238,11 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
     the figure is reproducible and your random state is left as it was. A normalized image is drawn on a
     diverging scale centred at 0, with its colour bar.
 
-    Example:
-        >>> from torchvision.transforms import v2
-        >>> fig = show_pipeline_steps(v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]),
-        ...                           Image.new("L", (28, 28)))
-        >>> [ax.get_title() for ax in fig.axes]
-        ['input', 'ToImage', 'ToDtype']
+    >>> from torchvision.transforms import v2
+    >>> fig = show_pipeline_steps(v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]),
+    ...                           Image.new("L", (28, 28)))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['input', 'ToImage', 'ToDtype']
     """
     steps = getattr(transform, "transforms", None)
     if not isinstance(steps, Sequence) or not steps:
@@ -287,11 +281,10 @@ def show_augmented_pairs(originals: Sequence | torch.Tensor, augmented: Sequence
     ``titles[k][j]`` says what was done to copy ``j`` of row ``k``; without titles the columns read "copy j".
     ``size``: inches per image (default: as large as the slide allows).
 
-    Example:
-        >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
-        >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
-        >>> [ax.get_title() for ax in fig.axes]
-        ['original', 'flipped', '', 'flipped']
+    >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
+    >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['original', 'flipped', '', 'flipped']
     """
     if len(originals) == 0 or len(originals) != len(augmented):
         raise ValueError(f"originals ({len(originals)}) and augmented ({len(augmented)}) need the same, "
@@ -334,11 +327,10 @@ def show_nearest_vs_bilinear(original: torch.Tensor, nearest: torch.Tensor, bili
     every pixel a visible square, with ``notes["nearest"]`` etc. (e.g. the measured scores) below.
     ``reference`` names the first panel (and its key in ``notes``), e.g. ``"zoomed, not rotated"``.
 
-    Example:
-        >>> digit = torch.zeros(28, 28)
-        >>> fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"nearest": "jagged"})
-        >>> fig.axes[4].get_xlabel()
-        'jagged'
+    >>> digit = torch.zeros(28, 28)
+    >>> fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"nearest": "jagged"})
+    >>> fig.axes[4].get_xlabel()
+    'jagged'
     """
     panels = {reference: to_display(original), "nearest": to_display(nearest), "bilinear": to_display(bilinear)}
     top, left, side = box
@@ -346,41 +338,35 @@ def show_nearest_vs_bilinear(original: torch.Tensor, nearest: torch.Tensor, bili
     if side < 1 or top < 0 or left < 0 or top + side > height or left + side > width:
         raise ValueError(f"box={tuple(box)} must lie inside the {height}×{width} image (top, left ≥ 0, side ≥ 1)")
     fig, axes = plt.subplots(2, 3, figsize=(3 * size, 2 * size + 1.0))
-    for column, (name, shown) in enumerate(panels.items()):
-        color = COLORS.get(name, COLORS["original"])
+    for (name, shown), whole, zoomed in zip(panels.items(), axes[0], axes[1], strict=True):
         cmap = "gray" if shown.ndim == 2 else None
-        axes[0, column].imshow(shown, cmap=cmap, vmin=0, vmax=1)
-        axes[0, column].add_patch(Rectangle((left - 0.5, top - 0.5), side, side, fill=False, lw=2,
-                                            color=COLORS["highlight"]))
-        axes[0, column].set_title(name, color=color, fontweight="bold")
-        axes[1, column].imshow(shown[top:top + side, left:left + side], cmap=cmap, vmin=0, vmax=1,
-                               interpolation="nearest")
-        axes[1, column].set_xlabel((notes or {}).get(name, "zoomed in"))
-        for ax in axes[:, column]:
-            _blank(ax)
-        for spine in axes[1, column].spines.values():
-            spine.set(visible=True, color=COLORS["highlight"], linewidth=2)
+        whole.imshow(shown, cmap=cmap, vmin=0, vmax=1)
+        whole.add_patch(Rectangle((left - 0.5, top - 0.5), side, side, fill=False, lw=2, color=COLORS["highlight"]))
+        whole.set_title(name, color=COLORS.get(name, COLORS["original"]), fontweight="bold")
+        zoomed.imshow(shown[top:top + side, left:left + side], cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        zoomed.set_xlabel((notes or {}).get(name, "zoomed in"))
+        _blank(whole)
+        _blank(zoomed)
+        zoomed.spines[:].set(visible=True, color=COLORS["highlight"], linewidth=2)
     return fig
 
 
-def draw_predicted_digits(
-    fig: Figure, region: SubplotSpec, digits: np.ndarray | torch.Tensor, colors: Mapping[str, str], ncols: int = 3
-) -> tuple[list[AxesImage], list[list[Text]]]:
+def draw_predicted_digits(fig: Figure, region: SubplotSpec, digits: np.ndarray | torch.Tensor,
+                          colors: Mapping[str, str], ncols: int = 3) -> tuple[list[AxesImage], list[list[Text]]]:
     """Digits in a grid inside ``region`` of ``fig``, a line of text below each per model, and a legend of the models.
 
     The digits (``N×H×W``, values 0…1) are white on black; below each, one empty text per model of ``colors``
     (name → colour), in its colour, for the caller's prediction: ``texts[i][j]`` (digit ``i``, model ``j``),
     e.g. ``"4 ✓"``. Returns the image artists and the texts, for a live figure to update.
 
-    Example:
-        >>> fig = plt.figure(layout="constrained")
-        >>> colors = {name: COLORS[name] for name in ("without augmentation", "with augmentation")}
-        >>> pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 1)[0], np.zeros((6, 28, 28)), colors)
-        >>> len(pictures), len(texts), texts[0][1].get_color() == COLORS["with augmentation"]
-        (6, 6, True)
-        >>> [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
-        ['prediction without augmentation', 'prediction with augmentation']
-        >>> plt.close(fig)
+    >>> fig = plt.figure(layout="constrained")
+    >>> colors = {name: COLORS[name] for name in ("without augmentation", "with augmentation")}
+    >>> pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 1)[0], np.zeros((6, 28, 28)), colors)
+    >>> len(pictures), len(texts), texts[0][1].get_color() == COLORS["with augmentation"]
+    (6, 6, True)
+    >>> [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    ['prediction without augmentation', 'prediction with augmentation']
+    >>> plt.close(fig)
     """
     digits = np.asarray(torch.as_tensor(digits).detach().cpu(), dtype=np.float64)
     if digits.ndim != 3 or not len(digits):

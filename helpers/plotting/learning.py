@@ -26,11 +26,10 @@ def draw_band(ax: plt.Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray, co
               **kwargs: object) -> PolyCollection:
     """An interval ``low … high`` over ``x`` as a shaded band in ``color``: the one look of every band of the course.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> draw_band(ax, [1, 2], [0, 0], [1, 1], COLORS["fit"]).get_alpha()
-        0.2
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> draw_band(ax, [1, 2], [0, 0], [1, 1], COLORS["fit"]).get_alpha()
+    0.2
+    >>> plt.close(fig)
     """
     return ax.fill_between(x, low, high, color=color, alpha=BAND_ALPHA, linewidth=0, label=label, **kwargs)
 
@@ -57,12 +56,11 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
 
     One curve: train and validation in their course colours; several: one course colour per model kind.
 
-    Example:
-        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
-        >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
-        >>> fig = plot_learning_curves(curve)
-        >>> [t.get_text() for t in fig.legends[0].texts]
-        ['train', 'validation']
+    >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+    >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
+    >>> fig = plot_learning_curves(curve)
+    >>> [t.get_text() for t in fig.legends[0].texts]
+    ['train', 'validation']
     """
     curves = [curves] if not isinstance(curves, Sequence) else list(curves)
     if not curves:
@@ -100,14 +98,13 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
     far beyond the data, the band stops at the largest measured size — further it would claim more than the
     data bound — and each bracket is a wide bar at its size: what the measured curve really bounds there.
 
-    Example:
-        >>> from helpers.extrapolation import fit_power_law
-        >>> sizes = np.array([100, 200, 400, 800, 1600])
-        >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
-        >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
-        >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
-        >>> fig.axes[0].get_xscale()
-        'log'
+    >>> from helpers.extrapolation import fit_power_law
+    >>> sizes = np.array([100, 200, 400, 800, 1600])
+    >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
+    >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
+    >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
+    >>> fig.axes[0].get_xscale()
+    'log'
     """
     predict_at = np.asarray(predict_at, dtype=float)
     if predict_at.size == 0 or (predict_at <= 0).any():
@@ -158,12 +155,11 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
     interval (``mean_band``). ``pairs[name] = (plain_curve, augmented_curve)``, each evaluated through its
     own matching test pipeline.
 
-    Example:
-        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
-        >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
-        >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
-        >>> [t.get_text() for t in fig.legends[0].texts]
-        ['without augmentation', 'with augmentation']
+    >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+    >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
+    >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
+    >>> [t.get_text() for t in fig.legends[0].texts]
+    ['without augmentation', 'with augmentation']
     """
     if not pairs or any(len(pair) != 2 for pair in pairs.values()):
         raise ValueError("pairs must map each model name to a (without augmentation, with augmentation) pair of curves")
@@ -193,12 +189,11 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
     (``helpers.worth.equivalent_size``): a triangle pointing up ("more than") or down ("fewer than"). A row's
     bootstrap interval (``worth_intervals``) is a vertical bar, with a small triangle at a one-sided end.
 
-    Example:
-        >>> from helpers.curves import Worth
-        >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-        ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
-        >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
-        ('log', '90% interval')
+    >>> from helpers.curves import Worth
+    >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
+    ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
+    >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
+    ('log', '90% interval')
     """
     if not rows:
         raise ValueError("rows is empty; give the list from augmentation_worth")
@@ -243,12 +238,11 @@ def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Ma
     ``accuracies[name]``: one row per angle, one column per repeat (fractions); a name that names a course
     condition ("with augmentation", "softmax", …) gets its course colour.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> lines = draw_accuracy_vs_angle(ax, [-30, 0, 30], {"with augmentation": np.full((3, 2), 0.8)})
-        >>> lines["with augmentation"].get_ydata().tolist()
-        [80.0, 80.0, 80.0]
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> lines = draw_accuracy_vs_angle(ax, [-30, 0, 30], {"with augmentation": np.full((3, 2), 0.8)})
+    >>> lines["with augmentation"].get_ydata().tolist()
+    [80.0, 80.0, 80.0]
+    >>> plt.close(fig)
     """
     angles = np.asarray(angles, dtype=float)
     if not accuracies or any(np.ndim(a) != 2 or np.shape(a)[0] != len(angles) for a in accuracies.values()):
@@ -273,10 +267,9 @@ def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.
     """Accuracy on digits rotated by fixed angles (``draw_accuracy_vs_angle``), with the legend below the plot.
     ``trained_range`` shades the angles the augmentation drew from (e.g. 30 for ±30°).
 
-    Example:
-        >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"without augmentation": np.full((3, 2), 0.8)}, 30)
-        >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
-        True
+    >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"without augmentation": np.full((3, 2), 0.8)}, 30)
+    >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
+    True
     """
     fig, ax = plt.subplots(figsize=FIGURE_SIZES["one plot"])
     draw_accuracy_vs_angle(ax, angles, accuracies, trained_range)

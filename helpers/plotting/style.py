@@ -74,11 +74,10 @@ MAX_ALT_ITEMS = 6  # at most this many titles or labels of one kind are listed i
 def use_course_style() -> None:
     """Set the course style for every figure from now on (call it once, in a notebook's setup cell).
 
-    Example:
-        >>> use_course_style()
-        >>> plt.rcParams["legend.fontsize"]
-        12.0
-        >>> mpl.rcdefaults()  # back to matplotlib's own style
+    >>> use_course_style()
+    >>> plt.rcParams["legend.fontsize"]
+    12.0
+    >>> mpl.rcdefaults()  # back to matplotlib's own style
     """
     mpl.rcParams.update(COURSE_RC)
     install_alt_text()
@@ -88,11 +87,10 @@ def use_course_style() -> None:
 def set_alt_text(fig: plt.Figure, text: str) -> plt.Figure:
     """Give ``fig`` the text alternative ``text`` (what it shows, in a sentence); return ``fig``.
 
-    Example:
-        >>> fig = set_alt_text(plt.figure(), "Training loss falls with each epoch.")
-        >>> alt_text(fig)
-        'Training loss falls with each epoch.'
-        >>> plt.close(fig)
+    >>> fig = set_alt_text(plt.figure(), "Training loss falls with each epoch.")
+    >>> alt_text(fig)
+    'Training loss falls with each epoch.'
+    >>> plt.close(fig)
     """
     if not isinstance(fig, mpl.figure.Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
@@ -105,12 +103,11 @@ def set_alt_text(fig: plt.Figure, text: str) -> plt.Figure:
 def alt_text(fig: plt.Figure) -> str:
     """The text alternative of ``fig``: the one set with ``set_alt_text``, else ``describe_figure(fig)``.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="loss")
-        >>> alt_text(fig)
-        'Figure: a plot. Loss (x: epoch; y: loss).'
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="loss")
+    >>> alt_text(fig)
+    'Figure: a plot. Loss (x: epoch; y: loss).'
+    >>> plt.close(fig)
     """
     return getattr(fig, "_course_alt_text", None) or describe_figure(fig)
 
@@ -153,14 +150,13 @@ def describe_figure(fig: plt.Figure) -> str:
     """A short text alternative of ``fig``: its title, how many plots and images it holds, the panels' titles
     and axis labels, the images' row and column labels, legends, colour bars.
 
-    Example:
-        >>> fig, axes = plt.subplots(1, 2)
-        >>> _ = fig.suptitle("Original and augmented")
-        >>> for ax, name in zip(axes, ["original", "augmented"]):
-        ...     _ = ax.imshow([[0, 1]]); _ = ax.set_title(name)
-        >>> describe_figure(fig)
-        'Figure: Original and augmented — 2 images. Images: original, augmented.'
-        >>> plt.close(fig)
+    >>> fig, axes = plt.subplots(1, 2)
+    >>> _ = fig.suptitle("Original and augmented")
+    >>> for ax, name in zip(axes, ["original", "augmented"]):
+    ...     _ = ax.imshow([[0, 1]]); _ = ax.set_title(name)
+    >>> describe_figure(fig)
+    'Figure: Original and augmented — 2 images. Images: original, augmented.'
+    >>> plt.close(fig)
     """
     axes = [ax for ax in fig.axes if ax.get_visible() and getattr(ax, "_colorbar", None) is None]
     images = [ax for ax in axes if ax.images]
@@ -225,9 +221,8 @@ def install_alt_text(shell: object | None = None) -> bool:
     """In IPython/Jupyter: from now on every figure displayed carries ``alt_text(fig)`` in its output's
     metadata (``{"image/png": {"alt": ...}}``, where the course website reads it); ``False`` outside IPython.
 
-    Example:
-        >>> install_alt_text()  # a plain Python session: nothing to do
-        False
+    >>> install_alt_text()  # a plain Python session: nothing to do
+    False
     """
     if shell is None:
         try:
@@ -252,12 +247,11 @@ def install_alt_text(shell: object | None = None) -> bool:
 def course_style() -> Iterator[None]:
     """The course style (and constrained layout) inside a ``with`` block only; its rcParams are restored after it.
 
-    Example:
-        >>> with course_style():
-        ...     fig, ax = plt.subplots()
-        >>> ax.xaxis.get_ticklabels()[0].get_fontsize()
-        12.0
-        >>> plt.close(fig)
+    >>> with course_style():
+    ...     fig, ax = plt.subplots()
+    >>> ax.xaxis.get_ticklabels()[0].get_fontsize()
+    12.0
+    >>> plt.close(fig)
     """
     settings = {**COURSE_RC, **HELPER_RC}
     before = {key: mpl.rcParams[key] for key in settings}
@@ -284,9 +278,8 @@ def course_figure(draw: F) -> F:
 def condition_of(label: str) -> str | None:
     """The course condition a legend label names (a key of ``COLORS``), or ``None``.
 
-    Example:
-        >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
-        ('cnn', 'without augmentation', None)
+    >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
+    ('cnn', 'without augmentation', None)
     """
     return next((name for name in CONDITIONS if name in label.lower()), None)
 
@@ -294,9 +287,8 @@ def condition_of(label: str) -> str | None:
 def color_for(name: str, default: str | None = None) -> str:
     """The course colour of the condition ``name`` names (see ``condition_of``), else ``default``.
 
-    Example:
-        >>> color_for("small CNN") == COLORS["cnn"]
-        True
+    >>> color_for("small CNN") == COLORS["cnn"]
+    True
     """
     condition = condition_of(name)
     if condition is None and default is None:
@@ -307,9 +299,8 @@ def color_for(name: str, default: str | None = None) -> str:
 def count_label(value: float, _position: object = None) -> str:
     """A training size as a short tick label: ``3500 → "3.5k"``, ``500 → "500"``.
 
-    Example:
-        >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
-        ['50', '1k', '3.5k', '20k']
+    >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
+    ['50', '1k', '3.5k', '20k']
     """
     return f"{value / 1000:.3g}k" if value >= 1000 else f"{value:.3g}"
 
@@ -329,6 +320,8 @@ def finish(fig: plt.Figure) -> None:
     """Lay ``fig`` out, shrink it (same shape) to fit ``MAX_FIGURE_SIZE`` and drop tick labels that would
     overlap their neighbours."""
     width, height = fig.get_size_inches()
+    if not (width > 0 and height > 0):  # matplotlib takes a zero size
+        raise ValueError(f"figure size {width}×{height} in must be positive")
     shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
     fig.set_size_inches(round(width * shrink, 3), round(height * shrink, 3))
     fig.draw_without_rendering()

@@ -40,11 +40,10 @@ def plot_value_histograms(
     """One histogram of all values per stage of a pipeline (e.g. uint8 → ToTensor → Normalize), with the mean μ
     (line) and μ ± σ (band) and their values in its legend; a log y axis (MNIST is mostly background).
 
-    Example:
-        >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
-        >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
-        >>> [t.get_text()[:8] for t in fig.axes[1].get_legend().texts]
-        ['mean μ =', 'μ ± σ, σ']
+    >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
+    >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
+    >>> [t.get_text()[:8] for t in fig.axes[1].get_legend().texts]
+    ['mean μ =', 'μ ± σ, σ']
     """
     if not stages:
         raise ValueError("stages is empty; give at least one {name: values}")
@@ -69,10 +68,9 @@ def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pi
     """The mean image, the std image (colour bars in ``unit``) and where ``std == 0`` (a yes/no mask with a legend).
     The titles write $\\mu_j$ and $\\sigma_j$ as math; the text alternative says them in words.
 
-    Example:
-        >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
-        >>> [ax.get_label() for ax in fig.axes][-2:]
-        ['<colorbar>', '<colorbar>']
+    >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
+    >>> [ax.get_label() for ax in fig.axes][-2:]
+    ['<colorbar>', '<colorbar>']
     """
     mean, std = (torch.as_tensor(t).detach().cpu().as_subclass(torch.Tensor).double().squeeze() for t in (mean, std))
     if mean.ndim != 2 or mean.shape != std.shape:
@@ -102,11 +100,10 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
     """Loss curves of ``runs`` (name → ``TrainingRun``) on one plot (log scale, moving average over ``smooth``
     steps; a run that diverged ends early) and their validation accuracy, with ``target`` dashed.
 
-    Example:
-        >>> run = TrainingRun(losses=[2.3, 1.0, 0.5], eval_steps=[0, 3], val_accuracies=[0.1, 0.8])
-        >>> fig = plot_training_runs({"standardized": run}, target=0.75, smooth=1)
-        >>> fig.axes[1].get_ylabel()
-        'validation accuracy (%)'
+    >>> run = TrainingRun(losses=[2.3, 1.0, 0.5], eval_steps=[0, 3], val_accuracies=[0.1, 0.8])
+    >>> fig = plot_training_runs({"standardized": run}, target=0.75, smooth=1)
+    >>> fig.axes[1].get_ylabel()
+    'validation accuracy (%)'
     """
     if not runs:
         raise ValueError("runs is empty; allowed: a dict name → TrainingRun with at least one run")
@@ -131,11 +128,10 @@ def loss_levels(landscapes: Iterable[LossLandscape], decades: int = 5) -> np.nda
     """Contour levels of the loss above its minimum, 1-2-5 steps over ``decades`` decades up to the largest
     value of any of ``landscapes``: one colour scale for every panel (and every explorer view).
 
-    Example:
-        >>> from helpers.geometry import loss_landscape
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> loss_levels([loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)])[:4].tolist()
-        [0.0001, 0.0002, 0.0005, 0.001]
+    >>> from helpers.geometry import loss_landscape
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> loss_levels([loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)])[:4].tolist()
+    [0.0001, 0.0002, 0.0005, 0.001]
     """
     landscapes = list(landscapes)
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes):
@@ -154,15 +150,14 @@ def draw_loss_contours(ax: plt.Axes, landscape: LossLandscape, levels: np.ndarra
     (a star), at equal scales on both axes, so a stretched bowl looks stretched. Returns the contours and the
     star. The figure of 03b and 03's explorer both draw with it.
 
-    Example:
-        >>> from helpers.geometry import loss_landscape
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)
-        >>> fig, ax = plt.subplots()
-        >>> filled, star = draw_loss_contours(ax, landscape, loss_levels([landscape]))
-        >>> ax.get_aspect(), star.get_marker()
-        (1.0, '*')
-        >>> plt.close(fig)
+    >>> from helpers.geometry import loss_landscape
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)
+    >>> fig, ax = plt.subplots()
+    >>> filled, star = draw_loss_contours(ax, landscape, loss_levels([landscape]))
+    >>> ax.get_aspect(), star.get_marker()
+    (1.0, '*')
+    >>> plt.close(fig)
     """
     levels = np.asarray(levels, dtype=float)
     if levels.ndim != 1 or len(levels) < 2 or not (levels > 0).all() or not (np.diff(levels) > 0).all():
@@ -181,11 +176,10 @@ def draw_loss_contours(ax: plt.Axes, landscape: LossLandscape, levels: np.ndarra
 def draw_descent_path(ax: plt.Axes, path: torch.Tensor | np.ndarray, label: str | None = None) -> Line2D:
     """The weights gradient descent visits (``K×2``), as a line of dots on a loss surface.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> draw_descent_path(ax, np.zeros((3, 2))).get_xdata().tolist()
-        [0.0, 0.0, 0.0]
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> draw_descent_path(ax, np.zeros((3, 2))).get_xdata().tolist()
+    [0.0, 0.0, 0.0]
+    >>> plt.close(fig)
     """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
     (line,) = ax.plot(path[:, 0], path[:, 1], ".-", color=COLORS["gradient descent"], mec="black", mew=0.5,
@@ -209,13 +203,12 @@ def plot_loss_contours(landscapes: Mapping[str, LossLandscape]) -> plt.Figure:
     """Contours of the loss landscapes of ``helpers.geometry.loss_landscape``, one panel each (``draw_loss_contours``,
     one colour bar for all) with the path of gradient descent; landscapes over the same window share their axes.
 
-    Example:
-        >>> from helpers.geometry import loss_landscapes
-        >>> x, y = torch.randn(50, 2, generator=torch.Generator().manual_seed(0)), torch.ones(50)
-        >>> fig = plot_loss_contours(loss_landscapes({"raw": (x * torch.tensor([1.0, 3.0]), y), "round": (x, y)},
-        ...                                          steps=5, grid=30))
-        >>> fig.axes[0].get_aspect(), fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
-        (1.0, True)
+    >>> from helpers.geometry import loss_landscapes
+    >>> x, y = torch.randn(50, 2, generator=torch.Generator().manual_seed(0)), torch.ones(50)
+    >>> fig = plot_loss_contours(loss_landscapes({"raw": (x * torch.tensor([1.0, 3.0]), y), "round": (x, y)},
+    ...                                          steps=5, grid=30))
+    >>> fig.axes[0].get_aspect(), fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+    (1.0, True)
     """
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes.values()):
         raise TypeError("landscapes must map names to helpers.geometry.loss_landscape(...) results")
