@@ -1,8 +1,7 @@
 """Figures of the course, grouped by topic, all in one style (``helpers.plotting.style``).
 
 - ``style``: ``COLORS`` (one colour per meaning), ``use_course_style()``, ``course_style()``;
-- ``images``: image grids, the pipeline inspector, original/augmented pairs, nearest vs bilinear, digits with
-  predictions (``draw_predicted_digits``, for a figure an explorer updates);
+- ``images``: image grids, the pipeline inspector, original/augmented pairs, nearest vs bilinear, predicted digits;
 - ``values``: value histograms, per-pixel statistics, training runs, loss contours (notebook 03);
 - ``learning``: learning curves, power-law fits, augmentation worth, accuracy vs angle (01, 04).
 

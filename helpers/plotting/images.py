@@ -114,14 +114,11 @@ def show_images(images: Sequence | torch.Tensor, titles: Sequence[str] | None = 
                 value_range: tuple[float, float] | None = None, reference_x: float | None = None) -> plt.Figure:
     """Show images in a grid (at most 10 × 5.6 in: large grids get smaller images).
 
-    ``mean``/``std``: those of the images' ``Normalize``, to undo it. ``titles`` (one per image) that merely
-    repeat along every row or column become ``row_labels``/``col_labels``. ``size``: inches per image
-    (default: as large as the slide allows).
-
-    ``colorbar="|difference| (pixel value)"`` draws grey images as *values*: one colour scale for all, with
-    that label — diverging and centred at 0 when there are negative values, else from 0 up;
-    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical line at that pixel column on
-    every image (e.g. the centre, to see a shift of one pixel).
+    ``mean``/``std``: those of the images' ``Normalize``, to undo it. ``titles`` (one per image) that merely repeat
+    along every row or column become ``row_labels``/``col_labels``. ``size``: inches per image (default: the most
+    the slide allows). ``colorbar="|difference| (pixel value)"`` draws grey images as *values*, on one colour
+    scale with that label: diverging around 0 when there are negative values, else from 0 up (``value_range``
+    fixes it). ``reference_x``: a vertical line at that pixel column on every image (to see a one-pixel shift).
 
     >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
     >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])

@@ -67,7 +67,6 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
         raise ValueError("curves is empty; give one LearningCurve or a list of them")
     fig, (acc, gap) = plt.subplots(1, 2, figsize=FIGURE_SIZES["two plots"])
     for k, curve in enumerate(curves):
-        n = curve.sizes
         if len(curves) == 1:
             train, val, model = COLORS["train"], COLORS["validation"], COLORS["measured"]
             labels = ("train", "validation")
@@ -76,9 +75,9 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
             labels = (f"{curve.model} · train", f"{curve.model} · validation")
         band = mean_band(curve, level=LEVEL)
         train_mean, val_mean = curve.train_acc.mean(1), curve.val_acc.mean(1)
-        _band_line(acc, n, train_mean, band["train"], train, "--", labels[0])
-        _band_line(acc, n, val_mean, band["validation"], val, "-", labels[1])
-        _band_line(gap, n, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
+        _band_line(acc, curve.sizes, train_mean, band["train"], train, "--", labels[0])
+        _band_line(acc, curve.sizes, val_mean, band["validation"], val, "-", labels[1])
+        _band_line(gap, curve.sizes, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
     for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
                               (gap, "train − validation gap", "percentage points")):
         ax.set(title=title, xlabel="training examples", ylabel=ylabel)

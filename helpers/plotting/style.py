@@ -195,8 +195,9 @@ def _with_alt_text(printer: Callable) -> Callable:
     return print_with_alt
 
 
-def _wrap_figure_printers(shell: object) -> None:
-    """Make the shell's figure formatters (those not wrapped yet) save each figure's text alternative."""
+def _wrap_figure_printers(shell: object, *_event: object) -> None:
+    """Make the shell's figure formatters (those not wrapped yet) save each figure's text alternative; also an
+    IPython event callback (its arguments are ignored)."""
     for mime in ALT_TEXT_MIMES:
         formatter = shell.display_formatter.formatters.get(mime)  # type: ignore[attr-defined]
         try:
@@ -205,16 +206,6 @@ def _wrap_figure_printers(shell: object) -> None:
             printer = None
         if printer is not None and not getattr(printer, "course_alt_text", False):
             formatter.for_type(mpl.figure.Figure, _with_alt_text(printer))
-
-
-def _rewrapper(shell: object) -> Callable[..., None]:
-    """An IPython event callback that wraps the shell's figure formatters again (see ``install_alt_text``)."""
-
-    def rewrap(*_args: object) -> None:
-        _wrap_figure_printers(shell)
-
-    rewrap.course_alt_text = True  # type: ignore[attr-defined]
-    return rewrap
 
 
 def install_alt_text(shell: object | None = None) -> bool:
@@ -233,13 +224,14 @@ def install_alt_text(shell: object | None = None) -> bool:
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
     _wrap_figure_printers(shell)
-    # Jupyter's inline backend registers its formatters when a cell first draws, and `%matplotlib inline` or
-    # `set_matplotlib_formats` replace them: wrap again before each cell and before the figures of a cell are shown
-    # (our post_execute callback is registered before the backend's, which displays them).
+    # The inline backend registers its formatters when a cell first draws, `%matplotlib inline` replaces them: wrap
+    # again before each cell, and after it (our post_execute runs before the backend's, which shows the figures).
     for event in ("pre_run_cell", "post_execute"):
         callbacks = shell.events.callbacks.get(event, [])  # type: ignore[attr-defined]
         if not any(getattr(callback, "course_alt_text", False) for callback in callbacks):
-            shell.events.register(event, _rewrapper(shell))  # type: ignore[attr-defined]
+            rewrap = functools.partial(_wrap_figure_printers, shell)
+            rewrap.course_alt_text = True  # type: ignore[attr-defined]
+            shell.events.register(event, rewrap)  # type: ignore[attr-defined]
     return True
 
 
