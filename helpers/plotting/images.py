@@ -259,8 +259,7 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
     for ax, (name, value) in zip(axes.flat, values, strict=False):
         array, cmap, vmin, vmax, text = _pipeline_view(value)
         shown = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax)
-        ax.set_title(name)
-        ax.set_xlabel(text)
+        ax.set(title=name, xlabel=text)
         _blank(ax)
         diverging = shown if cmap == "RdBu_r" else diverging
     if diverging is not None:

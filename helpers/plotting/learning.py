@@ -90,12 +90,11 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
 @course_figure
 def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int],
                    known: tuple[float, str] | None = None, brackets: Sequence[Bracket] = ()) -> plt.Figure:
-    """A power-law fit to validation accuracy with its band (its legend says what the bootstrap resampled), the
-    measured points (filled: used for the fit; hollow: held back) and the predictions at ``predict_at`` with
-    their band as error bars, their values in the legend. ``known = (accuracy, label)``: a value known from
-    elsewhere (e.g. the literature's full-MNIST accuracy), dashed. With ``brackets`` (``extrapolation_bracket``)
-    far beyond the data, the band stops at the largest measured size — further it would claim more than the
-    data bound — and each bracket is a wide bar at its size: what the measured curve really bounds there.
+    """A power-law fit to validation accuracy with its band, the measured points (filled: used for the fit;
+    hollow: held back) and the predictions at ``predict_at`` with error bars, their values in the legend.
+    ``known = (accuracy, label)``: a value known from elsewhere (e.g. full MNIST), dashed. With ``brackets``
+    (``extrapolation_bracket``) the band stops at the largest measured size — further it would claim more than
+    the data bound — and each bracket is a wide bar at its size: what the measured curve really bounds there.
 
     >>> from helpers.extrapolation import fit_power_law
     >>> sizes = np.array([100, 200, 400, 800, 1600])
