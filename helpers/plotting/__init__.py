@@ -26,9 +26,8 @@ from helpers.plotting.learning import (
 from helpers.plotting.style import COLORS, color_for, course_style, use_course_style
 from helpers.plotting.values import plot_loss_contours, plot_pixel_statistics, plot_training_runs, plot_value_histograms
 
-__all__ = [
-    "color_for", "COLORS", "course_style", "draw_predicted_digits", "plot_accuracy_vs_angle",
-    "plot_augmentation_curves", "plot_learning_curves", "plot_loss_contours", "plot_pixel_statistics",
-    "plot_power_law", "plot_training_runs", "plot_value_histograms", "plot_worth_examples", "show_augmented_pairs",
-    "show_images", "show_nearest_vs_bilinear", "show_pipeline_steps", "to_display", "use_course_style",
-]
+__all__ = ["color_for", "COLORS", "course_style", "draw_predicted_digits", "plot_accuracy_vs_angle",
+           "plot_augmentation_curves", "plot_learning_curves", "plot_loss_contours", "plot_pixel_statistics",
+           "plot_power_law", "plot_training_runs", "plot_value_histograms", "plot_worth_examples",
+           "show_augmented_pairs", "show_images", "show_nearest_vs_bilinear", "show_pipeline_steps", "to_display",
+           "use_course_style"]

@@ -20,10 +20,8 @@ from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, cours
 from helpers.standardization import denormalize
 from helpers.validation import check_int
 
-__all__ = [
-    "draw_predicted_digits", "show_augmented_pairs", "show_images", "show_nearest_vs_bilinear", "show_pipeline_steps",
-    "to_display",
-]
+__all__ = ["draw_predicted_digits", "show_augmented_pairs", "show_images", "show_nearest_vs_bilinear",
+           "show_pipeline_steps", "to_display"]
 
 TITLE_HEIGHT = 0.25  # inches above an image per line of its 12-pt title (line and padding)
 CHAR_WIDTH = 0.11  # inches per character of 12-pt text: how wide an image must be for its title to fit

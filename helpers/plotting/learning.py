@@ -13,10 +13,8 @@ from matplotlib.lines import Line2D
 from helpers.curves import BAND_LABEL, Bracket, LearningCurve, PowerLawFit, Worth, mean_band
 from helpers.plotting.style import BAND_ALPHA, COLORS, FIGURE_SIZES, color_for, count_label, course_figure, log_axis
 
-__all__ = [
-    "draw_accuracy_vs_angle", "draw_band", "plot_accuracy_vs_angle", "plot_augmentation_curves",
-    "plot_learning_curves", "plot_power_law", "plot_worth_examples",
-]
+__all__ = ["draw_accuracy_vs_angle", "draw_band", "plot_accuracy_vs_angle", "plot_augmentation_curves",
+           "plot_learning_curves", "plot_power_law", "plot_worth_examples"]
 
 LEVEL = 0.9  # the level of every learning-curve band
 MAX_ANGLE_TICKS = 13  # an accuracy-vs-angle plot labels every angle up to this many

@@ -13,11 +13,10 @@ import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
-__all__ = [
-    "alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label", "course_figure",
-    "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish", "install_alt_text",
-    "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text", "use_course_style",
-]
+__all__ = ["alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label",
+           "course_figure", "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish",
+           "install_alt_text", "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text",
+           "use_course_style"]
 
 OKABE_ITO = {  # the colour-blind-safe palette of Okabe and Ito (2008)
     "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",

@@ -18,10 +18,8 @@ from helpers.plotting.style import COLORS, FIGURE_SIZES, LOSS_COLOUR_MAP, course
 from helpers.runs import TrainingRun
 from helpers.validation import check_int
 
-__all__ = [
-    "draw_descent_path", "draw_loss_contours", "loss_colour_bar", "loss_levels", "plot_loss_contours",
-    "plot_pixel_statistics", "plot_training_runs", "plot_value_histograms",
-]
+__all__ = ["draw_descent_path", "draw_loss_contours", "loss_colour_bar", "loss_levels", "plot_loss_contours",
+           "plot_pixel_statistics", "plot_training_runs", "plot_value_histograms"]
 
 LOSS_LABEL = "MSE above its minimum (log scale)"  # the loss minus its lowest value: every panel shares one scale
 
