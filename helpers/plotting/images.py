@@ -20,32 +20,23 @@ from helpers.plotting.style import COLORS, MAX_FIGURE_SIZE, MIN_FONT_SIZE, cours
 from helpers.standardization import denormalize
 from helpers.validation import check_int
 
-__all__ = [
-    "draw_predicted_digits", "show_augmented_pairs", "show_images", "show_nearest_vs_bilinear", "show_pipeline_steps",
-    "to_display",
-]
+__all__ = ["draw_predicted_digits", "show_augmented_pairs", "show_images", "show_nearest_vs_bilinear",
+           "show_pipeline_steps", "to_display"]
 
-TITLE_HEIGHT = 0.25
-"""Inches above an image per line of its 12-pt title (line and padding)."""
-CHAR_WIDTH = 0.11
-"""Inches per character of 12-pt text: how wide an image must be for its title to fit."""
+TITLE_HEIGHT = 0.25  # inches above an image per line of its 12-pt title (line and padding)
+CHAR_WIDTH = 0.11  # inches per character of 12-pt text: how wide an image must be for its title to fit
 
 
-def to_display(
-    image: torch.Tensor | np.ndarray | Image.Image,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-) -> np.ndarray:
+def to_display(image: torch.Tensor | np.ndarray | Image.Image, mean: Sequence[float] | None = None,
+               std: Sequence[float] | None = None) -> np.ndarray:
     """Turn one image into an ``H×W`` or ``H×W×3`` float array in ``[0, 1]`` for ``imshow``.
 
-    Accepts ``uint8`` (0…255) or float (0…1) images, channels first (tensor ``C×H×W``)
-    or last (array ``H×W×C``), or plain ``H×W`` (see ``helpers.images.image_array``). A
-    normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not
-    min–max rescaling, which would hide what normalization did.
+    Takes ``uint8`` (0…255) or float (0…1) images, channels first or last (``helpers.images.image_array``).
+    A normalized image is mapped back with the exact inverse of ``Normalize(mean, std)`` — not min–max
+    rescaling, which would hide what normalization did.
 
-    Example:
-        >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
-        (28, 28)
+    >>> to_display(torch.zeros(1, 28, 28, dtype=torch.uint8)).shape
+    (28, 28)
     """
     array = image_array(image)
     if array.dtype == np.uint8:
@@ -58,20 +49,16 @@ def to_display(
         restored = denormalize(channels_first, mean, std).float().numpy()
         x = restored[0] if x.ndim == 2 else np.moveaxis(restored, 0, -1)
     elif x.min() < -1e-6 or x.max() > 1 + 1e-6:
-        raise ValueError(
-            f"float image values lie in [{x.min():.2f}, {x.max():.2f}], outside [0, 1]; "
-            "pass the mean and std of its Normalize to show it"
-        )
+        raise ValueError(f"float image values lie in [{x.min():.2f}, {x.max():.2f}], outside [0, 1]; pass the mean "
+                         "and std of its Normalize to show it")
     return np.clip(x, 0, 1)
 
 
 def _blank(ax: plt.Axes) -> None:
     """No ticks, no frame: an image panel that can still carry a y label (its row label)."""
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set(xticks=[], yticks=[])
     ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    ax.spines[:].set_visible(False)
 
 
 def _shared_labels(titles: Sequence[str], nrows: int, ncols: int) -> tuple[list[str] | None, list[str] | None]:
@@ -118,39 +105,23 @@ def _panel_size(size: float | None, nrows: int, ncols: int, text_lines: float) -
 
 
 @course_figure
-def show_images(
-    images: Sequence | torch.Tensor,
-    titles: Sequence[str] | None = None,
-    ncols: int = 8,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-    size: float | None = None,
-    suptitle: str | None = None,
-    row_labels: Sequence[str] | None = None,
-    col_labels: Sequence[str] | None = None,
-    colorbar: str | None = None,
-    value_range: tuple[float, float] | None = None,
-    reference_x: float | None = None,
-) -> plt.Figure:
-    """Show images in a grid; returns the figure (at most 10 × 5.6 in: large grids get smaller images).
+def show_images(images: Sequence | torch.Tensor, titles: Sequence[str] | None = None, ncols: int = 8,
+                mean: Sequence[float] | None = None, std: Sequence[float] | None = None, size: float | None = None,
+                suptitle: str | None = None, row_labels: Sequence[str] | None = None,
+                col_labels: Sequence[str] | None = None, colorbar: str | None = None,
+                value_range: tuple[float, float] | None = None, reference_x: float | None = None) -> plt.Figure:
+    """Show images in a grid (at most 10 × 5.6 in: large grids get smaller images).
 
-    Handles 1- and 3-channel images, ``uint8`` or float, and normalized tensors (give the
-    ``mean`` and ``std`` of their ``Normalize``). Label the grid with ``row_labels`` (left of
-    each row) and ``col_labels`` (above each column); ``titles`` (one per image) that merely
-    repeat along every row or column become those labels. ``size`` is inches per image
-    (default: as large as the slide allows).
+    ``mean``/``std``: those of the images' ``Normalize``, to undo it. ``titles`` (one per image) that merely repeat
+    along every row or column become ``row_labels``/``col_labels``. ``size``: inches per image (default: the most
+    the slide allows). ``colorbar="|difference| (pixel value)"`` draws grey images as *values*, on one colour
+    scale with that label: diverging around 0 when there are negative values, else from 0 up (``value_range``
+    fixes it). ``reference_x``: a vertical line at that pixel column on every image (to see a one-pixel shift).
 
-    ``colorbar="|difference| (pixel value)"`` draws grey images as *values* instead of
-    pictures: one colour scale for all, with that colour-bar label — diverging and centred at 0
-    when there are negative values (normalized pixels, signed differences), else from 0 up;
-    ``value_range=(-1, 1)`` fixes the scale. ``reference_x`` draws a vertical reference line at
-    that pixel column on every image (e.g. the centre, to see a shift of one pixel).
-
-    Example:
-        >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
-        >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])
-        >>> [ax.get_ylabel() for ax in fig.axes[::3]]
-        ['first', 'second']
+    >>> digits = torch.randint(0, 256, (6, 28, 28), dtype=torch.uint8)
+    >>> fig = show_images(digits, ncols=3, row_labels=["first", "second"])
+    >>> [ax.get_ylabel() for ax in fig.axes[::3]]
+    ['first', 'second']
     """
     if len(images) == 0:
         raise ValueError("images is empty; give at least one image")
@@ -169,9 +140,8 @@ def show_images(
     side, titles, lines = _fitted_titles(titles, size, nrows, ncols, (bool(col_labels) + bool(suptitle)) / nrows)
     side = min(side, (MAX_FIGURE_SIZE[0] - label_width) / ncols)
     col_labels, col_lines = _wrapped(col_labels, side)
-    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(
-        side * ncols + label_width,
-        nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))))
+    height = nrows * (side + TITLE_HEIGHT * lines) + TITLE_HEIGHT * (col_lines + bool(suptitle))
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, figsize=(side * ncols + label_width, height))
     drawn = [_draw_value(ax, images[k]) if colorbar else _draw_picture(ax, images[k], mean, std)
              for k, ax in zip(range(len(images)), axes.flat, strict=False)]
     for k, ax in enumerate(axes.flat):
@@ -257,19 +227,17 @@ def _pipeline_view(value: object) -> tuple[np.ndarray, str, float, float, str]:
 
 @course_figure
 def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: float = 2.0) -> plt.Figure:
-    """Pipeline inspector: ``image`` after every step of a ``Compose``, with type, shape, dtype and value range.
+    """Pipeline inspector: ``image`` after every step of a (v1 or v2) ``Compose``, with type, shape, dtype and range.
 
-    Works for torchvision v1 and v2 ``Compose``. Random steps draw from torch's global
-    generator: the inspector seeds it with ``seed`` inside ``torch.random.fork_rng``, so the
-    figure is reproducible and your own random state is left as it was. More than four steps
-    take two rows; a normalized image is drawn on a diverging scale centred at 0, with its colour bar.
+    Random steps draw from torch's global generator, seeded with ``seed`` inside ``torch.random.fork_rng``:
+    the figure is reproducible and your random state is left as it was. A normalized image is drawn on a
+    diverging scale centred at 0, with its colour bar.
 
-    Example:
-        >>> from torchvision.transforms import v2
-        >>> fig = show_pipeline_steps(v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]),
-        ...                           Image.new("L", (28, 28)))
-        >>> [ax.get_title() for ax in fig.axes]
-        ['input', 'ToImage', 'ToDtype']
+    >>> from torchvision.transforms import v2
+    >>> fig = show_pipeline_steps(v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]),
+    ...                           Image.new("L", (28, 28)))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['input', 'ToImage', 'ToDtype']
     """
     steps = getattr(transform, "transforms", None)
     if not isinstance(steps, Sequence) or not steps:
@@ -289,8 +257,7 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
     for ax, (name, value) in zip(axes.flat, values, strict=False):
         array, cmap, vmin, vmax, text = _pipeline_view(value)
         shown = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax)
-        ax.set_title(name)
-        ax.set_xlabel(text)
+        ax.set(title=name, xlabel=text)
         _blank(ax)
         diverging = shown if cmap == "RdBu_r" else diverging
     if diverging is not None:
@@ -299,26 +266,19 @@ def show_pipeline_steps(transform: object, image: object, seed: int = 0, size: f
 
 
 @course_figure
-def show_augmented_pairs(
-    originals: Sequence | torch.Tensor,
-    augmented: Sequence[Sequence] | torch.Tensor,
-    titles: Sequence[Sequence[str]] | None = None,
-    mean: Sequence[float] | None = None,
-    std: Sequence[float] | None = None,
-    size: float | None = None,
-) -> plt.Figure:
+def show_augmented_pairs(originals: Sequence | torch.Tensor, augmented: Sequence[Sequence] | torch.Tensor,
+                         titles: Sequence[Sequence[str]] | None = None, mean: Sequence[float] | None = None,
+                         std: Sequence[float] | None = None, size: float | None = None) -> plt.Figure:
     """Pairs grid: each original in the first column (labelled "original"), its augmented copies beside it.
 
-    ``augmented[k]`` holds the copies of ``originals[k]``; give the ``mean``/``std`` of
-    their ``Normalize`` (if any) to show them undone exactly. ``titles[k][j]`` says what
-    was done to copy ``j`` of row ``k``; without titles the columns are labelled "copy j".
-    ``size`` is inches per image (default: as large as the slide allows).
+    ``augmented[k]`` holds the copies of ``originals[k]`` (``mean``/``std``: their ``Normalize``'s, to undo it).
+    ``titles[k][j]`` says what was done to copy ``j`` of row ``k``; without titles the columns read "copy j".
+    ``size``: inches per image (default: as large as the slide allows).
 
-    Example:
-        >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
-        >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
-        >>> [ax.get_title() for ax in fig.axes]
-        ['original', 'flipped', '', 'flipped']
+    >>> digits = torch.randint(0, 256, (2, 28, 28), dtype=torch.uint8)
+    >>> fig = show_augmented_pairs(digits, [[d.flip(-1)] for d in digits], titles=[["flipped"]] * 2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['original', 'flipped', '', 'flipped']
     """
     if len(originals) == 0 or len(originals) != len(augmented):
         raise ValueError(f"originals ({len(originals)}) and augmented ({len(augmented)}) need the same, "
@@ -352,28 +312,19 @@ def show_augmented_pairs(
 
 
 @course_figure
-def show_nearest_vs_bilinear(
-    original: torch.Tensor,
-    nearest: torch.Tensor,
-    bilinear: torch.Tensor,
-    box: tuple[int, int, int] = (4, 4, 12),
-    notes: Mapping[str, str] | None = None,
-    size: float = 2.2,
-    reference: str = "original",
-) -> plt.Figure:
+def show_nearest_vs_bilinear(original: torch.Tensor, nearest: torch.Tensor, bilinear: torch.Tensor,
+                             box: tuple[int, int, int] = (4, 4, 12), notes: Mapping[str, str] | None = None,
+                             size: float = 2.2, reference: str = "original") -> plt.Figure:
     """The same rotation with nearest-neighbour and bilinear interpolation, whole and zoomed in.
 
-    Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row:
-    the box enlarged, every pixel a visible square. ``notes["nearest"]`` etc. are written
-    under the zoomed panels (e.g. the measured scores). The names are in the course colours
-    of the two interpolations. ``reference`` names the first panel (and its key in ``notes``):
-    say what it is, e.g. ``"zoomed, not rotated"`` when it went through the same resize.
+    Top row: the three images with the zoom ``box = (top, left, side)`` marked; bottom row: the box enlarged,
+    every pixel a visible square, with ``notes["nearest"]`` etc. (e.g. the measured scores) below.
+    ``reference`` names the first panel (and its key in ``notes``), e.g. ``"zoomed, not rotated"``.
 
-    Example:
-        >>> digit = torch.zeros(28, 28)
-        >>> fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"nearest": "jagged"})
-        >>> fig.axes[4].get_xlabel()
-        'jagged'
+    >>> digit = torch.zeros(28, 28)
+    >>> fig = show_nearest_vs_bilinear(digit, digit, digit, notes={"nearest": "jagged"})
+    >>> fig.axes[4].get_xlabel()
+    'jagged'
     """
     panels = {reference: to_display(original), "nearest": to_display(nearest), "bilinear": to_display(bilinear)}
     top, left, side = box
@@ -381,43 +332,35 @@ def show_nearest_vs_bilinear(
     if side < 1 or top < 0 or left < 0 or top + side > height or left + side > width:
         raise ValueError(f"box={tuple(box)} must lie inside the {height}×{width} image (top, left ≥ 0, side ≥ 1)")
     fig, axes = plt.subplots(2, 3, figsize=(3 * size, 2 * size + 1.0))
-    for column, (name, shown) in enumerate(panels.items()):
-        color = COLORS.get(name, COLORS["original"])
+    for (name, shown), whole, zoomed in zip(panels.items(), axes[0], axes[1], strict=True):
         cmap = "gray" if shown.ndim == 2 else None
-        axes[0, column].imshow(shown, cmap=cmap, vmin=0, vmax=1)
-        axes[0, column].add_patch(Rectangle((left - 0.5, top - 0.5), side, side, fill=False, lw=2,
-                                            color=COLORS["highlight"]))
-        axes[0, column].set_title(name, color=color, fontweight="bold")
-        axes[1, column].imshow(shown[top:top + side, left:left + side], cmap=cmap, vmin=0, vmax=1,
-                               interpolation="nearest")
-        axes[1, column].set_xlabel((notes or {}).get(name, "zoomed in"))
-        for ax in axes[:, column]:
-            _blank(ax)
-        for spine in axes[1, column].spines.values():
-            spine.set(visible=True, color=COLORS["highlight"], linewidth=2)
+        whole.imshow(shown, cmap=cmap, vmin=0, vmax=1)
+        whole.add_patch(Rectangle((left - 0.5, top - 0.5), side, side, fill=False, lw=2, color=COLORS["highlight"]))
+        whole.set_title(name, color=COLORS.get(name, COLORS["original"]), fontweight="bold")
+        zoomed.imshow(shown[top:top + side, left:left + side], cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        zoomed.set_xlabel((notes or {}).get(name, "zoomed in"))
+        _blank(whole)
+        _blank(zoomed)
+        zoomed.spines[:].set(visible=True, color=COLORS["highlight"], linewidth=2)
     return fig
 
 
-def draw_predicted_digits(
-    fig: Figure, region: SubplotSpec, digits: np.ndarray | torch.Tensor, colors: Mapping[str, str], ncols: int = 3
-) -> tuple[list[AxesImage], list[list[Text]]]:
+def draw_predicted_digits(fig: Figure, region: SubplotSpec, digits: np.ndarray | torch.Tensor,
+                          colors: Mapping[str, str], ncols: int = 3) -> tuple[list[AxesImage], list[list[Text]]]:
     """Digits in a grid inside ``region`` of ``fig``, a line of text below each per model, and a legend of the models.
 
-    The digits (``N×H×W``, values 0…1) are white on black like every digit figure of the course;
-    below each digit, one empty text per model of ``colors`` (name → colour), in that colour: the
-    caller writes the model's prediction into ``texts[i][j]`` (digit ``i``, model ``j``), e.g.
-    ``"4 ✓"``. A legend under the grid says which colour is which model. Returns the image artists
-    and the texts, so that a live figure can update them (``set_data`` / ``set_text``).
+    The digits (``N×H×W``, values 0…1) are white on black; below each, one empty text per model of ``colors``
+    (name → colour), in its colour, for the caller's prediction: ``texts[i][j]`` (digit ``i``, model ``j``),
+    e.g. ``"4 ✓"``. Returns the image artists and the texts, for a live figure to update.
 
-    Example:
-        >>> fig = plt.figure(layout="constrained")
-        >>> colors = {name: COLORS[name] for name in ("without augmentation", "with augmentation")}
-        >>> pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 1)[0], np.zeros((6, 28, 28)), colors)
-        >>> len(pictures), len(texts), texts[0][1].get_color() == COLORS["with augmentation"]
-        (6, 6, True)
-        >>> [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
-        ['prediction without augmentation', 'prediction with augmentation']
-        >>> plt.close(fig)
+    >>> fig = plt.figure(layout="constrained")
+    >>> colors = {name: COLORS[name] for name in ("without augmentation", "with augmentation")}
+    >>> pictures, texts = draw_predicted_digits(fig, fig.add_gridspec(1, 1)[0], np.zeros((6, 28, 28)), colors)
+    >>> len(pictures), len(texts), texts[0][1].get_color() == COLORS["with augmentation"]
+    (6, 6, True)
+    >>> [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    ['prediction without augmentation', 'prediction with augmentation']
+    >>> plt.close(fig)
     """
     digits = np.asarray(torch.as_tensor(digits).detach().cpu(), dtype=np.float64)
     if digits.ndim != 3 or not len(digits):

@@ -1,6 +1,5 @@
-"""Pictures of learning curves (notebooks 01 and 04): curves with bands, power-law fits, what
-augmentation is worth, accuracy against rotation. Training sizes are on log axes with ticks at
-the measured sizes."""
+"""Pictures of learning curves (notebooks 01 and 04): curves with bands, power-law fits, what augmentation is
+worth, accuracy against rotation. Training sizes are on log axes with ticks at the measured sizes."""
 
 from __future__ import annotations
 
@@ -12,20 +11,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 
 from helpers.curves import BAND_LABEL, Bracket, LearningCurve, PowerLawFit, Worth, mean_band
-from helpers.plotting.style import (
-    BAND_ALPHA,
-    COLORS,
-    FIGURE_SIZES,
-    color_for,
-    count_label,
-    course_figure,
-    log_axis,
-)
+from helpers.plotting.style import BAND_ALPHA, COLORS, FIGURE_SIZES, color_for, count_label, course_figure, log_axis
 
-__all__ = [
-    "draw_accuracy_vs_angle", "draw_band", "plot_accuracy_vs_angle", "plot_augmentation_curves",
-    "plot_learning_curves", "plot_power_law", "plot_worth_examples",
-]
+__all__ = ["draw_accuracy_vs_angle", "draw_band", "plot_accuracy_vs_angle", "plot_augmentation_curves",
+           "plot_learning_curves", "plot_power_law", "plot_worth_examples"]
 
 LEVEL = 0.9  # the level of every learning-curve band
 MAX_ANGLE_TICKS = 13  # an accuracy-vs-angle plot labels every angle up to this many
@@ -33,31 +22,22 @@ MAX_ANGLE_TICKS = 13  # an accuracy-vs-angle plot labels every angle up to this 
 
 def draw_band(ax: plt.Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, label: str | None = None,
               **kwargs: object) -> PolyCollection:
-    """An interval ``low … high`` over ``x`` as a shaded band in ``color`` — the one look of every band
-    (learning curves, the power law's bootstrap band in ``plot_power_law`` and 01's explorer, 04's angles).
+    """An interval ``low … high`` over ``x`` as a shaded band in ``color``: the one look of every band of the course.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> draw_band(ax, [1, 2], [0, 0], [1, 1], COLORS["fit"]).get_alpha()
-        0.2
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> draw_band(ax, [1, 2], [0, 0], [1, 1], COLORS["fit"]).get_alpha()
+    0.2
+    >>> plt.close(fig)
     """
     return ax.fill_between(x, low, high, color=color, alpha=BAND_ALPHA, linewidth=0, label=label, **kwargs)
 
 
-def _mean_std_line(ax: plt.Axes, x: np.ndarray, values: np.ndarray, color: str, style: str, label: str) -> Line2D:
-    """Mean over repeats (axis 1) as a line with markers, ± one std as a shaded band."""
-    mean, std = values.mean(1), values.std(1)
-    (line,) = ax.plot(x, mean, style, color=color, marker="o", label=label)
-    draw_band(ax, x, mean - std, mean + std, color)
-    return line
-
-
 def _band_line(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, band: tuple[np.ndarray, np.ndarray], color: str,
-               style: str, label: str) -> None:
-    """The mean (in %) as a line with markers and its interval ``band`` (fractions) as a shaded area."""
-    ax.plot(x, mean * 100, style, color=color, marker="o", label=label)
-    draw_band(ax, x, band[0] * 100, band[1] * 100, color)
+               style: str, label: str, scale: float = 100) -> Line2D:
+    """The mean as a line with markers and its interval ``band`` as a shaded area, both times ``scale``."""
+    (line,) = ax.plot(x, mean * scale, style, color=color, marker="o", label=label)
+    draw_band(ax, x, band[0] * scale, band[1] * scale, color)
+    return line
 
 
 def _band_legend(curves: Sequence[LearningCurve]) -> str:
@@ -69,27 +49,22 @@ def _band_legend(curves: Sequence[LearningCurve]) -> str:
 
 @course_figure
 def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt.Figure:
-    """Learning curves in two panels against the training size (log scale): train (dashed) and validation
-    (solid) accuracy, and the train–validation gap — the lecture's two readings. Each band is a 90 %
-    interval of the mean over repeats that includes the validation sample's noise (``mean_band``);
-    the figure title says so.
+    """Learning curves against the training size: train (dashed) and validation (solid) accuracy, and the
+    train–validation gap — the lecture's two readings — each with the 90 % interval of its mean (``mean_band``).
 
-    One curve: train and validation in their course colours. Several curves (e.g. softmax and
-    an MLP): one course colour per model kind, train dashed, validation solid.
+    One curve: train and validation in their course colours; several: one course colour per model kind.
 
-    Example:
-        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
-        >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
-        >>> fig = plot_learning_curves(curve)
-        >>> [t.get_text() for t in fig.legends[0].texts]
-        ['train', 'validation']
+    >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+    >>> curve = LearningCurve("mlp", np.array([100, 1000]), acc + 0.1, acc, np.ones((2, 2)), epochs=5)
+    >>> fig = plot_learning_curves(curve)
+    >>> [t.get_text() for t in fig.legends[0].texts]
+    ['train', 'validation']
     """
     curves = [curves] if not isinstance(curves, Sequence) else list(curves)
     if not curves:
         raise ValueError("curves is empty; give one LearningCurve or a list of them")
     fig, (acc, gap) = plt.subplots(1, 2, figsize=FIGURE_SIZES["two plots"])
     for k, curve in enumerate(curves):
-        n = curve.sizes
         if len(curves) == 1:
             train, val, model = COLORS["train"], COLORS["validation"], COLORS["measured"]
             labels = ("train", "validation")
@@ -98,9 +73,9 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
             labels = (f"{curve.model} · train", f"{curve.model} · validation")
         band = mean_band(curve, level=LEVEL)
         train_mean, val_mean = curve.train_acc.mean(1), curve.val_acc.mean(1)
-        _band_line(acc, n, train_mean, band["train"], train, "--", labels[0])
-        _band_line(acc, n, val_mean, band["validation"], val, "-", labels[1])
-        _band_line(gap, n, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
+        _band_line(acc, curve.sizes, train_mean, band["train"], train, "--", labels[0])
+        _band_line(acc, curve.sizes, val_mean, band["validation"], val, "-", labels[1])
+        _band_line(gap, curve.sizes, train_mean - val_mean, band["gap"], model, "-", "_" + curve.model)
     for ax, title, ylabel in ((acc, "accuracy", "accuracy (%)"),
                               (gap, "train − validation gap", "percentage points")):
         ax.set(title=title, xlabel="training examples", ylabel=ylabel)
@@ -113,24 +88,19 @@ def plot_learning_curves(curves: LearningCurve | Sequence[LearningCurve]) -> plt
 @course_figure
 def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[int],
                    known: tuple[float, str] | None = None, brackets: Sequence[Bracket] = ()) -> plt.Figure:
-    """A power-law fit to validation accuracy with its band, the measured points (filled: used for
-    the fit; hollow: held back) and the predictions at ``predict_at`` with their band as error bars;
-    the predicted values are listed in the legend, off the data. The band's legend says what its
-    bootstrap resampled (``fit.noise``). ``known = (accuracy, label)`` draws a value known from
-    elsewhere (e.g. the literature's full-MNIST accuracy) as a dashed line to compare with.
+    """A power-law fit to validation accuracy with its band, the measured points (filled: used for the fit;
+    hollow: held back) and the predictions at ``predict_at`` with error bars, their values in the legend.
+    ``known = (accuracy, label)``: a value known from elsewhere (e.g. full MNIST), dashed. With ``brackets``
+    (``extrapolation_bracket``) the band stops at the largest measured size — further it would claim more than
+    the data bound — and each bracket is a wide bar at its size: what the measured curve really bounds there.
 
-    With ``brackets`` (``helpers.extrapolation.extrapolation_bracket``) far beyond the data, the fit's band
-    stops at the largest measured size — stretched further it would claim more than the data bound —
-    and each bracket is drawn as a wide bar at its size: what the measured curve really bounds there.
-
-    Example:
-        >>> from helpers.extrapolation import fit_power_law
-        >>> sizes = np.array([100, 200, 400, 800, 1600])
-        >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
-        >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
-        >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
-        >>> fig.axes[0].get_xscale()
-        'log'
+    >>> from helpers.extrapolation import fit_power_law
+    >>> sizes = np.array([100, 200, 400, 800, 1600])
+    >>> acc = np.stack([1 - 0.5 * sizes**-0.5 - 0.02] * 2, 1)
+    >>> curve = LearningCurve("softmax", sizes, acc, acc, np.ones((5, 2)), epochs=5)
+    >>> fig = plot_power_law(curve, fit_power_law(curve, max_size=800, n_boot=20), predict_at=[1600])
+    >>> fig.axes[0].get_xscale()
+    'log'
     """
     predict_at = np.asarray(predict_at, dtype=float)
     if predict_at.size == 0 or (predict_at <= 0).any():
@@ -177,19 +147,15 @@ def plot_power_law(curve: LearningCurve, fit: PowerLawFit, predict_at: Sequence[
 
 @course_figure
 def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCurve]]) -> plt.Figure:
-    """One panel per model kind: validation accuracy without and with augmentation (the same two
-    course colours in every panel), the mean over repeats with its 90 % interval (repeats and
-    validation sample, ``mean_band``), against the training size (log scale).
+    """One panel per model kind: validation accuracy without and with augmentation, the mean with its 90 %
+    interval (``mean_band``). ``pairs[name] = (plain_curve, augmented_curve)``, each evaluated through its
+    own matching test pipeline.
 
-    ``pairs[name] = (plain_curve, augmented_curve)``; give each curve evaluated through its own
-    matching test pipeline.
-
-    Example:
-        >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
-        >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
-        >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
-        >>> [t.get_text() for t in fig.legends[0].texts]
-        ['without augmentation', 'with augmentation']
+    >>> acc = np.array([[0.6, 0.62], [0.8, 0.79]])
+    >>> plain = LearningCurve("cnn", np.array([100, 1000]), acc, acc, np.ones((2, 2)), epochs=5)
+    >>> fig = plot_augmentation_curves({"small CNN": (plain, plain)})
+    >>> [t.get_text() for t in fig.legends[0].texts]
+    ['without augmentation', 'with augmentation']
     """
     if not pairs or any(len(pair) != 2 for pair in pairs.values()):
         raise ValueError("pairs must map each model name to a (without augmentation, with augmentation) pair of curves")
@@ -212,21 +178,18 @@ def plot_augmentation_curves(pairs: Mapping[str, tuple[LearningCurve, LearningCu
 
 @course_figure
 def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
-    """"Augmentation is worth N examples": for each size trained with augmentation, the size the
-    un-augmented curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
+    """"Augmentation is worth N examples": for each size trained with augmentation, the size the un-augmented
+    curve needs for the same accuracy (log–log), with the line "worth nothing" (y = x).
 
-    Filled circles are interpolated between measured sizes and labelled with their factor; a
-    size beyond the measured ones is only a bound (``helpers.worth.equivalent_size``): a
-    triangle at the largest measured size pointing up ("more than"), or at the smallest pointing
-    down ("fewer than"), labelled "> 2.0×" or "< 0.5×". Rows from ``worth_intervals`` carry a
-    bootstrap interval, drawn as a vertical bar; a one-sided end carries a small triangle.
+    Filled circles are interpolated between measured sizes; beyond them a size is only a bound
+    (``helpers.worth.equivalent_size``): a triangle pointing up ("more than") or down ("fewer than"). A row's
+    bootstrap interval (``worth_intervals``) is a vertical bar, with a small triangle at a one-sided end.
 
-    Example:
-        >>> from helpers.curves import Worth
-        >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
-        ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
-        >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
-        ('log', '90% interval')
+    >>> from helpers.curves import Worth
+    >>> fig = plot_worth_examples([Worth(100, 0.8, 250.0, "interpolated", 150.0, 400.0, 0.9),
+    ...                            Worth(400, 0.9, 1000.0, "more than", 500.0, 1000.0, 0.9, high_how="more than")])
+    >>> fig.axes[0].get_yscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1]
+    ('log', '90% interval')
     """
     if not rows:
         raise ValueError("rows is empty; give the list from augmentation_worth")
@@ -265,19 +228,17 @@ def plot_worth_examples(rows: Sequence[Worth]) -> plt.Figure:
 
 def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
                            trained_range: float | None = None) -> dict[str, Line2D]:
-    """Accuracy (in %) on digits rotated by fixed angles on ``ax``: one line (mean ± std over repeats) per
-    model and the angles the augmentation drew from shaded. Returns each model's line (for its colour).
-    ``plot_accuracy_vs_angle`` and 04's explorer both draw with it.
+    """Accuracy (in %) on digits rotated by fixed angles on ``ax``: one line (mean ± std over repeats) per model,
+    the angles the augmentation drew from shaded; returns each model's line. 04's explorer draws with it too.
 
-    ``accuracies[name]`` has one row per angle and one column per repeat (fractions); a name that
-    names a course condition ("with augmentation", "softmax", …) gets its course colour.
+    ``accuracies[name]``: one row per angle, one column per repeat (fractions); a name that names a course
+    condition ("with augmentation", "softmax", …) gets its course colour.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> lines = draw_accuracy_vs_angle(ax, [-30, 0, 30], {"with augmentation": np.full((3, 2), 0.8)})
-        >>> lines["with augmentation"].get_ydata().tolist()
-        [80.0, 80.0, 80.0]
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> lines = draw_accuracy_vs_angle(ax, [-30, 0, 30], {"with augmentation": np.full((3, 2), 0.8)})
+    >>> lines["with augmentation"].get_ydata().tolist()
+    [80.0, 80.0, 80.0]
+    >>> plt.close(fig)
     """
     angles = np.asarray(angles, dtype=float)
     if not accuracies or any(np.ndim(a) != 2 or np.shape(a)[0] != len(angles) for a in accuracies.values()):
@@ -285,8 +246,11 @@ def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Ma
     if trained_range is not None:
         ax.axvspan(-trained_range, trained_range, color=COLORS["with augmentation"], alpha=BAND_ALPHA / 2,
                    label=f"angles seen in training (±{trained_range:g}°)")
-    lines = {name: _mean_std_line(ax, angles, np.asarray(values) * 100, color_for(name, f"C{k}"), "-", name)
-             for k, (name, values) in enumerate(accuracies.items())}
+    lines = {}
+    for k, (name, values) in enumerate(accuracies.items()):
+        percent = np.asarray(values) * 100
+        mean, std = percent.mean(1), percent.std(1)
+        lines[name] = _band_line(ax, angles, mean, (mean - std, mean + std), color_for(name, f"C{k}"), "-", name, 1)
     ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)")
     if len(angles) <= MAX_ANGLE_TICKS:
         ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
@@ -296,17 +260,12 @@ def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Ma
 @course_figure
 def plot_accuracy_vs_angle(angles: Sequence[float], accuracies: Mapping[str, np.ndarray],
                            trained_range: float | None = None) -> plt.Figure:
-    """Accuracy on digits rotated by fixed angles, one line (mean ± std over repeats) per model
-    (``draw_accuracy_vs_angle``), with the legend below the plot.
-
-    ``accuracies[name]`` has one row per angle and one column per repeat; a name that names a
-    course condition ("with augmentation", "softmax", …) gets its course colour.
+    """Accuracy on digits rotated by fixed angles (``draw_accuracy_vs_angle``), with the legend below the plot.
     ``trained_range`` shades the angles the augmentation drew from (e.g. 30 for ±30°).
 
-    Example:
-        >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"without augmentation": np.full((3, 2), 0.8)}, 30)
-        >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
-        True
+    >>> fig = plot_accuracy_vs_angle([-30, 0, 30], {"without augmentation": np.full((3, 2), 0.8)}, 30)
+    >>> fig.axes[0].get_lines()[0].get_color() == COLORS["without augmentation"]
+    True
     """
     fig, ax = plt.subplots(figsize=FIGURE_SIZES["one plot"])
     draw_accuracy_vs_angle(ax, angles, accuracies, trained_range)

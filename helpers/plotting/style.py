@@ -1,13 +1,5 @@
-"""The course figure style: one colour per meaning, fonts that read on a projector, slide-sized figures.
-
-``use_course_style()`` sets it for every figure of a notebook; every plotting helper of
-``helpers.plotting`` draws inside ``course_style()``, so its figures look the same without it.
-
-Every figure also gets a short text alternative (what it shows, for readers who cannot see it):
-``alt_text(fig)`` is the one given with ``set_alt_text(fig, ...)`` or else one described from the figure's
-titles, axis labels and legends. In Jupyter, ``use_course_style()`` saves it with each figure it displays,
-in the output's metadata (``{"image/png": {"alt": ...}}``), where the course website reads it.
-"""
+"""The course figure style: one colour per meaning, fonts that read on a projector, slide-sized figures, and
+each figure's text alternative (what it shows, for readers who cannot see it), saved with it in Jupyter."""
 
 from __future__ import annotations
 
@@ -21,128 +13,70 @@ import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
-__all__ = [
-    "alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label", "course_figure",
-    "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish", "fitted_size", "install_alt_text",
-    "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text", "use_course_style",
-]
+__all__ = ["alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label",
+           "course_figure", "course_style", "describe_figure", "EXPLORER_DPI", "FIGURE_SIZES", "finish",
+           "install_alt_text", "log_axis", "LOSS_COLOUR_MAP", "MAX_FIGURE_SIZE", "MIN_FONT_SIZE", "set_alt_text",
+           "use_course_style"]
 
-OKABE_ITO = {
+OKABE_ITO = {  # the colour-blind-safe palette of Okabe and Ito (2008)
     "black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7",
 }
-"""The colour-blind-safe palette of Okabe and Ito (2008)."""
 
 COLORS = {
-    "train": OKABE_ITO["orange"],
-    "validation": OKABE_ITO["blue"],
-    "without augmentation": "#7F7F7F",
-    "with augmentation": OKABE_ITO["bluish green"],
-    "original": OKABE_ITO["black"],
-    "augmented": OKABE_ITO["bluish green"],
-    "softmax": OKABE_ITO["sky blue"],
-    "mlp": OKABE_ITO["reddish purple"],
-    "cnn": OKABE_ITO["vermillion"],
-    "nearest": OKABE_ITO["vermillion"],
-    "bilinear": OKABE_ITO["blue"],
-    "measured": OKABE_ITO["black"],
-    "fit": OKABE_ITO["blue"],
-    "prediction": OKABE_ITO["vermillion"],
-    "mean": OKABE_ITO["vermillion"],
-    "spread": OKABE_ITO["orange"],
-    "reference": "#7F7F7F",
-    "highlight": OKABE_ITO["orange"],
-    "first feature": OKABE_ITO["sky blue"],
-    "second feature": OKABE_ITO["reddish purple"],
+    "train": OKABE_ITO["orange"], "validation": OKABE_ITO["blue"],
+    "without augmentation": "#7F7F7F", "with augmentation": OKABE_ITO["bluish green"],
+    "original": OKABE_ITO["black"], "augmented": OKABE_ITO["bluish green"],
+    "softmax": OKABE_ITO["sky blue"], "mlp": OKABE_ITO["reddish purple"], "cnn": OKABE_ITO["vermillion"],
+    "nearest": OKABE_ITO["vermillion"], "bilinear": OKABE_ITO["blue"],
+    "measured": OKABE_ITO["black"], "fit": OKABE_ITO["blue"], "prediction": OKABE_ITO["vermillion"],
+    "mean": OKABE_ITO["vermillion"], "spread": OKABE_ITO["orange"],
+    "reference": "#7F7F7F", "highlight": OKABE_ITO["orange"],
+    "first feature": OKABE_ITO["sky blue"], "second feature": OKABE_ITO["reddish purple"],
     "gradient descent": "#FFFFFF",  # white: drawn on the loss colour map
-    "not yet revealed": "#999999",
-    "legend on a colour map": "#DDDDDD",
+    "not yet revealed": "#999999", "legend on a colour map": "#DDDDDD",
 }
-"""One colour per meaning, the same in every notebook: ``COLORS["with augmentation"]`` is the colour
-of every curve trained with augmentation. Meanings that share a colour never share a figure
+"""One colour per meaning, the same in every notebook. Meanings that share a colour never share a figure
 (a model kind is never drawn beside an interpolation)."""
 
+# the conditions ``condition_of`` finds in a legend label, in the order it looks for them
 CONDITIONS = ("without augmentation", "with augmentation", "softmax", "mlp", "cnn", "nearest", "bilinear",
               "validation", "train")
-"""Conditions found in a legend label by ``condition_of``, in the order they are looked for."""
+MAX_FIGURE_SIZE = (10.0, 5.6)  # inches: a 16:9 slide; every course figure fits inside
+MIN_FONT_SIZE = 12.0  # points at the figure's own size: the smallest text of a course figure
+# inches of the course's figures of a fixed size (the others are sized by their panels)
+FIGURE_SIZES = {"one plot": (8.0, 4.8), "power law": (9.0, 5.0), "worth": (8.0, 5.2), "two plots": (10.0, 4.2),
+                "three images": (10.0, 3.6), "explorer": (10.0, 4.8)}
+EXPLORER_DPI = 80  # dots per inch of the PNG a live explorer shows: 800 × 384 pixels
+BAND_ALPHA = 0.2  # opacity of every shaded band (an interval around a line, in the line's colour)
+LOSS_COLOUR_MAP = "viridis"  # the colour map of a loss surface (dark: low loss)
 
-MAX_FIGURE_SIZE = (10.0, 5.6)
-"""Inches: a 16:9 slide. Every course figure fits inside."""
-
-MIN_FONT_SIZE = 12.0
-"""Points at the figure's own size: the smallest text of a course figure."""
-
-FIGURE_SIZES = {
-    "one plot": (8.0, 4.8),
-    "power law": (9.0, 5.0),
-    "worth": (8.0, 5.2),
-    "two plots": (10.0, 4.2),
-    "three images": (10.0, 3.6),
-    "explorer": (10.0, 4.8),
-}
-"""Inches of the course's figures of a fixed size (the others are sized by their panels); all within
-``MAX_FIGURE_SIZE``. An explorer's picture is 16:9-friendly."""
-
-EXPLORER_DPI = 80
-"""Dots per inch of the PNG a live explorer shows: 800 × 384 pixels."""
-
-BAND_ALPHA = 0.2
-"""Opacity of every shaded band (an interval around a line, in the line's colour)."""
-
-LOSS_COLOUR_MAP = "viridis"
-"""The colour map of a loss surface (dark: low loss)."""
-
-COURSE_RC = {
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 12,
-    "legend.title_fontsize": 12,
-    "figure.titlesize": 14,
-    "figure.labelsize": 12,
-    "lines.linewidth": 2.2,
-    "lines.markersize": 7,
-    "axes.linewidth": 1.0,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
+COURSE_RC = {  # the course style (matplotlib's defaults for everything else)
+    "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 12, "ytick.labelsize": 12,
+    "legend.fontsize": 12, "legend.title_fontsize": 12, "figure.titlesize": 14, "figure.labelsize": 12,
+    "lines.linewidth": 2.2, "lines.markersize": 7, "axes.linewidth": 1.0, "axes.grid": True, "grid.alpha": 0.3,
+    "axes.spines.top": False, "axes.spines.right": False,
     "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "vermillion",
                                                               "reddish purple", "sky blue", "black")]),
-    "image.cmap": "viridis",
-    "figure.figsize": (8.0, 4.5),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "image.cmap": "viridis", "figure.figsize": (8.0, 4.5), "figure.dpi": 100, "savefig.dpi": 100,
     "legend.framealpha": 0.9,
 }
-"""The rcParams of the course style (matplotlib's defaults for everything else)."""
-
+# what the plotting helpers add: constrained layout (a notebook's own figures keep tight_layout, which warns under it)
 HELPER_RC = {"figure.constrained_layout.use": True}
-"""What the plotting helpers add to ``COURSE_RC``: constrained layout (a notebook's own figures keep
-``tight_layout``, which would warn under it)."""
-
 F = TypeVar("F", bound=Callable)
 
-ALT_TEXT_KEY = "alt"
-"""The key of a figure's text alternative in its output metadata (``{"image/png": {"alt": ...}}``)."""
-
-ALT_TEXT_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
-"""The image formats of a displayed figure that carry its text alternative."""
-
-MAX_ALT_ITEMS = 6
-"""At most this many titles or labels of one kind are listed in a described text alternative."""
+ALT_TEXT_KEY = "alt"  # the key of a figure's text alternative in its output metadata: {"image/png": {"alt": ...}}
+ALT_TEXT_MIMES = ("image/png", "image/jpeg", "image/svg+xml")  # the displayed formats that carry it
+MAX_ALT_ITEMS = 6  # at most this many titles or labels of one kind are listed in a described text alternative
 
 
 def use_course_style() -> None:
     """Set the course style for every figure from now on (call it once, in a notebook's setup cell).
 
-    Example:
-        >>> use_course_style()
-        >>> plt.rcParams["legend.fontsize"]
-        12.0
-        >>> mpl.rcdefaults()  # back to matplotlib's own style
+    >>> use_course_style()
+    >>> plt.rcParams["legend.fontsize"]
+    12.0
+    >>> mpl.rcdefaults()  # back to matplotlib's own style
     """
     mpl.rcParams.update(COURSE_RC)
     install_alt_text()
@@ -152,11 +86,10 @@ def use_course_style() -> None:
 def set_alt_text(fig: plt.Figure, text: str) -> plt.Figure:
     """Give ``fig`` the text alternative ``text`` (what it shows, in a sentence); return ``fig``.
 
-    Example:
-        >>> fig = set_alt_text(plt.figure(), "Training loss falls with each epoch.")
-        >>> alt_text(fig)
-        'Training loss falls with each epoch.'
-        >>> plt.close(fig)
+    >>> fig = set_alt_text(plt.figure(), "Training loss falls with each epoch.")
+    >>> alt_text(fig)
+    'Training loss falls with each epoch.'
+    >>> plt.close(fig)
     """
     if not isinstance(fig, mpl.figure.Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
@@ -169,12 +102,11 @@ def set_alt_text(fig: plt.Figure, text: str) -> plt.Figure:
 def alt_text(fig: plt.Figure) -> str:
     """The text alternative of ``fig``: the one set with ``set_alt_text``, else ``describe_figure(fig)``.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="loss")
-        >>> alt_text(fig)
-        'Figure: a plot. Loss (x: epoch; y: loss).'
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="loss")
+    >>> alt_text(fig)
+    'Figure: a plot. Loss (x: epoch; y: loss).'
+    >>> plt.close(fig)
     """
     return getattr(fig, "_course_alt_text", None) or describe_figure(fig)
 
@@ -214,17 +146,16 @@ def _describe_axes(ax: plt.Axes) -> str:
 
 
 def describe_figure(fig: plt.Figure) -> str:
-    """A short text alternative of ``fig`` made from what it shows in words: its title, how many plots and
-    images it holds, the panels' titles and axis labels, the images' row and column labels, legends, colour bars.
+    """A short text alternative of ``fig``: its title, how many plots and images it holds, the panels' titles
+    and axis labels, the images' row and column labels, legends, colour bars.
 
-    Example:
-        >>> fig, axes = plt.subplots(1, 2)
-        >>> _ = fig.suptitle("Original and augmented")
-        >>> for ax, name in zip(axes, ["original", "augmented"]):
-        ...     _ = ax.imshow([[0, 1]]); _ = ax.set_title(name)
-        >>> describe_figure(fig)
-        'Figure: Original and augmented — 2 images. Images: original, augmented.'
-        >>> plt.close(fig)
+    >>> fig, axes = plt.subplots(1, 2)
+    >>> _ = fig.suptitle("Original and augmented")
+    >>> for ax, name in zip(axes, ["original", "augmented"]):
+    ...     _ = ax.imshow([[0, 1]]); _ = ax.set_title(name)
+    >>> describe_figure(fig)
+    'Figure: Original and augmented — 2 images. Images: original, augmented.'
+    >>> plt.close(fig)
     """
     axes = [ax for ax in fig.axes if ax.get_visible() and getattr(ax, "_colorbar", None) is None]
     images = [ax for ax in axes if ax.images]
@@ -263,9 +194,9 @@ def _with_alt_text(printer: Callable) -> Callable:
     return print_with_alt
 
 
-def _wrap_figure_printers(shell: object) -> int:
-    """Make the shell's figure formatters save each figure's text alternative; return how many were wrapped now."""
-    wrapped = 0
+def _wrap_figure_printers(shell: object, *_event: object) -> None:
+    """Make the shell's figure formatters (those not wrapped yet) save each figure's text alternative; also an
+    IPython event callback (its arguments are ignored)."""
     for mime in ALT_TEXT_MIMES:
         formatter = shell.display_formatter.formatters.get(mime)  # type: ignore[attr-defined]
         try:
@@ -274,29 +205,14 @@ def _wrap_figure_printers(shell: object) -> int:
             printer = None
         if printer is not None and not getattr(printer, "course_alt_text", False):
             formatter.for_type(mpl.figure.Figure, _with_alt_text(printer))
-            wrapped += 1
-    return wrapped
-
-
-def _rewrapper(shell: object) -> Callable[..., None]:
-    """An IPython event callback that wraps the shell's figure formatters again (see ``install_alt_text``)."""
-
-    def rewrap(*_args: object) -> None:
-        _wrap_figure_printers(shell)
-
-    rewrap.course_alt_text = True  # type: ignore[attr-defined]
-    return rewrap
 
 
 def install_alt_text(shell: object | None = None) -> bool:
     """In IPython/Jupyter: from now on every figure displayed carries ``alt_text(fig)`` in its output's
-    metadata. Returns ``False`` (and does nothing) outside IPython.
+    metadata (``{"image/png": {"alt": ...}}``, where the course website reads it); ``False`` outside IPython.
 
-    Before each cell, and before a cell's figures are shown, it checks the figure formatters again.
-
-    Example:
-        >>> install_alt_text()  # a plain Python session: nothing to do
-        False
+    >>> install_alt_text()  # a plain Python session: nothing to do
+    False
     """
     if shell is None:
         try:
@@ -307,13 +223,14 @@ def install_alt_text(shell: object | None = None) -> bool:
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
     _wrap_figure_printers(shell)
-    # Jupyter's inline backend registers its formatters when a cell first draws, and `%matplotlib inline` or
-    # `set_matplotlib_formats` replace them: wrap again before each cell and before the figures of a cell are shown
-    # (our post_execute callback is registered before the backend's, which displays them).
+    # The inline backend registers its formatters when a cell first draws, `%matplotlib inline` replaces them: wrap
+    # again before each cell, and after it (our post_execute runs before the backend's, which shows the figures).
     for event in ("pre_run_cell", "post_execute"):
         callbacks = shell.events.callbacks.get(event, [])  # type: ignore[attr-defined]
         if not any(getattr(callback, "course_alt_text", False) for callback in callbacks):
-            shell.events.register(event, _rewrapper(shell))  # type: ignore[attr-defined]
+            rewrap = functools.partial(_wrap_figure_printers, shell)
+            rewrap.course_alt_text = True  # type: ignore[attr-defined]
+            shell.events.register(event, rewrap)  # type: ignore[attr-defined]
     return True
 
 
@@ -321,12 +238,11 @@ def install_alt_text(shell: object | None = None) -> bool:
 def course_style() -> Iterator[None]:
     """The course style (and constrained layout) inside a ``with`` block only; its rcParams are restored after it.
 
-    Example:
-        >>> with course_style():
-        ...     fig, ax = plt.subplots()
-        >>> ax.xaxis.get_ticklabels()[0].get_fontsize()
-        12.0
-        >>> plt.close(fig)
+    >>> with course_style():
+    ...     fig, ax = plt.subplots()
+    >>> ax.xaxis.get_ticklabels()[0].get_fontsize()
+    12.0
+    >>> plt.close(fig)
     """
     settings = {**COURSE_RC, **HELPER_RC}
     before = {key: mpl.rcParams[key] for key in settings}
@@ -353,52 +269,31 @@ def course_figure(draw: F) -> F:
 def condition_of(label: str) -> str | None:
     """The course condition a legend label names (a key of ``COLORS``), or ``None``.
 
-    Example:
-        >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
-        ('cnn', 'without augmentation', None)
+    >>> condition_of("small CNN · train"), condition_of("without augmentation"), condition_of("limit")
+    ('cnn', 'without augmentation', None)
     """
-    text = label.lower()
-    return next((name for name in CONDITIONS if name in text), None)
+    return next((name for name in CONDITIONS if name in label.lower()), None)
 
 
 def color_for(name: str, default: str | None = None) -> str:
     """The course colour of the condition ``name`` names (see ``condition_of``), else ``default``.
 
-    Example:
-        >>> color_for("small CNN") == COLORS["cnn"]
-        True
+    >>> color_for("small CNN") == COLORS["cnn"]
+    True
     """
     condition = condition_of(name)
-    if condition is not None:
-        return COLORS[condition]
-    if default is None:
+    if condition is None and default is None:
         raise ValueError(f"name={name!r} names no course condition; allowed: names containing one of {CONDITIONS}")
-    return default
-
-
-def fitted_size(width: float, height: float) -> tuple[float, float]:
-    """``(width, height)`` in inches, scaled down (same shape) to fit ``MAX_FIGURE_SIZE`` if larger.
-
-    Example:
-        >>> fitted_size(20, 5)
-        (10.0, 2.5)
-    """
-    if not (width > 0 and height > 0):
-        raise ValueError(f"figure size {width}×{height} in must be positive")
-    shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
-    return round(width * shrink, 3), round(height * shrink, 3)
+    return default if condition is None else COLORS[condition]
 
 
 def count_label(value: float, _position: object = None) -> str:
     """A training size as a short tick label: ``3500 → "3.5k"``, ``500 → "500"``.
 
-    Example:
-        >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
-        ['50', '1k', '3.5k', '20k']
+    >>> [count_label(v) for v in (50, 1000, 3500, 20000)]
+    ['50', '1k', '3.5k', '20k']
     """
-    if value >= 1000:
-        return f"{value / 1000:.3g}k"
-    return f"{value:.3g}"
+    return f"{value / 1000:.3g}k" if value >= 1000 else f"{value:.3g}"
 
 
 def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> None:
@@ -413,9 +308,13 @@ def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> Non
 
 
 def finish(fig: plt.Figure) -> None:
-    """Lay ``fig`` out, shrink it to fit a slide and drop tick labels that would overlap their neighbours."""
+    """Lay ``fig`` out, shrink it (same shape) to fit ``MAX_FIGURE_SIZE`` and drop tick labels that would
+    overlap their neighbours."""
     width, height = fig.get_size_inches()
-    fig.set_size_inches(*fitted_size(width, height))
+    if not (width > 0 and height > 0):  # matplotlib takes a zero size
+        raise ValueError(f"figure size {width}×{height} in must be positive")
+    shrink = min(1.0, MAX_FIGURE_SIZE[0] / width, MAX_FIGURE_SIZE[1] / height)
+    fig.set_size_inches(round(width * shrink, 3), round(height * shrink, 3))
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
@@ -425,19 +324,18 @@ def finish(fig: plt.Figure) -> None:
 
 def _thin_tick_labels(axis: mpl.axis.Axis, renderer: object) -> None:
     """Keep the tick labels of ``axis`` that do not overlap the label kept before them (the first stays)."""
+    low, high = sorted(axis.get_view_interval())
     shown = [(tick.get_loc(), label) for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)
-             if label.get_visible() and label.get_text()]
-    view = sorted(axis.get_view_interval())
-    shown = [(loc, label) for loc, label in shown if view[0] - 1e-9 <= loc <= view[1] + 1e-9]
+             if label.get_visible() and label.get_text() and low - 1e-9 <= tick.get_loc() <= high + 1e-9]
     if len(shown) < 2:
         return
-    kept, last = [shown[0]], shown[0][1].get_window_extent(renderer).expanded(1.15, 1.0 if axis.axis_name == "x"
-                                                                                 else 1.3)
+    margin = (1.15, 1.0 if axis.axis_name == "x" else 1.3)
+    kept, last = [shown[0]], shown[0][1].get_window_extent(renderer).expanded(*margin)
     for loc, label in shown[1:]:
         box = label.get_window_extent(renderer)
         if not box.overlaps(last):
             kept.append((loc, label))
-            last = box.expanded(1.15, 1.0 if axis.axis_name == "x" else 1.3)
+            last = box.expanded(*margin)
     if len(kept) == len(shown):
         return
     locations, labels = [loc for loc, _ in kept], [label.get_text() for _, label in kept]

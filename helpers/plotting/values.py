@@ -14,25 +14,14 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from helpers.geometry import LossLandscape
-from helpers.plotting.style import (
-    COLORS,
-    FIGURE_SIZES,
-    LOSS_COLOUR_MAP,
-    course_figure,
-    fitted_size,
-    log_axis,
-    set_alt_text,
-)
+from helpers.plotting.style import COLORS, FIGURE_SIZES, LOSS_COLOUR_MAP, course_figure, log_axis, set_alt_text
 from helpers.runs import TrainingRun
 from helpers.validation import check_int
 
-__all__ = [
-    "draw_descent_path", "draw_loss_contours", "loss_colour_bar", "loss_levels", "plot_loss_contours",
-    "plot_pixel_statistics", "plot_training_runs", "plot_value_histograms",
-]
+__all__ = ["draw_descent_path", "draw_loss_contours", "loss_colour_bar", "loss_levels", "plot_loss_contours",
+           "plot_pixel_statistics", "plot_training_runs", "plot_value_histograms"]
 
-LOSS_LABEL = "MSE above its minimum (log scale)"
-"""The colour bar of a loss surface: the loss minus its lowest value, so every panel shares one scale."""
+LOSS_LABEL = "MSE above its minimum (log scale)"  # the loss minus its lowest value: every panel shares one scale
 
 
 def _values(values: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -46,16 +35,13 @@ def _values(values: torch.Tensor | np.ndarray) -> np.ndarray:
 def plot_value_histograms(
     stages: Mapping[str, torch.Tensor | np.ndarray], bins: int = 51, size: tuple[float, float] = (3.3, 3.2)
 ) -> plt.Figure:
-    """One histogram of all values per stage of a pipeline (e.g. uint8 → ToTensor → Normalize).
+    """One histogram of all values per stage of a pipeline (e.g. uint8 → ToTensor → Normalize), with the mean μ
+    (line) and μ ± σ (band) and their values in its legend; a log y axis (MNIST is mostly background).
 
-    Each panel marks the mean μ (solid line) and μ ± σ (band), with their values in its legend;
-    the y axis is logarithmic (MNIST is mostly background), each title gives the value range.
-
-    Example:
-        >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
-        >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
-        >>> [t.get_text()[:8] for t in fig.axes[1].get_legend().texts]
-        ['mean μ =', 'μ ± σ, σ']
+    >>> x = torch.randint(0, 256, (10, 28, 28), dtype=torch.uint8)
+    >>> fig = plot_value_histograms({"uint8": x, "ToTensor": x / 255})
+    >>> [t.get_text()[:8] for t in fig.axes[1].get_legend().texts]
+    ['mean μ =', 'μ ± σ, σ']
     """
     if not stages:
         raise ValueError("stages is empty; give at least one {name: values}")
@@ -66,9 +52,7 @@ def plot_value_histograms(
         ax.hist(v, bins=bins, color=COLORS["reference"])
         ax.axvspan(mean - std, mean + std, color=COLORS["spread"], alpha=0.25, label=f"μ ± σ, σ = {std:.3g}")
         ax.axvline(mean, color=COLORS["mean"], label=f"mean μ = {mean:.3g}")
-        ax.set_yscale("log")
-        ax.set_title(f"{name}\nvalues {v.min():.3g} … {v.max():.3g}")
-        ax.set_xlabel("pixel value")
+        ax.set(yscale="log", title=f"{name}\nvalues {v.min():.3g} … {v.max():.3g}", xlabel="pixel value")
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[::-1], labels[::-1], loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
     axes[0, 0].set_ylabel("count (log)")
@@ -77,15 +61,12 @@ def plot_value_histograms(
 
 @course_figure
 def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pixel value (0…1)") -> plt.Figure:
-    """The mean image, the std image (colour bars in ``unit``) and where ``std == 0`` (per-pixel statistics).
+    """The mean image, the std image (colour bars in ``unit``) and where ``std == 0`` (a yes/no mask with a legend).
+    The titles write $\\mu_j$ and $\\sigma_j$ as math; the text alternative says them in words.
 
-    The ``std == 0`` panel is a yes/no mask: two colours and a legend, not a colour bar. Titles write
-    $\\mu_j$ and $\\sigma_j$ as math (a subscript, not "μ_j"); the text alternative says them in words.
-
-    Example:
-        >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
-        >>> [ax.get_label() for ax in fig.axes][-2:]
-        ['<colorbar>', '<colorbar>']
+    >>> fig = plot_pixel_statistics(torch.rand(28, 28), torch.rand(28, 28))
+    >>> [ax.get_label() for ax in fig.axes][-2:]
+    ['<colorbar>', '<colorbar>']
     """
     mean, std = (torch.as_tensor(t).detach().cpu().as_subclass(torch.Tensor).double().squeeze() for t in (mean, std))
     if mean.ndim != 2 or mean.shape != std.shape:
@@ -112,16 +93,13 @@ def plot_pixel_statistics(mean: torch.Tensor, std: torch.Tensor, unit: str = "pi
 
 @course_figure
 def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = None, smooth: int = 10) -> plt.Figure:
-    """Loss curves of several runs on one plot (log scale, moving average) and their validation accuracy.
+    """Loss curves of ``runs`` (name → ``TrainingRun``) on one plot (log scale, moving average over ``smooth``
+    steps; a run that diverged ends early) and their validation accuracy, with ``target`` dashed.
 
-    ``runs`` maps a name to a ``helpers.standardization.TrainingRun``; a run that diverged ends
-    early. ``target`` draws the validation accuracy to reach as a dashed line.
-
-    Example:
-        >>> run = TrainingRun(losses=[2.3, 1.0, 0.5], eval_steps=[0, 3], val_accuracies=[0.1, 0.8])
-        >>> fig = plot_training_runs({"standardized": run}, target=0.75, smooth=1)
-        >>> fig.axes[1].get_ylabel()
-        'validation accuracy (%)'
+    >>> run = TrainingRun(losses=[2.3, 1.0, 0.5], eval_steps=[0, 3], val_accuracies=[0.1, 0.8])
+    >>> fig = plot_training_runs({"standardized": run}, target=0.75, smooth=1)
+    >>> fig.axes[1].get_ylabel()
+    'validation accuracy (%)'
     """
     if not runs:
         raise ValueError("runs is empty; allowed: a dict name → TrainingRun with at least one run")
@@ -143,14 +121,13 @@ def plot_training_runs(runs: Mapping[str, TrainingRun], target: float | None = N
 
 
 def loss_levels(landscapes: Iterable[LossLandscape], decades: int = 5) -> np.ndarray:
-    """Contour levels of the loss above its minimum, 1-2-5 steps over ``decades`` decades up to the
-    largest value of any of ``landscapes``: one colour scale for every panel (and every explorer view).
+    """Contour levels of the loss above its minimum, 1-2-5 steps over ``decades`` decades up to the largest
+    value of any of ``landscapes``: one colour scale for every panel (and every explorer view).
 
-    Example:
-        >>> from helpers.geometry import loss_landscape
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> loss_levels([loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)])[:4].tolist()
-        [0.0001, 0.0002, 0.0005, 0.001]
+    >>> from helpers.geometry import loss_landscape
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> loss_levels([loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)])[:4].tolist()
+    [0.0001, 0.0002, 0.0005, 0.001]
     """
     landscapes = list(landscapes)
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes):
@@ -164,21 +141,19 @@ def loss_levels(landscapes: Iterable[LossLandscape], decades: int = 5) -> np.nda
 
 def draw_loss_contours(ax: plt.Axes, landscape: LossLandscape, levels: np.ndarray,
                        norm: LogNorm | None = None) -> tuple[QuadContourSet, Line2D]:
-    """The loss surface of ``landscape`` on ``ax``: filled contours of the loss above its minimum at
-    ``levels`` (``loss_levels``, log colour scale ``norm``: give panels that share a colour bar the same
-    one) and the minimum (a star), at equal scales on both axes, so a stretched bowl looks stretched.
-    Returns the contours and the star (for a colour bar, or to hide them). The figure of 03b and 03's
-    explorer both draw with it.
+    """The loss surface of ``landscape`` on ``ax``: filled contours of the loss above its minimum at ``levels``
+    (``loss_levels``; log colour scale ``norm``, the same for panels that share a colour bar) and the minimum
+    (a star), at equal scales on both axes, so a stretched bowl looks stretched. Returns the contours and the
+    star. The figure of 03b and 03's explorer both draw with it.
 
-    Example:
-        >>> from helpers.geometry import loss_landscape
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)
-        >>> fig, ax = plt.subplots()
-        >>> filled, star = draw_loss_contours(ax, landscape, loss_levels([landscape]))
-        >>> ax.get_aspect(), star.get_marker()
-        (1.0, '*')
-        >>> plt.close(fig)
+    >>> from helpers.geometry import loss_landscape
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=3, grid=10)
+    >>> fig, ax = plt.subplots()
+    >>> filled, star = draw_loss_contours(ax, landscape, loss_levels([landscape]))
+    >>> ax.get_aspect(), star.get_marker()
+    (1.0, '*')
+    >>> plt.close(fig)
     """
     levels = np.asarray(levels, dtype=float)
     if levels.ndim != 1 or len(levels) < 2 or not (levels > 0).all() or not (np.diff(levels) > 0).all():
@@ -197,11 +172,10 @@ def draw_loss_contours(ax: plt.Axes, landscape: LossLandscape, levels: np.ndarra
 def draw_descent_path(ax: plt.Axes, path: torch.Tensor | np.ndarray, label: str | None = None) -> Line2D:
     """The weights gradient descent visits (``K×2``), as a line of dots on a loss surface.
 
-    Example:
-        >>> fig, ax = plt.subplots()
-        >>> draw_descent_path(ax, np.zeros((3, 2))).get_xdata().tolist()
-        [0.0, 0.0, 0.0]
-        >>> plt.close(fig)
+    >>> fig, ax = plt.subplots()
+    >>> draw_descent_path(ax, np.zeros((3, 2))).get_xdata().tolist()
+    [0.0, 0.0, 0.0]
+    >>> plt.close(fig)
     """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
     (line,) = ax.plot(path[:, 0], path[:, 1], ".-", color=COLORS["gradient descent"], mec="black", mew=0.5,
@@ -222,28 +196,22 @@ def loss_colour_bar(fig: plt.Figure, filled: QuadContourSet, ax: plt.Axes | list
 
 @course_figure
 def plot_loss_contours(landscapes: Mapping[str, LossLandscape]) -> plt.Figure:
-    """Contours of the loss landscapes of ``helpers.geometry.loss_landscape``, one panel each.
+    """Contours of the loss landscapes of ``helpers.geometry.loss_landscape``, one panel each (``draw_loss_contours``,
+    one colour bar for all) with the path of gradient descent; landscapes over the same window share their axes.
 
-    Each panel shows the MSE above its minimum over ``(w1, w2)`` on one log colour scale shared by all
-    panels (one colour bar, ticks at whole decades), the path of gradient descent (white) and the minimum
-    (star), with equal scales on both axes, so a stretched ellipse really is stretched. Landscapes over
-    the same window (``loss_landscapes``) share their axes too; the title gives the condition number.
-
-    Example:
-        >>> from helpers.geometry import loss_landscapes
-        >>> x, y = torch.randn(50, 2, generator=torch.Generator().manual_seed(0)), torch.ones(50)
-        >>> fig = plot_loss_contours(loss_landscapes({"raw": (x * torch.tensor([1.0, 3.0]), y), "round": (x, y)},
-        ...                                          steps=5, grid=30))
-        >>> fig.axes[0].get_aspect(), fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
-        (1.0, True)
+    >>> from helpers.geometry import loss_landscapes
+    >>> x, y = torch.randn(50, 2, generator=torch.Generator().manual_seed(0)), torch.ones(50)
+    >>> fig = plot_loss_contours(loss_landscapes({"raw": (x * torch.tensor([1.0, 3.0]), y), "round": (x, y)},
+    ...                                          steps=5, grid=30))
+    >>> fig.axes[0].get_aspect(), fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+    (1.0, True)
     """
     if not landscapes or not all(isinstance(s, LossLandscape) for s in landscapes.values()):
         raise TypeError("landscapes must map names to helpers.geometry.loss_landscape(...) results")
     shared = len({(float(s.w1[0]), float(s.w1[-1]), float(s.w2[0]), float(s.w2[-1]))
                   for s in landscapes.values()}) == 1
-    width, height = fitted_size(4.4 * len(landscapes) + 1.2, 5.0)
-    fig, axes = plt.subplots(1, len(landscapes), figsize=(width, height), squeeze=False, sharex=shared,
-                             sharey=shared)
+    fig, axes = plt.subplots(1, len(landscapes), figsize=(4.4 * len(landscapes) + 1.2, 5.0), squeeze=False,
+                             sharex=shared, sharey=shared)  # course_figure shrinks it to fit a slide
     levels = loss_levels(landscapes.values())
     norm = LogNorm(levels[0], levels[-1])  # one colour scale, one colour bar
     for ax, (name, s) in zip(axes[0], landscapes.items(), strict=True):
