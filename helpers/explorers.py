@@ -15,6 +15,7 @@ import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from helpers.batched import as_float_images
 from helpers.curves import LearningCurve, PowerLawFit
 from helpers.explorer_base import FigureExplorer
 from helpers.extrapolation import MIN_SIZES, fit_power_law
@@ -39,8 +40,6 @@ class ExtrapolationExplorer(FigureExplorer):
     until the "reveal" box is ticked.
 
     Example:
-        >>> import numpy as np
-        >>> from helpers.curves import LearningCurve
         >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
         ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
         ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
@@ -133,8 +132,7 @@ class ExtrapolationExplorer(FigureExplorer):
         artists["beyond_repeats"].set_data(repeats[repeats > n], points[repeats > n])
         colour = COLORS["validation"] if reveal else COLORS["not yet revealed"]
         for name in ("beyond", "beyond_repeats"):
-            artists[name].set_color(colour)
-            artists[name].set_alpha(1.0 if reveal else 0.5)
+            artists[name].set(color=colour, alpha=1.0 if reveal else 0.5)
         artists["beyond"].set_markerfacecolor("white")
         artists["cut"].set_xdata([n, n])
         for size, band in artists["bands"].items():
@@ -170,7 +168,6 @@ class ScalingExplorer(FigureExplorer):
     Right: histograms of the two scaled features with their mean (solid) and mean ± std (dashed).
 
     Example:
-        >>> import torch
         >>> g = torch.Generator().manual_seed(0)
         >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
         >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
@@ -302,15 +299,13 @@ class ScalingExplorer(FigureExplorer):
         keep = np.isfinite(path).all(1) & (np.abs(path - landscape.minimum.numpy()).max(1) < span)
         last = len(path) if keep.all() else int(np.argmin(keep)) + 1  # up to the first point far away
         artists["path"].set_data(path[:last, 0], path[:last, 1])
-        left.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]))
-        left.set_title(f"loss over (w1, w2) · {scaling}")
+        left.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]), title=f"loss over (w1, w2) · {scaling}")
         low, high = artists["histograms"][scaling][1]
         pad = 0.05 * (high - low)
-        right.set_xlim(low - pad, high + pad)
+        right.set(xlim=(low - pad, high + pad), title=f"inputs: {scaling}")
         right.relim(visible_only=True)
         right.autoscale(axis="y")
         right.set_ylim(0, None)
-        right.set_title(f"inputs: {scaling}")
         return self._caption(numbers)
 
     def _caption(self, numbers: dict[str, object]) -> str:
@@ -358,9 +353,7 @@ class AngleExplorer(FigureExplorer):
         if set(pipelines) != set(models):
             raise ValueError(f"pipelines has names {sorted(pipelines)} but models has {sorted(models)}; "
                              "allowed: the same names")
-        images = torch.as_tensor(images).detach().cpu()
-        images = images.unsqueeze(1) if images.ndim == 3 else images
-        images = images.float().div(255) if images.dtype == torch.uint8 else images.float()
+        images = as_float_images(torch.as_tensor(images).detach().cpu())
         labels = torch.as_tensor(labels).detach().cpu()
         if images.ndim != 4 or labels.shape != (len(images),) or len(images) == 0:
             raise ValueError(f"images must be N×1×H×W (or N×H×W) and labels of length N, got images "
