@@ -28,7 +28,7 @@ def mse_surface(x: torch.Tensor, y: torch.Tensor, w1: torch.Tensor, w2: torch.Te
         >>> mse_surface(x, y, torch.tensor([1.0]), torch.tensor([1.0, 0.0]))
         tensor([[0.0000, 0.5000]], dtype=torch.float64)
     """
-    x, y = _two_features(x, y)
+    x, y = _xy(x, y, features=2)
     y = y - bias
     second, g, c = x.T @ x / len(x), x.T @ y / len(x), (y @ y) / len(x)
     a, b = torch.meshgrid(torch.as_tensor(w1).double(), torch.as_tensor(w2).double(), indexing="ij")
@@ -48,7 +48,7 @@ def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int, lr: floa
         >>> gradient_descent_path(x, y, steps=1)[-1]
         tensor([1., 1.], dtype=torch.float64)
     """
-    x, y = _two_features(x, y)
+    x, y = _xy(x, y, features=2)
     check_int("steps", steps)
     check_in_range("lr", lr, 0, math.inf, low_closed=False, optional=True)  # None: the step 1/L
     start_t = torch.as_tensor(start, dtype=torch.float64).detach().cpu()
@@ -112,9 +112,7 @@ def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float
         >>> w.tolist(), round(b, 6)
         ([2.0], 1.0)
     """
-    x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
-    if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x must be N×F and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    x, y = _xy(x, y)
     ones = torch.ones(len(x), 1, dtype=x.dtype, device=x.device)
     solution = torch.linalg.lstsq(torch.cat([x, ones], 1), y[:, None]).solution
     return solution[:-1, 0], float(solution[-1, 0])
@@ -133,7 +131,7 @@ def gradient_descent_steps(x: torch.Tensor, y: torch.Tensor, tolerance: float = 
     """
     check_in_range("tolerance", tolerance, 0, math.inf, low_closed=False)
     check_int("max_steps", max_steps)
-    x, y = _two_features(x, y)
+    x, y = _xy(x, y, features=2)
     w, b = least_squares(x, y)
     best = float(((x @ w + b - y) ** 2).mean())
     path = gradient_descent_path(x, y, steps=max_steps, bias=b)
@@ -150,11 +148,12 @@ def _table(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-def _two_features(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``x`` and ``y`` as float64 tensors on the CPU."""
+def _xy(x: torch.Tensor, y: torch.Tensor, features: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """``x`` (N×F, or N×``features``) and ``y`` (length N) as float64 tensors on the CPU."""
     x, y = torch.as_tensor(x).detach().cpu().double(), torch.as_tensor(y).detach().cpu().double()
-    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x must be N×2 and y of length N, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    if x.ndim != 2 or len(x) != len(y) or len(x) == 0 or features not in (None, x.shape[1]):
+        raise ValueError(f"x must be N×{features or 'F'} and y of length N, got x {tuple(x.shape)} and y "
+                         f"{tuple(y.shape)}")
     return x, y
 
 
@@ -166,7 +165,7 @@ def path_losses(x: torch.Tensor, y: torch.Tensor, path: torch.Tensor, bias: floa
         >>> path_losses(x, y, gradient_descent_path(x, y, steps=1))
         tensor([1., 0.], dtype=torch.float64)
     """
-    x, y = _two_features(x, y)
+    x, y = _xy(x, y, features=2)
     path = torch.as_tensor(path).detach().cpu().double()
     if path.ndim != 2 or path.shape[1] != 2:
         raise ValueError(f"path must be K×2 (one (w1, w2) per row), got shape {tuple(path.shape)}")
@@ -213,7 +212,7 @@ def loss_landscape(x: torch.Tensor, y: torch.Tensor, steps: int = 30, grid: int 
     """
     check_int("steps", steps)
     check_int("grid", grid, low=2)
-    x, y = _two_features(x, y)
+    x, y = _xy(x, y, features=2)
     w, b = least_squares(x, y)
     path = gradient_descent_path(x, y, steps=steps, bias=b)
     if window is None:
