@@ -55,8 +55,7 @@ class ExtrapolationExplorer(FigureExplorer):
         if len(curve.sizes) < MIN_SIZES + 1:
             raise ValueError(f"curve has {len(curve.sizes)} sizes ({curve.sizes.tolist()}); the explorer needs at "
                              f"least {MIN_SIZES + 1}: {MIN_SIZES} to fit a power law and one beyond to check it")
-        self.curve = curve
-        self.sizes = [int(n) for n in curve.sizes]
+        self.curve, self.sizes, self.level = curve, [int(n) for n in curve.sizes], level
         self.grid = np.geomspace(self.sizes[0] / 1.2, self.sizes[-1] * 1.2, 150)
         self.fits: dict[int, PowerLawFit | None] = {}
         self._bands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -70,7 +69,6 @@ class ExtrapolationExplorer(FigureExplorer):
             if fit is not None:
                 lower, upper = fit.band(self.grid)
                 self._bands[n] = (100 * (1 - fit.predict(self.grid)), 100 * (1 - upper), 100 * (1 - lower))
-        self.level = level
         self.mean = 100 * curve.val_acc.mean(axis=1)
         options = [(f"{n:,}", n) for n in positions]
         self.controls = {
