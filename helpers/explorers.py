@@ -39,14 +39,13 @@ class ExtrapolationExplorer(FigureExplorer):
     to them (``fit_power_law(curve, max_size=N)``) with its bootstrap band, and the sizes beyond ``N`` greyed out
     until the "reveal" box is ticked.
 
-    Example:
-        >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
-        ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
-        ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
-        >>> explorer = ExtrapolationExplorer(curve, n_boot=20)
-        >>> explorer.set(measured_up_to=400, reveal=True)
-        >>> explorer.numbers["inside"]  # the measurement at 1,600 lies in the band predicted from ≤ 400
-        True
+    >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
+    ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
+    ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
+    >>> explorer = ExtrapolationExplorer(curve, n_boot=20)
+    >>> explorer.set(measured_up_to=400, reveal=True)
+    >>> explorer.numbers["inside"]  # the measurement at 1,600 lies in the band predicted from ≤ 400
+    True
     """
 
     def __init__(self, curve: LearningCurve, n_boot: int = 200, level: float = 0.9, seed: int = 0) -> None:
@@ -165,14 +164,13 @@ class ScalingExplorer(FigureExplorer):
     goes in a few steps down a valley's steep side — or that it diverged (the loss grew), above ``step_limit`` 2/L.
     Right: histograms of the two scaled features with their mean (solid) and mean ± std (dashed).
 
-    Example:
-        >>> g = torch.Generator().manual_seed(0)
-        >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
-        >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
-        >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2, scalings)
-        >>> explorer.set(scaling="standardized", lr=0.3)
-        >>> explorer.numbers["steps"] is not None and not explorer.numbers["diverged"]
-        True
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
+    >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
+    >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2, scalings)
+    >>> explorer.set(scaling="standardized", lr=0.3)
+    >>> explorer.numbers["steps"] is not None and not explorer.numbers["diverged"]
+    True
     """
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor,

@@ -13,20 +13,17 @@ import torch
 
 from helpers.validation import check_in_range, check_int
 
-__all__ = [
-    "condition_number", "gradient_descent_path", "gradient_descent_steps", "largest_curvature", "least_squares",
-    "loss_landscape", "loss_landscapes", "LossLandscape", "mse_surface", "path_losses", "stable_step_limit",
-]
+__all__ = ["condition_number", "gradient_descent_path", "gradient_descent_steps", "largest_curvature", "least_squares",
+           "loss_landscape", "loss_landscapes", "LossLandscape", "mse_surface", "path_losses", "stable_step_limit"]
 
 
 def mse_surface(x: torch.Tensor, y: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor,
                 bias: float = 0.0) -> torch.Tensor:
     """Mean squared error of ``y ≈ w1·x[:, 0] + w2·x[:, 1] + bias`` for every pair of the grid ``w1 × w2``.
 
-    Example:
-        >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
-        >>> mse_surface(x, y, torch.tensor([1.0]), torch.tensor([1.0, 0.0]))
-        tensor([[0.0000, 0.5000]], dtype=torch.float64)
+    >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+    >>> mse_surface(x, y, torch.tensor([1.0]), torch.tensor([1.0, 0.0]))
+    tensor([[0.0000, 0.5000]], dtype=torch.float64)
     """
     x, y = _xy(x, y, features=2)
     y = y - bias
@@ -43,10 +40,9 @@ def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int, lr: floa
     ``2 / L`` (``stable_step_limit``), and the same rule for every scaling of the data, so a fair one to compare
     them. The ``bias`` stays fixed (two weights to draw).
 
-    Example:
-        >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
-        >>> gradient_descent_path(x, y, steps=1)[-1]
-        tensor([1., 1.], dtype=torch.float64)
+    >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+    >>> gradient_descent_path(x, y, steps=1)[-1]
+    tensor([1., 1.], dtype=torch.float64)
     """
     x, y = _xy(x, y, features=2)
     check_int("steps", steps)
@@ -65,9 +61,8 @@ def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int, lr: floa
 def largest_curvature(x: torch.Tensor) -> float:
     """``L``: the largest eigenvalue of the Hessian ``2·XᵀX / n`` of the mean squared error of ``y ≈ X·w``.
 
-    Example:
-        >>> largest_curvature(torch.tensor([[1.0, 0.0], [0.0, 3.0]]))  # 2 · diag(1, 9) / 2
-        9.0
+    >>> largest_curvature(torch.tensor([[1.0, 0.0], [0.0, 3.0]]))  # 2 · diag(1, 9) / 2
+    9.0
     """
     x = _table(x)
     return float(torch.linalg.eigvalsh(2 * x.T @ x / len(x))[-1])
@@ -78,10 +73,9 @@ def stable_step_limit(x: torch.Tensor) -> float:
 
     Along the steepest direction each step multiplies the error by ``1 − lr·L``, which must stay within −1…1.
 
-    Example:
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 3.0]])
-        >>> stable_step_limit(x), 1 / largest_curvature(x)  # the limit, and the usual safe rule 1/L
-        (0.2222222222222222, 0.1111111111111111)
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 3.0]])
+    >>> stable_step_limit(x), 1 / largest_curvature(x)  # the limit, and the usual safe rule 1/L
+    (0.2222222222222222, 0.1111111111111111)
     """
     return 2 / largest_curvature(x)
 
@@ -91,9 +85,8 @@ def condition_number(x: torch.Tensor) -> float:
 
     Gradient descent needs about ``condition_number · ln(1/tolerance)`` steps on such a loss.
 
-    Example:
-        >>> condition_number(torch.tensor([[1.0, 0.0], [0.0, 10.0]]))
-        100.0
+    >>> condition_number(torch.tensor([[1.0, 0.0], [0.0, 10.0]]))
+    100.0
     """
     x = _table(x)
     eigenvalues = torch.linalg.eigvalsh(x.T @ x)
@@ -107,10 +100,9 @@ def condition_number(x: torch.Tensor) -> float:
 def least_squares(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
     """The best weights and bias of ``y ≈ x @ w + b`` (mean squared error), in float64.
 
-    Example:
-        >>> w, b = least_squares(torch.tensor([[0.0], [1.0], [2.0]]), torch.tensor([1.0, 3.0, 5.0]))
-        >>> w.tolist(), round(b, 6)
-        ([2.0], 1.0)
+    >>> w, b = least_squares(torch.tensor([[0.0], [1.0], [2.0]]), torch.tensor([1.0, 3.0, 5.0]))
+    >>> w.tolist(), round(b, 6)
+    ([2.0], 1.0)
     """
     x, y = _xy(x, y)
     ones = torch.ones(len(x), 1, dtype=x.dtype, device=x.device)
@@ -124,10 +116,9 @@ def gradient_descent_steps(x: torch.Tensor, y: torch.Tensor, tolerance: float = 
 
     Step ``1/L``, from ``w = 0``, the bias at its best value; ``None`` if not within ``max_steps``.
 
-    Example:
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])  # round loss surface
-        >>> gradient_descent_steps(x, torch.tensor([1.0, 2.0, -1.0, -2.0]))
-        1
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])  # round loss surface
+    >>> gradient_descent_steps(x, torch.tensor([1.0, 2.0, -1.0, -2.0]))
+    1
     """
     check_in_range("tolerance", tolerance, 0, math.inf, low_closed=False)
     check_int("max_steps", max_steps)
@@ -160,10 +151,9 @@ def _xy(x: torch.Tensor, y: torch.Tensor, features: int | None = None) -> tuple[
 def path_losses(x: torch.Tensor, y: torch.Tensor, path: torch.Tensor, bias: float = 0.0) -> torch.Tensor:
     """The mean squared error of ``y ≈ x @ w + bias`` at each row ``w`` of ``path`` (K×2; may overflow to inf).
 
-    Example:
-        >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
-        >>> path_losses(x, y, gradient_descent_path(x, y, steps=1))
-        tensor([1., 0.], dtype=torch.float64)
+    >>> x, y = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, 1.0])
+    >>> path_losses(x, y, gradient_descent_path(x, y, steps=1))
+    tensor([1., 0.], dtype=torch.float64)
     """
     x, y = _xy(x, y, features=2)
     path = torch.as_tensor(path).detach().cpu().double()
@@ -204,11 +194,10 @@ def loss_landscape(x: torch.Tensor, y: torch.Tensor, steps: int = 30, grid: int 
     The ``grid × grid`` points span the path and the minimum with a 25 % margin, or the ``window =
     (w1 low, w1 high, w2 low, w2 high)`` given; the bias is held at its best value (a slice through the minimum).
 
-    Example:
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=5, grid=20)
-        >>> landscape.loss.shape, landscape.steps, landscape.condition_number
-        (torch.Size([20, 20]), 5, 4.0)
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> landscape = loss_landscape(x, torch.tensor([1.0, 2.0, -1.0, -2.0]), steps=5, grid=20)
+    >>> landscape.loss.shape, landscape.steps, landscape.condition_number
+    (torch.Size([20, 20]), 5, 4.0)
     """
     check_int("steps", steps)
     check_int("grid", grid, low=2)
@@ -232,12 +221,11 @@ def loss_landscapes(problems: Mapping[str, tuple[torch.Tensor, torch.Tensor]], s
 
     Drawn side by side, the panels then share their axes and a bowl can be compared with a valley.
 
-    Example:
-        >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
-        >>> y = torch.tensor([1.0, 2.0, -1.0, -2.0])
-        >>> both = loss_landscapes({"as is": (x, y), "halved": (x / 2, y)}, steps=5, grid=20)
-        >>> torch.equal(both["as is"].w1, both["halved"].w1)
-        True
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0], [0.0, -2.0]])
+    >>> y = torch.tensor([1.0, 2.0, -1.0, -2.0])
+    >>> both = loss_landscapes({"as is": (x, y), "halved": (x / 2, y)}, steps=5, grid=20)
+    >>> torch.equal(both["as is"].w1, both["halved"].w1)
+    True
     """
     if not isinstance(problems, Mapping) or not problems:
         raise TypeError(f"problems must be a non-empty dict name → (x, y), got {type(problems).__name__}")

@@ -10,10 +10,8 @@ import torch
 
 from helpers.validation import check_choice, check_finite_images, check_in_range, check_type, check_uint8_or_float
 
-__all__ = [
-    "dataset_mean_std", "denormalize", "IMAGENET_MEAN", "IMAGENET_STD", "mean_of_batch_stds", "normalize",
-    "PLACEHOLDER_MEAN", "PLACEHOLDER_STD",
-]
+__all__ = ["dataset_mean_std", "denormalize", "IMAGENET_MEAN", "IMAGENET_STD", "mean_of_batch_stds", "normalize",
+           "PLACEHOLDER_MEAN", "PLACEHOLDER_STD"]
 
 STAT_LAYOUTS = ("channel", "feature")  # one mean/std per channel, or per element of an example (pixel, column)
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -30,9 +28,8 @@ def normalize(images: torch.Tensor, mean: Sequence[float] | torch.Tensor, std: S
     ``mean``/``std`` hold one value, one per channel (like ``transforms.Normalize``) or one per feature (a
     ``C×H×W`` tensor, e.g. per-pixel statistics). A ``std`` with zeros (MNIST's border) needs ``eps > 0``.
 
-    Example:
-        >>> normalize(torch.tensor([[[0.0, 0.5, 1.0]]]), mean=[0.5], std=[0.5])
-        tensor([[[-1.,  0.,  1.]]])
+    >>> normalize(torch.tensor([[[0.0, 0.5, 1.0]]]), mean=[0.5], std=[0.5])
+    tensor([[[-1.,  0.,  1.]]])
     """
     mean_t, std_t = _statistics(images, mean, std, eps)
     return (images - mean_t) / (std_t + eps)
@@ -42,10 +39,9 @@ def denormalize(images: torch.Tensor, mean: Sequence[float] | torch.Tensor, std:
                 eps: float = 0.0) -> torch.Tensor:
     """Undo ``Normalize(mean, std)`` exactly: ``x * (std + eps) + mean`` per channel (or feature), on floats.
 
-    Example:
-        >>> x = torch.tensor([[[-1.0, 0.0, 1.0]]])
-        >>> denormalize(x, mean=[0.5], std=[0.5])
-        tensor([[[0.0000, 0.5000, 1.0000]]])
+    >>> x = torch.tensor([[[-1.0, 0.0, 1.0]]])
+    >>> denormalize(x, mean=[0.5], std=[0.5])
+    tensor([[[0.0000, 0.5000, 1.0000]]])
     """
     mean_t, std_t = _statistics(images, mean, std, eps)
     return images * (std_t + eps) + mean_t
@@ -94,16 +90,15 @@ def dataset_mean_std(loader: Iterable, per: str = "channel", correction: int = 0
     dtypes and NaN/inf are refused), or a ``Dataset``, read in batches of ``DATASET_BATCH_SIZE``. ``per="channel"``
     reduces dims N, H, W, ``"feature"`` only N. ``correction``: 0 population std (``numpy.std``), 1 sample std.
 
-    Example:
-        >>> batches = [torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [4.0]])]
-        >>> dataset_mean_std(batches, per="feature")
-        (tensor([2.5000], dtype=torch.float64), tensor([1.1180], dtype=torch.float64))
-        >>> x = 100 + 0.3 * torch.rand(100_000, 1, generator=torch.Generator().manual_seed(0))  # float32
-        >>> exact = x.double().std(correction=0).item()
-        >>> shortcut = ((x * x).mean() - x.mean() ** 2).sqrt().item()  # sum of squares, float32
-        >>> merged = dataset_mean_std(torch.split(x, 1000), per="feature")[1].item()
-        >>> abs(shortcut - exact) / exact > 1e-3, abs(merged - exact) / exact < 1e-9
-        (True, True)
+    >>> batches = [torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [4.0]])]
+    >>> dataset_mean_std(batches, per="feature")
+    (tensor([2.5000], dtype=torch.float64), tensor([1.1180], dtype=torch.float64))
+    >>> x = 100 + 0.3 * torch.rand(100_000, 1, generator=torch.Generator().manual_seed(0))  # float32
+    >>> exact = x.double().std(correction=0).item()
+    >>> shortcut = ((x * x).mean() - x.mean() ** 2).sqrt().item()  # sum of squares, float32
+    >>> merged = dataset_mean_std(torch.split(x, 1000), per="feature")[1].item()
+    >>> abs(shortcut - exact) / exact > 1e-3, abs(merged - exact) / exact < 1e-9
+    (True, True)
     """
     check_choice("per", per, STAT_LAYOUTS)
     check_choice("correction", correction, (0, 1))
@@ -139,10 +134,9 @@ def mean_of_batch_stds(loader: Iterable, per: str = "channel") -> torch.Tensor:
     It misses the spread *between* batches (and averages stds, not variances): too small, and it changes with the
     batch size and the order of the data.
 
-    Example:
-        >>> batches = [torch.tensor([[1.0], [1.0]]), torch.tensor([[3.0], [3.0]])]
-        >>> mean_of_batch_stds(batches, per="feature")  # the true std is 1
-        tensor([0.], dtype=torch.float64)
+    >>> batches = [torch.tensor([[1.0], [1.0]]), torch.tensor([[3.0], [3.0]])]
+    >>> mean_of_batch_stds(batches, per="feature")  # the true std is 1
+    tensor([0.], dtype=torch.float64)
     """
     check_choice("per", per, STAT_LAYOUTS)
     stds = []

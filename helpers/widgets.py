@@ -29,12 +29,11 @@ class AugmentationExplorer(Explorer):
     offset), an extra scale on top of the lecture's 32/28 zoom, the interpolation and a ``Normalize`` toggle. The
     picture: original | augmented, on a fixed −1…+1 colour scale, drawn straight from the pixels.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-        >>> explorer.set(angle=20)  # what moving the slider does
-        >>> explorer.caption.startswith("angle +20°")
-        True
+    >>> images, labels = load_mnist()
+    >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+    >>> explorer.set(angle=20)  # what moving the slider does
+    >>> explorer.caption.startswith("angle +20°")
+    True
     """
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor | Sequence[int] | None = None,
@@ -94,14 +93,13 @@ class AugmentationExplorer(Explorer):
         Drawn with the current slider values; ``normalize`` overrides the ``Normalize`` toggle (``None`` keeps it).
         Normalized values are drawn on a −1…+1 scale, others on 0…1 — the colour bar states which.
 
-        Example:
-            >>> import matplotlib.pyplot as plt
-            >>> images, labels = load_mnist()
-            >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500])  # outside a notebook: nothing shown
-            >>> fig = explorer.preview(angles=(0, 30), normalize=True)
-            >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
-            ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
-            >>> plt.close(fig)
+        >>> import matplotlib.pyplot as plt
+        >>> images, labels = load_mnist()
+        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500])  # outside a notebook: nothing shown
+        >>> fig = explorer.preview(angles=(0, 30), normalize=True)
+        >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
+        ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
+        >>> plt.close(fig)
         """
         values = self.values()
         if normalize is not None:
