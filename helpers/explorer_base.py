@@ -1,14 +1,5 @@
-"""The one framework of the live explorers (02's ``AugmentationExplorer`` in ``helpers.widgets``; 01, 03 and
-04's in ``helpers.explorers``): controls on a widget, one picture and one caption line per view.
-
-- ``Explorer``: the controls (name → ipywidget), ``explorer.widget`` (an ``ipywidgets.interactive``: the
-  controls, then the picture and its caption), ``set(name=value)`` (what moving a control does, for tests
-  and benchmarks), ``values()``, ``show`` and ``time_updates``. A subclass defines ``render(**values)``
-  (PNG bytes and caption) and ``preview(...)`` (a static figure for slides and GitHub, where ipywidgets do
-  not run).
-- ``FigureExplorer``: an ``Explorer`` whose picture is a matplotlib figure in the course style
-  (``helpers.plotting.style``), drawn once and then updated by moving a few artists ("blitting").
-"""
+"""The one framework of the live explorers (``helpers.widgets``, ``helpers.explorers``): controls on a widget,
+one picture and one caption line per view."""
 
 from __future__ import annotations
 
@@ -33,10 +24,11 @@ CACHED_VIEWS = 64  # rendered views a figure explorer keeps (about 30 kB each)
 
 
 class Explorer:
-    """What every explorer shares: the widget, ``values``, ``set``, ``show`` and ``time_updates``.
+    """What every explorer shares: ``widget`` (an ``ipywidgets.interactive``: the controls, then the picture and
+    its caption), ``values``, ``set``, ``show`` and ``time_updates``.
 
     A subclass sets ``self.controls`` (name → ipywidget), calls ``self._start_widget()`` and defines
-    ``render(**values) -> (png, caption)`` and ``preview``.
+    ``render(**values) -> (png, caption)`` and ``preview`` (a static figure for slides, where widgets do not run).
     """
 
     controls: dict[str, widgets.ValueWidget]
@@ -76,8 +68,7 @@ class Explorer:
     def time_updates(self, name: str, values: Sequence[object]) -> list[float]:
         """Milliseconds from setting control ``name`` to each of ``values`` to the new PNG; restores it after.
 
-        Each value must differ from the one before it (the first from the current value), or the
-        widget would not redraw.
+        Each value must differ from the one before it (the first from the current one), or nothing would redraw.
         """
         if name not in self.controls:
             raise ValueError(f"name={name!r} is not a control; allowed: {sorted(self.controls)}")
@@ -99,19 +90,17 @@ class Explorer:
 class FigureExplorer(Explorer):
     """An explorer whose picture is one matplotlib figure (``FIGURE_SIZES["explorer"]``, course style).
 
-    A subclass defines ``controls``, ``_numbers(values)`` (the numbers of a view, cheap), ``_build(fig)``
-    (creates the artists of a figure once, with the shared drawing functions of ``helpers.plotting``),
-    ``_draw(artists, values, numbers)`` (updates them and returns the caption) and ``_dynamic(artists)``
-    (the artists a control move changes), then calls ``_start()``. ``numbers`` holds the numbers of the
-    current view and ``preview(**values)`` draws the same view as a static figure.
+    A subclass defines ``controls``, ``_numbers(values) -> dict`` (the numbers of a view, cheap),
+    ``_build(fig) -> artists`` (with the drawing functions of ``helpers.plotting``), ``_draw(artists, values,
+    numbers) -> caption`` (updates them) and ``_dynamic(artists)`` (those a control move changes), then calls
+    ``_start()``. ``numbers`` holds the numbers of the current view.
     """
 
     def _start(self) -> None:
         """Build the live figure, lay it out once, draw its static backgrounds, and create the widget.
 
-        Only the artists ``_dynamic`` names change on a control move: the rest of each view (axes,
-        ticks, legend, contours…) is drawn once per ``_background_key`` and copied back on every
-        update, so an update draws a few artists and encodes one PNG (matplotlib's "blitting").
+        The rest of each view (axes, legend, contours…) is drawn once per ``_background_key`` and copied back on
+        every update, which draws only the ``_dynamic`` artists and encodes one PNG (matplotlib's "blitting").
         """
         self.png, self.caption, self.numbers = b"", "", {}
         self._views: dict[tuple, tuple[bytes, str]] = {}
@@ -134,10 +123,8 @@ class FigureExplorer(Explorer):
         self._start_widget()
 
     def render(self, **values: object) -> tuple[bytes, str]:
-        """PNG bytes and the caption of the view for these control values (also sets ``numbers``).
-
-        The pictures of the last ``CACHED_VIEWS`` views are kept: going back to one is not drawn again.
-        """
+        """PNG bytes and the caption of the view for these control values (also sets ``numbers``; keeps the pictures
+        of the last ``CACHED_VIEWS`` views)."""
         self.numbers = self._numbers(values)
         key = tuple(sorted(values.items()))
         with course_style():
@@ -172,16 +159,3 @@ class FigureExplorer(Explorer):
     def _background_key(self, values: Mapping[str, object]) -> object:
         """Which background the view for ``values`` is drawn on."""
         return None
-
-    # to be defined by each explorer
-    def _dynamic(self, artists: dict[str, object]) -> list:
-        raise NotImplementedError
-
-    def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
-        raise NotImplementedError
-
-    def _build(self, fig: Figure) -> dict[str, object]:
-        raise NotImplementedError
-
-    def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
-        raise NotImplementedError

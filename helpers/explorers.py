@@ -1,18 +1,7 @@
 """Live explorers for notebooks 01, 03 and 04: one "what happens if…" question each, on a slider.
 
-- ``ExtrapolationExplorer`` (01): how far can a power law fitted to a learning curve extrapolate?
-- ``ScalingExplorer`` (03): why does the scaling of the inputs matter for gradient descent?
-- ``AngleExplorer`` (04): where does augmentation pay off — at which rotations of the digits?
-
-Each is a ``helpers.explorer_base.FigureExplorer`` (the framework 02's ``AugmentationExplorer`` shares):
-everything expensive happens once, when it is built (the power-law fits for every slider position, the
-loss landscape of every scaling, the models' predictions at every angle); moving a control only changes
-a few matplotlib artists and renders one PNG. ``explorer.widget`` is an ``ipywidgets.interactive``
-(controls, then the PNG and a caption line), updated when a slider is released
-(``continuous_update=False``); ``explorer.set(name=value)`` does what moving a control does,
-``explorer.numbers`` holds the numbers of the current view and ``explorer.preview(**values)`` draws
-the same view as a static figure, for slides and GitHub, where ipywidgets do not run. The pictures are
-drawn with the same functions as the course's static figures (``helpers.plotting``), in its style.
+Each is a ``helpers.explorer_base.FigureExplorer``: everything expensive happens once, when it is built (the fits,
+the loss landscapes, the models' predictions at every angle); a slider, updated when released, only looks up.
 """
 
 from __future__ import annotations
@@ -26,6 +15,7 @@ import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from helpers.batched import as_float_images
 from helpers.curves import LearningCurve, PowerLawFit
 from helpers.explorer_base import FigureExplorer
 from helpers.extrapolation import MIN_SIZES, fit_power_law
@@ -41,27 +31,21 @@ from helpers.validation import check_in_range, check_int
 __all__ = ["AngleExplorer", "ExtrapolationExplorer", "ScalingExplorer"]
 
 
-# --------------------------------------------------------------------------------------------
 # 01: how far can I extrapolate a learning curve?
-# --------------------------------------------------------------------------------------------
 class ExtrapolationExplorer(FigureExplorer):
     """A slider "measured up to N examples": the power law fitted to those sizes only, and its band.
 
-    Shows the mean validation accuracy (and every repeat) of the sizes up to ``N``, the power law
-    ``err = a·n^(−b) + c`` fitted to them (``fit_power_law(curve, max_size=N)``) with its bootstrap
-    band, and the sizes measured beyond ``N`` greyed out until the "reveal" box is ticked. The
-    fits for every slider position are made when the explorer is built.
+    Shows the mean validation accuracy (and every repeat) up to ``N``, the power law ``err = a·n^(−b) + c`` fitted
+    to them (``fit_power_law(curve, max_size=N)``) with its bootstrap band, and the sizes beyond ``N`` greyed out
+    until the "reveal" box is ticked.
 
-    Example:
-        >>> import numpy as np
-        >>> from helpers.curves import LearningCurve
-        >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
-        ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
-        ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
-        >>> explorer = ExtrapolationExplorer(curve, n_boot=20)
-        >>> explorer.set(measured_up_to=400, reveal=True)
-        >>> explorer.numbers["inside"]  # the measurement at 1,600 lies in the band predicted from ≤ 400
-        True
+    >>> curve = LearningCurve("softmax", np.array([100, 200, 400, 800, 1600]), np.ones((5, 3)),
+    ...                       1 - (0.5 * np.array([100, 200, 400, 800, 1600])[:, None] ** -0.5 + 0.05
+    ...                            + np.linspace(-0.004, 0.004, 3)), np.zeros((5, 3)), epochs=1)
+    >>> explorer = ExtrapolationExplorer(curve, n_boot=20)
+    >>> explorer.set(measured_up_to=400, reveal=True)
+    >>> explorer.numbers["inside"]  # the measurement at 1,600 lies in the band predicted from ≤ 400
+    True
     """
 
     def __init__(self, curve: LearningCurve, n_boot: int = 200, level: float = 0.9, seed: int = 0) -> None:
@@ -70,12 +54,12 @@ class ExtrapolationExplorer(FigureExplorer):
         if len(curve.sizes) < MIN_SIZES + 1:
             raise ValueError(f"curve has {len(curve.sizes)} sizes ({curve.sizes.tolist()}); the explorer needs at "
                              f"least {MIN_SIZES + 1}: {MIN_SIZES} to fit a power law and one beyond to check it")
-        self.curve = curve
-        self.sizes = [int(n) for n in curve.sizes]
+        self.curve, self.sizes, self.level = curve, [int(n) for n in curve.sizes], level
         self.grid = np.geomspace(self.sizes[0] / 1.2, self.sizes[-1] * 1.2, 150)
         self.fits: dict[int, PowerLawFit | None] = {}
         self._bands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for n in self.sizes[MIN_SIZES - 1:-1]:  # the slider positions (the largest leaves nothing to check)
+        positions = self.sizes[MIN_SIZES - 1:-1]  # of the slider (the largest size leaves nothing to check)
+        for n in positions:
             try:
                 fit = fit_power_law(curve, max_size=n, n_boot=n_boot, level=level, seed=seed)
             except RuntimeError:  # the power law did not converge on these few points
@@ -84,9 +68,8 @@ class ExtrapolationExplorer(FigureExplorer):
             if fit is not None:
                 lower, upper = fit.band(self.grid)
                 self._bands[n] = (100 * (1 - fit.predict(self.grid)), 100 * (1 - upper), 100 * (1 - lower))
-        self.level = level
         self.mean = 100 * curve.val_acc.mean(axis=1)
-        options = [(f"{n:,}", n) for n in self.sizes[MIN_SIZES - 1:-1]]  # the largest leaves nothing to check
+        options = [(f"{n:,}", n) for n in positions]
         self.controls = {
             "measured_up_to": widgets.SelectionSlider(options=options, value=options[len(options) // 2][1],
                                                       description="measured up to N =", continuous_update=False,
@@ -102,15 +85,14 @@ class ExtrapolationExplorer(FigureExplorer):
 
     def _numbers(self, values: Mapping[str, object]) -> dict[str, object]:
         n, largest = int(values["measured_up_to"]), self.sizes[-1]
-        fit = self.fits.get(n)
-        measured = float(self.mean[-1])
+        fit, measured = self.fits.get(n), float(self.mean[-1])
+        numbers = {"measured_up_to": n, "largest": largest, "measured": measured, "predicted": None, "lower": None,
+                   "upper": None, "inside": None}
         if fit is None:
-            return {"measured_up_to": n, "largest": largest, "measured": measured, "predicted": None,
-                    "lower": None, "upper": None, "inside": None}
+            return numbers
         lower, upper = (100 * (1 - float(e[0])) for e in reversed(fit.band([largest])))
         predicted = 100 * (1 - float(fit.predict([largest])[0]))
-        return {"measured_up_to": n, "largest": largest, "measured": measured, "predicted": predicted,
-                "lower": lower, "upper": upper, "inside": lower <= measured <= upper}
+        return {**numbers, "predicted": predicted, "lower": lower, "upper": upper, "inside": lower <= measured <= upper}
 
     def _build(self, fig: Figure) -> dict[str, object]:
         ax = fig.add_subplot()
@@ -147,8 +129,7 @@ class ExtrapolationExplorer(FigureExplorer):
         artists["beyond_repeats"].set_data(repeats[repeats > n], points[repeats > n])
         colour = COLORS["validation"] if reveal else COLORS["not yet revealed"]
         for name in ("beyond", "beyond_repeats"):
-            artists[name].set_color(colour)
-            artists[name].set_alpha(1.0 if reveal else 0.5)
+            artists[name].set(color=colour, alpha=1.0 if reveal else 0.5)
         artists["beyond"].set_markerfacecolor("white")
         artists["cut"].set_xdata([n, n])
         for size, band in artists["bands"].items():
@@ -172,32 +153,24 @@ class ExtrapolationExplorer(FigureExplorer):
         return text + f" · measured {numbers['measured']:.1f}%: {verdict} the band"
 
 
-# --------------------------------------------------------------------------------------------
 # 03: why does the scaling of the inputs matter for gradient descent?
-# --------------------------------------------------------------------------------------------
 class ScalingExplorer(FigureExplorer):
     """Gradient descent on the loss of ``y ≈ w1·x1 + w2·x2 + b`` for each of the notebook's input scalings.
 
-    ``scalings`` maps a name to a function of the inputs ``x`` (N×2) that returns them scaled, e.g. 03's
-    ``{"raw": lambda x: x, "standardized (μ, σ)": lambda x: (x - mu) / sigma, …}``; the first is shown
-    first. Left: the loss landscape of the scaled problem (``helpers.geometry.loss_landscape``, drawn by
-    ``draw_loss_contours`` as in 03b's figure, on one colour scale for every scaling; the bias held at
-    its best value) and the path of ``steps`` gradient-descent steps from ``w = 0``; the caption says
-    after how many steps the weights are within ``tolerance`` (relative) of the best weights, or that it
-    diverged (the loss grew) — above the landscape's ``step_limit`` 2/L. The loss alone would hide a slow
-    direction: from ``w = 0`` most of the loss goes in a few steps along the steep direction of a valley.
+    ``scalings`` maps a name to a function of the inputs ``x`` (N×2) that returns them scaled (the first is shown
+    first). Left: the loss landscape of the scaled problem (one colour scale for every scaling, the bias at its best
+    value) and ``steps`` gradient-descent steps from ``w = 0``; the caption says after how many steps the weights
+    are within ``tolerance`` (relative) of the best ones — the loss alone would hide a slow direction, as most of it
+    goes in a few steps down a valley's steep side — or that it diverged (the loss grew), above ``step_limit`` 2/L.
     Right: histograms of the two scaled features with their mean (solid) and mean ± std (dashed).
-    Controls: the scaling and the learning rate (a log slider).
 
-    Example:
-        >>> import torch
-        >>> g = torch.Generator().manual_seed(0)
-        >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
-        >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
-        >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2, scalings)
-        >>> explorer.set(scaling="standardized", lr=0.3)
-        >>> explorer.numbers["steps"] is not None and not explorer.numbers["diverged"]
-        True
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x = torch.randn(100, 2, generator=g, dtype=torch.float64) * torch.tensor([1.0, 5.0]) + 10
+    >>> scalings = {"raw": lambda x: x, "standardized": lambda x: (x - x.mean(0)) / x.std(0)}
+    >>> explorer = ScalingExplorer(x, x @ torch.tensor([1.0, -0.5], dtype=torch.float64) + 2, scalings)
+    >>> explorer.set(scaling="standardized", lr=0.3)
+    >>> explorer.numbers["steps"] is not None and not explorer.numbers["diverged"]
+    True
     """
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor,
@@ -283,16 +256,17 @@ class ScalingExplorer(FigureExplorer):
         left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
         surfaces, histograms = {}, {}
         norm = LogNorm(self.levels[0], self.levels[-1])  # one colour scale (and colour bar) for every scaling
+        feature_colours = (COLORS["first feature"], COLORS["second feature"])
         for name, landscape in self.landscapes.items():
             surfaces[name] = draw_loss_contours(left, landscape, self.levels, norm)
             x = self.inputs[name].numpy()
             edges = np.histogram_bin_edges(x, bins=self.bins)
             parts = []
-            for j, colour in enumerate((COLORS["first feature"], COLORS["second feature"])):
+            for j, colour in enumerate(feature_colours):
                 counts, _ = np.histogram(x[:, j], bins=edges)
                 mean, std = x[:, j].mean(), x[:, j].std()
-                parts.append(right.stairs(counts, edges, fill=True, color=colour, alpha=0.55))
-                parts.append(right.axvline(mean, color=colour, linewidth=2.5))
+                parts += [right.stairs(counts, edges, fill=True, color=colour, alpha=0.55),
+                          right.axvline(mean, color=colour, linewidth=2.5)]
                 parts += [right.axvline(mean + s, color=colour, linewidth=1.5, linestyle="--") for s in (-std, std)]
             histograms[name] = (parts, (edges[0], edges[-1]))
         loss_colour_bar(fig, surfaces[next(iter(surfaces))][0], left)
@@ -301,9 +275,8 @@ class ScalingExplorer(FigureExplorer):
         left.legend(handles=[artists["path"], surfaces[next(iter(surfaces))][1]], loc="upper left",
                     facecolor=COLORS["legend on a colour map"])
         right.set(xlabel="scaled input value", ylabel="examples")
-        for j, name in enumerate(self.feature_names):  # legend entries for the two features
-            right.plot([], [], color=COLORS["first feature" if j == 0 else "second feature"], linewidth=6,
-                       alpha=0.55, label=name)
+        for name, colour in zip(self.feature_names, feature_colours, strict=True):  # legend entries of the features
+            right.plot([], [], color=colour, linewidth=6, alpha=0.55, label=name)
         right.plot([], [], color=COLORS["measured"], linewidth=2.5, label="mean")
         right.plot([], [], color=COLORS["measured"], linewidth=1.5, linestyle="--", label="mean ± std")
         right.legend(loc="best")
@@ -312,11 +285,8 @@ class ScalingExplorer(FigureExplorer):
     def _draw(self, artists: dict[str, object], values: Mapping[str, object], numbers: dict[str, object]) -> str:
         scaling, lr = numbers["scaling"], numbers["lr"]
         landscape = self.landscapes[scaling]
-        for name, (filled, star) in artists["surfaces"].items():
-            filled.set_visible(name == scaling)
-            star.set_visible(name == scaling)
-        for name, (parts, _) in artists["histograms"].items():
-            for part in parts:
+        for name in self.inputs:
+            for part in [*artists["surfaces"][name], *artists["histograms"][name][0]]:
                 part.set_visible(name == scaling)
         left, right = artists["left"], artists["right"]
         path, _ = self.path_losses(scaling, lr)
@@ -325,15 +295,13 @@ class ScalingExplorer(FigureExplorer):
         keep = np.isfinite(path).all(1) & (np.abs(path - landscape.minimum.numpy()).max(1) < span)
         last = len(path) if keep.all() else int(np.argmin(keep)) + 1  # up to the first point far away
         artists["path"].set_data(path[:last, 0], path[:last, 1])
-        left.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]))
-        left.set_title(f"loss over (w1, w2) · {scaling}")
+        left.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]), title=f"loss over (w1, w2) · {scaling}")
         low, high = artists["histograms"][scaling][1]
         pad = 0.05 * (high - low)
-        right.set_xlim(low - pad, high + pad)
+        right.set(xlim=(low - pad, high + pad), title=f"inputs: {scaling}")
         right.relim(visible_only=True)
         right.autoscale(axis="y")
         right.set_ylim(0, None)
-        right.set_title(f"inputs: {scaling}")
         return self._caption(numbers)
 
     def _caption(self, numbers: dict[str, object]) -> str:
@@ -349,23 +317,15 @@ class ScalingExplorer(FigureExplorer):
         return text + f": within {self.tolerance:.0%} of the best weights after {numbers['steps']} steps"
 
 
-# --------------------------------------------------------------------------------------------
 # 04: where does augmentation pay off?
-# --------------------------------------------------------------------------------------------
 class AngleExplorer(FigureExplorer):
     """An angle slider rotates the validation digits; accuracy and predictions of kept models at that angle.
 
-    ``models`` maps a name (e.g. ``"without augmentation"``, ``"with augmentation"``) to the
-    ``TrainedModels`` of a learning curve (``learning_curve(..., keep_models=True).models``); the
-    models of training size ``sizes[size_index]`` (all repeats) are used. ``pipelines`` maps the
-    same names to the test pipeline of each (a ``FusedAugment``: its ``apply(images, angle=…)``
-    rotates), default ``FusedAugment(resize=28)``: a plain rotation. At construction every model
-    predicts every validation digit at every angle of ``angles``; a slider move only looks up.
-
-    Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
-    highest repeat), the current angle marked. Right: ``len(digits)`` rotated digits with each
-    model's prediction (repeat 0) below it in the model's colour, ✓ when right, and a legend of
-    the colours (``helpers.plotting.draw_predicted_digits``).
+    ``models`` maps a name to the ``TrainedModels`` of a learning curve (``learning_curve(..., keep_models=True)
+    .models``), of which those of training size ``sizes[size_index]`` (all repeats) are used; ``pipelines`` maps the
+    same names to each one's test pipeline (a ``FusedAugment``, whose ``apply(images, angle=…)`` rotates; default a
+    plain rotation). Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
+    highest), the angle marked. Right: the ``digits`` rotated, with each model's prediction (repeat 0) in its colour.
 
     In 04, with its kept models and validation digits::
 
@@ -389,9 +349,7 @@ class AngleExplorer(FigureExplorer):
         if set(pipelines) != set(models):
             raise ValueError(f"pipelines has names {sorted(pipelines)} but models has {sorted(models)}; "
                              "allowed: the same names")
-        images = torch.as_tensor(images).detach().cpu()
-        images = images.unsqueeze(1) if images.ndim == 3 else images
-        images = images.float().div(255) if images.dtype == torch.uint8 else images.float()
+        images = as_float_images(torch.as_tensor(images).detach().cpu())
         labels = torch.as_tensor(labels).detach().cpu()
         if images.ndim != 4 or labels.shape != (len(images),) or len(images) == 0:
             raise ValueError(f"images must be N×1×H×W (or N×H×W) and labels of length N, got images "
@@ -405,7 +363,7 @@ class AngleExplorer(FigureExplorer):
         if not self.digits or len(self.digits) > 8 or min(self.digits) < 0 or max(self.digits) >= len(images):
             raise ValueError(f"digits={list(digits)} must be 1 to 8 indices in 0…{len(images) - 1}")
         self.names, self.trained_range = list(models), trained_range
-        accuracy, predictions, shown = {}, {}, []
+        self.accuracy, self.predictions, shown = {}, {}, []  # name → angles × repeats, name → angles × digits
         for name, kept in models.items():
             one_size = _one_size(kept, size_index)
             acc, pred = [], []
@@ -416,15 +374,12 @@ class AngleExplorer(FigureExplorer):
                 pred.append(guess[0, self.digits].numpy())
                 if name == self.names[0]:
                     shown.append(rotated[self.digits, 0].numpy())
-            accuracy[name], predictions[name] = 100 * np.stack(acc), np.stack(pred)  # angles × repeats, angles × digits
-        self.accuracy, self.predictions, self.shown = accuracy, predictions, np.stack(shown)
-        self.labels = labels[self.digits].numpy()
+            self.accuracy[name], self.predictions[name] = 100 * np.stack(acc), np.stack(pred)
+        self.shown, self.labels = np.stack(shown), labels[self.digits].numpy()
         step = min(b - a for a, b in zip(self.angles, self.angles[1:], strict=False))
-        self.controls = {
-            "angle": widgets.FloatSlider(value=float(angle), min=self.angles[0], max=self.angles[-1], step=step,
-                                         description="rotation (°)", readout_format=".0f",
-                                         continuous_update=False),
-        }
+        self.controls = {"angle": widgets.FloatSlider(value=float(angle), min=self.angles[0], max=self.angles[-1],
+                                                      step=step, description="rotation (°)", readout_format=".0f",
+                                                      continuous_update=False)}
         self._start()
 
     def _dynamic(self, artists: dict[str, object]) -> list:
@@ -442,8 +397,7 @@ class AngleExplorer(FigureExplorer):
                 "labels": self.labels.tolist()}
 
     def _build(self, fig: Figure) -> dict[str, object]:
-        rows = 2
-        cols = math.ceil(len(self.digits) / rows)
+        cols = math.ceil(len(self.digits) / 2)  # two rows of digits
         grid = fig.add_gridspec(1, 2, width_ratios=[1.6 * cols, cols])
         ax = fig.add_subplot(grid[0, 0])
         lines = draw_accuracy_vs_angle(ax, self.angles, {name: acc / 100 for name, acc in self.accuracy.items()},

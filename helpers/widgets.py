@@ -1,12 +1,4 @@
-"""02's live explorer: sliders that show what an augmentation does, live.
-
-``AugmentationExplorer`` puts the lecture's augmentation parameters on sliders (angle,
-translation, scale), a dropdown for the interpolation and a toggle for ``Normalize``; the
-digit next to its augmented copy is redrawn on every change, in a few milliseconds. It is an
-``helpers.explorer_base.Explorer``, like the explorers of 01, 03 and 04 (``helpers.explorers``):
-the same widget, ``set``, ``values``, ``show`` and ``time_updates``; its picture is drawn straight
-from the pixels (no matplotlib figure), its static ``preview`` with ``show_images``.
-"""
+"""02's live explorer: sliders that show what an augmentation does to a digit, redrawn in a few milliseconds."""
 
 from __future__ import annotations
 
@@ -26,40 +18,27 @@ from helpers.validation import check_int
 
 __all__ = ["AugmentationExplorer"]
 
-COLOUR_MAP = "RdBu_r"
-"""Values −1 … 0 … +1 are drawn blue … white … red: Normalize's shift of the background shows."""
-COLOUR_SCALE = "pixel value: −1 blue · 0 white · +1 red"
-"""The explorer's colour scale in words: its colour-bar label and the end of its caption."""
+COLOUR_MAP = "RdBu_r"  # −1 … 0 … +1 drawn blue … white … red: Normalize's shift of the background shows
+COLOUR_SCALE = "pixel value: −1 blue · 0 white · +1 red"  # the colour scale in words, at the end of each caption
 
 
 class AugmentationExplorer(Explorer):
-    """Sliders for the lecture's augmentation of one digit, with the image redrawn on every change.
+    """Sliders for the lecture's augmentation of one digit (``FusedAugment.apply``), redrawn on every change.
 
-    ``explorer.widget`` is an ``ipywidgets.interactive``: a digit dropdown, sliders for the
-    angle (degrees), the translation (pixels right/down, the lecture's crop offset), an extra
-    scale on top of the lecture's 32/28 zoom, an interpolation dropdown and a ``Normalize``
-    toggle. Its output is one PNG image (original | augmented, on a fixed −1…+1 colour scale)
-    and one caption line. The augmentation is ``FusedAugment.apply`` with fixed parameters.
+    The controls: a digit dropdown, the angle (degrees), the translation (pixels right/down, the lecture's crop
+    offset), an extra scale on top of the lecture's 32/28 zoom, the interpolation and a ``Normalize`` toggle. The
+    picture: original | augmented, on a fixed −1…+1 colour scale, drawn straight from the pixels.
 
-    Example (in a notebook, where the widget is displayed)::
-
-        images, labels = load_mnist()
-        explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
-        explorer.set(angle=20)   # what moving the slider does
-        explorer.caption.startswith("angle +20°")   # True
+    >>> images, labels = load_mnist()
+    >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500, 1000])
+    >>> explorer.set(angle=20)  # what moving the slider does
+    >>> explorer.caption.startswith("angle +20°")
+    True
     """
 
-    def __init__(
-        self,
-        images: torch.Tensor,
-        labels: torch.Tensor | Sequence[int] | None = None,
-        choices: Sequence[int] | None = None,
-        mean: Sequence[float] = (0.5,),
-        std: Sequence[float] = (0.5,),
-        resize: int = 32,
-        crop: int = 28,
-        pixel_size: int = 6,
-    ) -> None:
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor | Sequence[int] | None = None,
+                 choices: Sequence[int] | None = None, mean: Sequence[float] = (0.5,), std: Sequence[float] = (0.5,),
+                 resize: int = 32, crop: int = 28, pixel_size: int = 6) -> None:
         images = torch.as_tensor(images).detach().cpu()  # the explorer draws on the CPU
         if images.dtype != torch.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[1] != 1):
             raise ValueError(f"images must be uint8 grey digits N×H×W or N×1×H×W, got {images.dtype} "
@@ -73,7 +52,6 @@ class AugmentationExplorer(Explorer):
             raise ValueError(f"choices must be a non-empty list of indices in 0…{len(images) - 1}")
         self.augment = FusedAugment(degrees=0, resize=resize, crop=crop)
         self.mean, self.std, self.pixel_size = float(mean[0]), float(std[0]), pixel_size
-        self.png, self.caption = b"", ""
         names = [f"#{i}" if labels is None else f"digit {int(labels[i])} (#{i})" for i in choices]
         shift = self.augment.resize - self.augment.crop
         self.controls = {
@@ -99,9 +77,7 @@ class AugmentationExplorer(Explorer):
     def render(self, **values: object) -> tuple[bytes, str]:
         """PNG bytes (original | augmented) and a caption line for these slider values."""
         augmented = self.image(**values)
-        original = self.images[values["digit"], :, :, :].float().div(255)
-        if values.get("normalize"):
-            original = (original - self.mean) / self.std
+        original = self._original(values["digit"], values.get("normalize"))
         png = _png([original[0].detach().cpu().numpy(), augmented[0].detach().cpu().numpy()], self.pixel_size)
         caption = (f"angle {values.get('angle', 0):+.0f}°, shift ({values.get('shift_x', 0):+.1f}, "
                    f"{values.get('shift_y', 0):+.1f}) px, scale {values.get('scale', 1):.2f} × "
@@ -114,31 +90,32 @@ class AugmentationExplorer(Explorer):
                 normalize: bool | None = None):
         """A static picture of the explorer (the digit at a few angles), for slides where widgets do not run.
 
-        Drawn with the current slider values; ``normalize`` overrides the ``Normalize`` toggle
-        (``None`` keeps it). Normalized values are drawn on the fixed −1…+1 scale, values
-        that are not normalized on a 0…1 scale — the colour bar always states which.
+        Drawn with the current slider values; ``normalize`` overrides the ``Normalize`` toggle (``None`` keeps it).
+        Normalized values are drawn on a −1…+1 scale, others on 0…1 — the colour bar states which.
 
-        Example:
-            >>> import matplotlib.pyplot as plt
-            >>> images, labels = load_mnist()
-            >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500])  # outside a notebook: nothing shown
-            >>> fig = explorer.preview(angles=(0, 30), normalize=True)
-            >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
-            ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
-            >>> plt.close(fig)
+        >>> import matplotlib.pyplot as plt
+        >>> images, labels = load_mnist()
+        >>> explorer = AugmentationExplorer(images, labels, choices=[0, 500])  # outside a notebook: nothing shown
+        >>> fig = explorer.preview(angles=(0, 30), normalize=True)
+        >>> fig.axes[0].images[0].get_clim(), fig.axes[-1].get_ylabel()
+        ((-1.0, 1.0), 'normalized pixel value (−1…+1)')
+        >>> plt.close(fig)
         """
         values = self.values()
         if normalize is not None:
             values["normalize"] = bool(normalize)
-        original = self.images[values["digit"], :, :, :].float().div(255)
-        if values["normalize"]:
-            original = (original - self.mean) / self.std
+        original = self._original(values["digit"], values["normalize"])
         shown = [original] + [self.image(**{**values, "angle": angle}) for angle in angles]
         titles = ["original"] + [f"rotated {angle:+.0f}°" for angle in angles]
         scale, label = ((-1, 1), "normalized pixel value (−1…+1)") if values["normalize"] else \
             ((0, 1), "pixel value (0…1, not normalized)")
         return show_images(shown, titles=titles, ncols=len(shown), size=size, colorbar=label,
                            value_range=scale, suptitle="the explorer at a few angles (interactive in the lab view)")
+
+    def _original(self, digit: int, normalize: bool) -> torch.Tensor:
+        """The digit ``1×H×W`` as it is, in 0…1 (normalized if asked)."""
+        original = self.images[digit].float().div(255)
+        return (original - self.mean) / self.std if normalize else original
 
 
 def _png(panels: Sequence[np.ndarray], pixel_size: int) -> bytes:
