@@ -82,10 +82,8 @@ CROP_OFFSETS = [(top, left) for top in range(5) for left in range(5)]  # RandomC
 def infer_draws(output: torch.Tensor, image: Image.Image) -> tuple[int, int, float, float]:
     """The crop offset and rotation angle that make the spec's train pipeline give ``output``, and the misfit.
 
-    Searches every crop position of the 32×32 image and angles in ±45° (1° steps, then
-    0.02°); the misfit is the mean absolute pixel difference (values in [−1, 1]) between
-    ``output`` and the spec rendered with the best draws — a few thousandths for the spec
-    in any order of equivalent steps, more for another pipeline.
+    Tries every crop of the 32×32 image and angles in ±45° (1° steps, then 0.02°); the misfit is the mean absolute
+    pixel difference from the spec with those draws: a few thousandths for the spec, more for another pipeline.
 
     Example:
         >>> spec = v2.Compose([v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
@@ -134,16 +132,19 @@ TEST_SEEDS = range(4)  # … and the test pipeline (it must not change)
 EDGE_ANGLE = 26.5  # of 128 uniform draws in ±30°, all stay below 26.5° on one side with probability 5e-4
 
 
-def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, Hint | None]:
-    """The transform's outputs for ``seeds`` — or a hint when calling it fails."""
+def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int], crop: str
+             ) -> tuple[list, list[Hint]]:
+    """The transform's outputs for ``seeds`` and ``[]`` — or a hint when calling it fails or its output is off."""
     if not callable(transform):
-        return [], Hint("not callable", f"your {which} transform is a {type(transform).__name__}, not a transform "
-                                        "— build it with v2.Compose([...])")
+        return [], [Hint("not callable", f"your {which} transform is a {type(transform).__name__}, not a transform "
+                                         "— build it with v2.Compose([...])")]
     try:
-        return [run_seeded(transform, image, seed) for seed in seeds], None
+        outs = [run_seeded(transform, image, seed) for seed in seeds]
     except Exception as error:  # the student's code may fail in any way: that is a hint, too
-        return [], Hint("call failed", f"calling your {which} transform on a PIL image failed: "
-                                       f"{type(error).__name__}: {error}")
+        return [], [Hint("call failed", f"calling your {which} transform on a PIL image failed: "
+                                        f"{type(error).__name__}: {error}")]
+    problem = _output_problem(outs[0], which, crop)
+    return outs, [_range_hint(problem, transform, which)] if problem else []
 
 
 def _output_problem(out: object, which: str, crop: str) -> Hint | None:
@@ -259,10 +260,9 @@ def _safe_structure_hint(hint: Callable[[list, str], Hint | None], transform: ob
 def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
     """Hints for a pipeline that should equal the spec's deterministic test pipeline ([] when it does)."""
     image = sample_image()
-    outs, failure = _outputs(test_transform, which, image, TEST_SEEDS)
-    problem = failure or _output_problem(outs[0], which, "CenterCrop")
-    if problem:
-        return [_range_hint(problem, test_transform, which)]
+    outs, hints = _outputs(test_transform, which, image, TEST_SEEDS, "CenterCrop")
+    if hints:
+        return hints
     if _is_random(outs):
         random_steps = [n for n in _names(_steps(test_transform)) if n.startswith("Random")] or ["a random step"]
         return [Hint("random test",
@@ -284,12 +284,7 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
 
 
 def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint | None:
-    """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are.
-
-    The angles must reach beyond ±``EDGE_ANGLE`` on *both* sides: of ``len(TRAIN_SEEDS)`` uniform
-    draws in ±30°, all stay below 26.5° on one side with probability 5e-4, while a narrower or
-    one-sided range (``RandomRotation(25)``, ``((0, 30))``) never gets there.
-    """
+    """A hint when the crop offsets or angles are not the spec's: the angles must pass ±``EDGE_ANGLE`` on both sides."""
     angles = np.array([angle for _, _, angle, _ in draws])
     offsets = {(top, left) for top, left, _, _ in draws}
     low, high = float(angles.min()), float(angles.max())
@@ -316,10 +311,9 @@ def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint 
 def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
     """Hints for a pipeline that should follow the spec's random train pipeline ([] when it does)."""
     image = smooth_image()
-    outs, failure = _outputs(train_transform, which, image, TRAIN_SEEDS)
-    problem = failure or _output_problem(outs[0], which, "RandomCrop")
-    if problem:
-        return [_range_hint(problem, train_transform, which)]
+    outs, hints = _outputs(train_transform, which, image, TRAIN_SEEDS, "RandomCrop")
+    if hints:
+        return hints
     if not _is_random(outs):
         return [Hint("not random",
                      f"your {which} transform gives the same pixels every time — training data must be augmented at "
@@ -344,16 +338,12 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
 def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
     """Task 1: the lecture's train and test pipelines for MNIST, built to the spec.
 
-    Checks properties, not one way of writing it: both pipelines turn a PIL image into a
-    ``float32`` tensor 1×28×28 with values in [−1, 1]; the test pipeline is deterministic
-    and gives the spec's pixels (up to rounding: ``ToImage()`` first, v1 or v2 all pass);
-    every output of the train pipeline is the spec's Resize → crop → bilinear rotation →
-    Normalize for *some* crop offset and angle, and over 128 draws those offsets vary and
-    the angles fill ±30°. Recognised mistakes: no tensor / uint8 output, no crop (32×32),
-    pixels not scaled, no or another ``Normalize``, Normalize before the rotation, a train
-    pipeline without randomness, rotation range or interpolation (nearest, the default)
-    off the spec, rotate-before-crop, a fixed crop, a random test pipeline, a test pipeline
-    without ``Resize``. Returns whether the task passed.
+    Checks properties, not one way of writing it: both pipelines turn a PIL image into a ``float32`` tensor
+    1×28×28 with values in [−1, 1]; the test pipeline is deterministic and gives the spec's pixels (up to rounding:
+    ``ToImage()`` first, v1 or v2 all pass); every train output is the spec's Resize → crop → bilinear rotation →
+    Normalize for *some* crop offset and angle, and over 128 draws the offsets vary and the angles fill ±30°.
+    Typical mistakes get their own hint (uint8 output, no crop, no or another ``Normalize``, nearest rotation,
+    rotate before crop, a random test pipeline, …). Returns whether the task passed.
 
     Example:
         >>> spec = v2.Compose([v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)),

@@ -173,12 +173,10 @@ def _end(item: object, side: str) -> tuple[float, str] | None:
     entry = worth_entry(item)
     if entry is None:
         return None
-    value, how = entry
-    if how in (None, HOW[0]):
-        if math.isnan(value) or value < 0 or (side == "low" and value == math.inf):
-            return None
-        return (math.log(value) if value > 0 else -math.inf), HOW[0]
-    return {HOW[1]: -math.inf, HOW[2]: math.inf}[how], how
+    value, how = entry[0], entry[1] or HOW[0]
+    if how == HOW[0] and (math.isnan(value) or value < 0 or (side == "low" and value == math.inf)):
+        return None
+    return _log_key(value, how), how
 
 
 def _end_text(key: float, how: str, sizes: np.ndarray) -> str:
@@ -229,16 +227,15 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
             if how != HOW[0] or not math.isfinite(key):
                 continue
             if key < edges[0] - 0.005 or key > edges[1] + 0.005:
+                size, rule = (sizes[0], HOW[1]) if key < edges[0] else (sizes[-1], HOW[2])
                 return Hint("extrapolated end", f"for {n} augmented examples the {side} end {math.exp(key):,.0f} lies "
-                                                "outside the measured sizes, where the curve says nothing — give "
-                                                f"the bound there, e.g. ({sizes[0 if key < edges[0] else -1]:.0f}, "
-                                                f"'{'fewer than' if key < edges[0] else 'more than'}')")
+                                                "outside the measured sizes, where the curve says nothing — give the "
+                                                f"bound there, e.g. ({size:.0f}, '{rule}')")
             if not math.isfinite(ref) and min(abs(key - edges[0]), abs(key - edges[1])) < 0.005:
-                rule = HOW[1] if ref < 0 else HOW[2]
+                size, rule = (sizes[0], HOW[1]) if ref < 0 else (sizes[-1], HOW[2])
                 return Hint("clipped end", f"for {n} augmented examples your {side} end {math.exp(key):,.0f} is the "
-                                           f"edge of the measured sizes, but there the curve only bounds it: say "
-                                           f"({sizes[0 if ref < 0 else -1]:.0f}, '{rule}') — the interval is open "
-                                           "on that side")
+                                           "edge of the measured sizes, but there the curve only bounds it: say "
+                                           f"({size:.0f}, '{rule}') — the interval is open on that side")
         if not low - 0.01 <= estimate <= high + 0.01:
             return Hint("interval misses the estimate",
                         f"for {n} augmented examples your interval {shown} does not contain the worth "
@@ -287,26 +284,18 @@ def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_dec
     """Task 4: an augmented MLP curve at small sizes, how many un-augmented examples each size is worth, the
     90 % interval of each worth, and whether each interval says that augmentation helps.
 
-    ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of ``aug_curve``,
-    what the course's one rule (``helpers.worth.equivalent_size``) says of ``curve`` at the augmented
-    models' mean validation accuracy: a number of examples inside the measured accuracies
-    (interpolated in log size), and only a bound outside them — ``(125, "fewer than")`` (or the text
-    ``"fewer than 125"``) below the smallest size, ``(1500, "more than")`` above the largest; a clipped
-    size, ``inf``/``nan`` or an extrapolated number does not pass there. ``worth_ranges`` holds one 90 %
-    interval ``(low, high)`` per size, each end a number of examples or, where the curve cannot bound it, a
-    bound (``(1500, "more than")``, ``"more than 1,500"``; ``inf`` above or ``0`` below also say "open"): it
-    must contain the worth and be about as wide as ``helpers.worth.worth_intervals``' (``WIDTH_RANGE_4``
-    times, in log size). ``aug_decision`` holds per size one of ``DECISIONS_4`` (any case): "augmentation
-    helps" when the interval lies entirely above the size itself (the augmented examples are worth more
-    plain ones than they are), "does not help" when entirely below, "cannot tell yet" when it contains it.
-    ``sizes`` are the task's ``AUG_SIZES``, ``augment`` the augmentation it asks for (compared with what
-    the curve records); ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
-    arguments, ``augment`` included: ``aug_curve`` is measured again and must agree. Recognised mistakes:
-    not a ``LearningCurve``, other epochs or repeats than ``curve``, other sizes, no or another augmentation
-    (the lecture's zoom), another split, a clipped, infinite or extrapolated size where the curve gives
-    only a bound, interpolation in linear size, the extra examples instead of the total, factors,
-    training accuracy, accuracy differences; an interval that misses the worth, is reversed, far too narrow
-    or wide, or states a number where the curve gives only a bound; a decision the interval does not support.
+    ``curve`` is task 3's un-augmented MLP curve. Per size of ``aug_curve``, ``worth`` is what
+    ``helpers.worth.equivalent_size`` reads off ``curve`` at the augmented mean validation accuracy: a number
+    inside the measured accuracies, only a bound outside them (``(125, "fewer than")`` or ``"fewer than 125"``;
+    a clipped, infinite or extrapolated size fails). ``worth_ranges`` holds one 90 % interval ``(low, high)`` per
+    size, each end a number or a bound (``inf`` above or ``0`` below also say "open"): it must contain the worth
+    and be ``WIDTH_RANGE_4`` times as wide as ``helpers.worth.worth_intervals``' in log size. ``aug_decision``
+    holds per size one of ``DECISIONS_4`` (any case) that its interval supports against the size itself.
+    ``sizes`` (``AUG_SIZES``) and ``augment`` are compared with what ``aug_curve`` records; ``reproduce`` (the
+    grader's hidden test) holds the other ``learning_curve`` arguments, ``augment`` included: ``aug_curve`` is
+    measured again and must agree. Typical mistakes get their own hint: other epochs or repeats than ``curve``,
+    no or another augmentation (the lecture's zoom), interpolation in linear size, the extra examples instead of
+    the total, factors, training accuracy, accuracy differences, a number where the curve gives only a bound.
 
     Example (in the homework)::
 
