@@ -70,10 +70,9 @@ def _resized(image: Image.Image) -> torch.Tensor:
                                 [32, 32])
 
 
-def _render(crops: torch.Tensor, angle: float, interpolation: InterpolationMode = InterpolationMode.BILINEAR
-            ) -> torch.Tensor:
+def _render(crops: torch.Tensor, angle: float) -> torch.Tensor:
     """The spec's last steps for given draws: rotate the 28×28 crops by ``angle``, then Normalize(0.5, 0.5)."""
-    return v2.functional.rotate(crops, float(angle), interpolation=interpolation) * 2 - 1
+    return v2.functional.rotate(crops, float(angle), interpolation=InterpolationMode.BILINEAR) * 2 - 1
 
 
 CROP_OFFSETS = [(top, left) for top in range(5) for left in range(5)]  # RandomCrop((28, 28)) of 32×32
@@ -106,15 +105,10 @@ def _candidates(image: Image.Image) -> torch.Tensor:
 COARSE_ANGLES = torch.arange(-45.0, 45.5, 1.0)
 
 
-def _coarse_draw(output: torch.Tensor, candidates: torch.Tensor) -> tuple[int, int, float, float]:
-    """The crop offset and whole-degree angle of the candidate closest to ``output``, and its misfit."""
-    misfit = (candidates - output).abs().mean(dim=(2, 3, 4))
-    offset, coarse = divmod(int(misfit.argmin()), len(COARSE_ANGLES))
-    return *CROP_OFFSETS[offset], float(COARSE_ANGLES[coarse]), float(misfit.min())
-
-
 def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Tensor) -> tuple[int, int, float, float]:
-    top, left, angle, _ = _coarse_draw(output, candidates)
+    """The draws of the closest candidate (whole degrees), its angle then refined to 0.1° and 0.02°."""
+    offset, coarse = divmod(int((candidates - output).abs().mean(dim=(2, 3, 4)).argmin()), len(COARSE_ANGLES))
+    (top, left), angle = CROP_OFFSETS[offset], float(COARSE_ANGLES[coarse])
     crop = base[:, top:top + 28, left:left + 28]
     for step in (0.1, 0.02):
         angles = angle + step * torch.arange(-10, 11)
@@ -123,7 +117,6 @@ def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Ten
     return top, left, angle, float(errors.min())
 
 
-RANGE_PROBLEM = "the spec's Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]"
 MAX_MISFIT = 0.03  # mean |Δ| per pixel: equivalent step orders stay below 0.02, nearest interpolation gives ~0.05
 PIXEL_TOLERANCE = 0.02  # max |Δ| for the test pipeline: rounding of equivalent step orders (1 grey level = 0.008)
 TRAIN_SEEDS = range(128)  # random seeds the train pipeline runs with: the range of its angles
@@ -144,7 +137,9 @@ def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterabl
         return [], [Hint("call failed", f"calling your {which} transform on a PIL image failed: "
                                         f"{type(error).__name__}: {error}")]
     problem = _output_problem(outs[0], which, crop)
-    return outs, [_range_hint(problem, transform, which)] if problem else []
+    if problem and problem.kind == "range":  # values outside [−1, 1]: the Normalize step's own hint, if there is one
+        problem = _structure_hint(transform, which) or problem
+    return outs, [problem] if problem else []
 
 
 def _output_problem(out: object, which: str, crop: str) -> Hint | None:
@@ -174,8 +169,8 @@ def _output_problem(out: object, which: str, crop: str) -> Hint | None:
         return (Hint("no normalize", f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
                 "it maps them to [−1, 1] as in the lecture"))
     if float(out.min()) < -1 - 1e-4 or float(out.max()) > 1 + 1e-4:
-        return Hint("range",
-                    f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}")
+        return Hint("range", f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; the spec's "
+                             "Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]")
     return None
 
 
@@ -243,16 +238,11 @@ def _common_structure_hint(steps: list, which: str) -> Hint | None:
     return None
 
 
-def _range_hint(problem: Hint, transform: object, which: str) -> Hint:
-    """For values outside [−1, 1], the Normalize step's own hint (e.g. MNIST's statistics) when there is one."""
-    if problem.kind != "range":
-        return problem
-    return _safe_structure_hint(_common_structure_hint, transform, which) or problem
-
-
-def _safe_structure_hint(hint: Callable[[list, str], Hint | None], transform: object, which: str) -> Hint | None:
+def _structure_hint(transform: object, which: str, train: bool = False) -> Hint | None:
+    """The hint the pipeline's steps give: the train pipeline's, or those shared with the test pipeline."""
     try:
-        return hint(_steps(transform), which)
+        steps = _steps(transform)
+        return _train_structure_hint(steps) if train else _common_structure_hint(steps, which)
     except Exception:  # an unusual custom step: fall back to the general hint
         return None
 
@@ -277,10 +267,9 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
         return [Hint("test not resized",
                      f"your {which} images are not resized: Resize((32, 32)) then CenterCrop((28, 28)) — otherwise "
                 "the digits look smaller than in training (the lecture's reason to resize the test data too)")]
-    structure = _safe_structure_hint(_common_structure_hint, test_transform, which)
-    return [structure or Hint("other pixels",
-                              f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
-                         f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}")]
+    return [_structure_hint(test_transform, which) or Hint(
+        "other pixels", f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
+        f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}")]
 
 
 def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint | None:
@@ -321,10 +310,9 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
     candidates, base = _candidates(image), _resized(image)
     draws = [_infer_draws(out, candidates, base) for out in outs[:FITTED_DRAWS]]  # to 0.02°, for the misfit
     if max(misfit for *_, misfit in draws) > MAX_MISFIT:
-        return [_safe_structure_hint(lambda steps, _: _train_structure_hint(steps), train_transform, which)
-                or Hint("other pixels",
-                        f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
-                   f"the spec: {SPEC_TRAIN}")]
+        return [_structure_hint(train_transform, which, train=True) or Hint(
+            "other pixels", f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
+            f"the spec: {SPEC_TRAIN}")]
     flat = candidates.reshape(-1, candidates[0, 0].numel())
     norms = (flat * flat).sum(dim=1)  # for the nearest candidate by squared distance: one matrix product per draw
     nearest = [divmod(int((norms - 2 * flat @ out.reshape(-1)).argmin()), len(COARSE_ANGLES))

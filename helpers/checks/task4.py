@@ -74,11 +74,6 @@ def _worth_entries(worth: object, count: int) -> tuple[list[tuple[float, str | N
     return entries, None
 
 
-def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray, log_size: bool = True) -> np.ndarray:
-    sizes = np.asarray(sizes, dtype=float)
-    return np.exp(np.interp(accuracy, curve_acc, np.log(sizes))) if log_size else np.interp(accuracy, curve_acc, sizes)
-
-
 def _bound_hint(value: float, how: str | None, size: int, bound: float, rule: str) -> Hint:
     """The hint for an entry where the curve gives only a bound (``rule``: "fewer than" or "more than")."""
     says = f"{rule} {bound:,.0f}"
@@ -111,24 +106,24 @@ def _worth_hint(entries: list[tuple[float, str | None]], aug_curve: LearningCurv
     inside = [i for i, (_, rule) in enumerate(expected) if rule == "interpolated"]
     values = np.array([entries[i][0] for i in inside])
     ref = np.array([expected[i][0] for i in inside])
-    if any(entries[i][1] not in (None, "interpolated") for i in inside):
-        i = next(i for i in inside if entries[i][1] not in (None, "interpolated"))
-        return Hint("wrong bound", f"for {aug_curve.sizes[i]} augmented examples the curve has a number, "
-                                   f"{ref[inside.index(i)]:,.0f} examples, not a bound ('{entries[i][1]}')")
+    bounded = [i for i in inside if entries[i][1] not in (None, "interpolated")]
+    if bounded:
+        return Hint("wrong bound", f"for {aug_curve.sizes[bounded[0]]} augmented examples the curve has a number, "
+                                   f"{expected[bounded[0]][0]:,.0f} examples, not a bound ('{entries[bounded[0]][1]}')")
     if np.allclose(values, ref, rtol=5e-3, atol=1.0):
         return None
-    plain, sizes = curve.val_acc.mean(axis=1), curve.sizes
+    plain, sizes = curve.val_acc.mean(axis=1), curve.sizes.astype(float)
     guesses = {
         Hint("linear size", "you interpolated in the size itself — interpolate in log(size) (learning curves are "
                             "close to straight lines against log size), or use equivalent_size"):
-            _interpolate(acc, plain, sizes, log_size=False),
+            np.interp(acc, plain, sizes),
         Hint("extra examples", "your numbers are the *extra* examples augmentation is worth — the question asks "
                                "for the total number of un-augmented examples that reach the same accuracy"): ref - n,
         Hint("factors", "your numbers are factors — the question asks for numbers of examples (factor × size)"):
             ref / n,
         Hint("training accuracy", "your numbers come from training accuracy — use the validation accuracy of both "
-                                  "curves"): _interpolate(aug_curve.train_acc.mean(axis=1), curve.train_acc.mean(1),
-                                                         sizes),
+                                  "curves"): np.exp(np.interp(aug_curve.train_acc.mean(1), curve.train_acc.mean(1),
+                                                              np.log(sizes))),
         Hint("accuracy differences", "your numbers are accuracy differences — convert them into examples: which "
                                      "size of the un-augmented curve reaches the augmented accuracy?"):
             (acc - np.interp(n, sizes, plain)) * 100,
