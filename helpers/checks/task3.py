@@ -98,16 +98,14 @@ def check_task_3(curve: object, gain_pp: object, gain_range: object, decision: o
     """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), its 90 % interval
     and the decision that interval supports.
 
-    ``gain_range`` is ``(low, high)`` in pp: any 90 % interval passes that contains ``gain_pp``, is
-    ``WIDTH_RANGE_3`` times as wide as ``helpers.curves.gain_interval``'s at ``level`` and is centred within
-    ``CENTRE_TOLERANCE_3`` of its width. ``decision`` (one of ``DECISIONS_3``, any case) must be one the student's
-    own interval supports against ``min_gain_pp``. ``sizes``, ``epochs`` and ``repeats`` are compared with what the
-    curve records (without ``sizes``: at least 3 sizes and 2 repeats); the curve must be scored on as many digits
-    as ``splits["val"]`` holds. ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
-    arguments (``images``, ``labels``, ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``,
-    ``seed``, ``device``): the curve is measured again and must agree. Typical mistakes get their own hint: a
-    softmax curve, the test split, the gain as a fraction, from training accuracy, one repeat or not per
-    doubling, an interval of ±1 standard error, a decision read off the number alone.
+    ``gain_range`` ``(low, high)`` in pp must contain ``gain_pp``, be ``WIDTH_RANGE_3`` times as wide as
+    ``helpers.curves.gain_interval``'s at ``level`` and centred within ``CENTRE_TOLERANCE_3`` of its width;
+    ``decision`` (one of ``DECISIONS_3``) must be one that interval supports against ``min_gain_pp``. ``sizes``,
+    ``epochs``, ``repeats`` and ``splits["val"]`` are compared with what the curve records (without ``sizes``: at
+    least 3 sizes and 2 repeats); ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
+    arguments (``images``, ``labels``, ``train_pool``, ``val_idx``; optional ``batch_size``, ``lr``, ``momentum``,
+    ``seed``, ``device``), and the curve is measured again. Typical mistakes (the test split, the gain as a
+    fraction or from one repeat, ±1 standard error, a decision read off the number alone, …) get their own hint.
 
     Example (in the homework)::
 

@@ -279,18 +279,15 @@ def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_dec
     """Task 4: an augmented MLP curve at small sizes, how many un-augmented examples each size is worth, the
     90 % interval of each worth, and whether each interval says that augmentation helps.
 
-    ``curve`` is task 3's un-augmented MLP curve. Per size of ``aug_curve``, ``worth`` is what
-    ``helpers.worth.equivalent_size`` reads off ``curve`` at the augmented mean validation accuracy: a number
-    inside the measured accuracies, only a bound outside them (``(125, "fewer than")`` or ``"fewer than 125"``;
-    a clipped, infinite or extrapolated size fails). ``worth_ranges`` holds one 90 % interval ``(low, high)`` per
-    size, each end a number or a bound (``inf`` above or ``0`` below also say "open"): it must contain the worth
-    and be ``WIDTH_RANGE_4`` times as wide as ``helpers.worth.worth_intervals``' in log size. ``aug_decision``
-    holds per size one of ``DECISIONS_4`` (any case) that its interval supports against the size itself.
-    ``sizes`` (``AUG_SIZES``) and ``augment`` are compared with what ``aug_curve`` records; ``reproduce`` (the
-    grader's hidden test) holds the other ``learning_curve`` arguments, ``augment`` included: ``aug_curve`` is
-    measured again and must agree. Typical mistakes get their own hint: other epochs or repeats than ``curve``,
-    no or another augmentation (the lecture's zoom), interpolation in linear size, the extra examples instead of
-    the total, factors, training accuracy, accuracy differences, a number where the curve gives only a bound.
+    Per size of ``aug_curve``, ``worth`` is what ``helpers.worth.equivalent_size`` reads off ``curve`` (task 3's)
+    at the augmented mean validation accuracy: a number inside the measured accuracies, only a bound outside them
+    (``(125, "fewer than")`` or ``"fewer than 125"``). ``worth_ranges`` holds one 90 % interval ``(low, high)`` per
+    size, each end a number or a bound (``inf`` above or ``0`` below also say "open"), that contains the worth and
+    is ``WIDTH_RANGE_4`` times as wide as ``helpers.worth.worth_intervals``' in log size; ``aug_decision`` holds per
+    size one of ``DECISIONS_4`` that its interval supports against the size itself. ``sizes`` and ``augment`` are
+    compared with what ``aug_curve`` records; ``reproduce`` (the grader's hidden test) holds task 3's keys and
+    ``augment``, and ``aug_curve`` is measured again. Typical mistakes (a clipped size where the curve gives a
+    bound, the lecture's zoom, interpolation in linear size, factors, …) get their own hint.
 
     Example (in the homework)::
 
