@@ -1,23 +1,11 @@
 """Self-checks for the homework: ``check_task_N(answer, …)`` says whether an answer is right — and if not, why.
 
-Each check verifies the properties the task asks for (for a pipeline: output shape,
-dtype, value range, determinism, the spec's pixels and random draws; for a learning
-curve: its sizes, model, settings and split; for datasets: which split each uses), so
-every correct way of writing an answer passes. When an answer is wrong, the check
-compares it with the *typical* wrong answers of that task, so the hint names the
-mistake, e.g. "your std equals the mean of per-batch stds — compute it over all pixels
-at once". A check prints one of
-
-- ``✅ Task N passed: …`` (and what the answer means),
-- ``❌ Task N — not yet: …`` with a specific hint,
-- ``⏳ Task N: not done yet …`` while an answer is still ``...`` or ``None`` (the student stub).
-
-A check never raises because of the answer (a wrong type or a transform that fails
-is a hint, too); it raises ``ValueError`` only when the task's own inputs are unusable.
-``grade_task(N, …)`` runs the same check for the autograder and raises ``AssertionError``
-with the hint unless the task passed. Checks do not touch the notebook's random state.
-
-This package's names are the checks the homework calls; one module per task:
+A check tests the properties the task asks for, so every correct way of writing an answer passes; a wrong answer is
+compared with the task's typical mistakes, so the hint names the mistake. It prints ``✅ Task N passed: …``,
+``❌ Task N — not yet: …`` with the hint, or ``⏳ Task N: not done yet …`` while an answer is ``...`` or ``None``.
+It never raises because of the answer (``ValueError`` only when the task's own inputs are unusable) and does not
+touch the notebook's random state; ``grade_task(N, …)`` runs it for the autograder and raises ``AssertionError``
+with the hint unless the task passed. One module per task:
 
 - ``common``: the ``Hint`` record, the ✅/❌/⏳ report, ``grade_task`` and what several tasks share
 - ``task1``: the train/test pipelines

@@ -100,40 +100,37 @@ def _fmt(values: torch.Tensor) -> str:
 
 def _curve_hint(curve: object, name: str, model: str = "mlp") -> Hint | None:
     if not isinstance(curve, LearningCurve):
-        return Hint("not a curve",
-                    f"`{name}` must be the LearningCurve that learning_curve(...) returns, got a "
-                    f"{type(curve).__name__}")
+        return Hint("not a curve", f"`{name}` must be the LearningCurve that learning_curve(...) returns, got a "
+                                   f"{type(curve).__name__}")
     if curve.model != model:
-        return Hint("wrong model",
-                    f"`{name}` is a learning curve of model={curve.model!r} — the task asks for model={model!r}")
+        return Hint("wrong model", f"`{name}` is a learning curve of model={curve.model!r} — the task asks for "
+                                   f"model={model!r}")
     return None
 
 
 def _settings_hint(curve: LearningCurve, name: str, sizes: Sequence[int] | None, epochs: int | None,
                    repeats: int | None, sizes_setting: str = "the settings cell") -> Hint | None:
     """A hint when the curve's recorded sizes, repeats or epochs are not the ones the task asks for."""
-    if sizes is not None and list(np.asarray(curve.sizes).tolist()) != [int(n) for n in sizes]:
-        return (Hint("wrong sizes",
-                     f"`{name}` was measured at sizes {np.asarray(curve.sizes).tolist()}; the task asks for "
-                f"{[int(n) for n in sizes]} ({sizes_setting})"))
+    measured = np.asarray(curve.sizes).tolist()
+    if sizes is not None and measured != [int(n) for n in sizes]:
+        return Hint("wrong sizes", f"`{name}` was measured at sizes {measured}; the task asks for "
+                                   f"{[int(n) for n in sizes]} ({sizes_setting})")
     if epochs is not None and curve.epochs != epochs:
-        return Hint("wrong epochs",
-                    f"the models of `{name}` trained {curve.epochs} epochs; the task asks for {epochs} (EPOCHS)")
+        return Hint("wrong epochs", f"the models of `{name}` trained {curve.epochs} epochs; the task asks for "
+                                    f"{epochs} (EPOCHS)")
     if repeats is not None and curve.repeats != repeats:
-        return Hint("wrong repeats",
-                    f"`{name}` has {curve.repeats} repeats per size; the task asks for {repeats} (REPEATS)")
+        return Hint("wrong repeats", f"`{name}` has {curve.repeats} repeats per size; the task asks for {repeats} "
+                                     "(REPEATS)")
     if sizes is None and (len(curve.sizes) < 3 or curve.repeats < 2):
-        return (Hint("too few sizes",
-                     f"`{name}` has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure at least 3 sizes "
-                "with at least 2 repeats each, or the last step is mostly noise"))
+        return Hint("too few sizes", f"`{name}` has {len(curve.sizes)} sizes and {curve.repeats} repeats — measure "
+                                     "at least 3 sizes with at least 2 repeats each, or the last step is mostly noise")
     return None
 
 
 def _reproduction_hint(curve: LearningCurve, name: str, reproduce: dict | None) -> Hint | None:
     """Re-measure ``curve`` with the task's settings (``reproduce``: ``learning_curve`` arguments); hint if it differs.
 
-    This catches what the curve does not record: the learning rate, momentum, batch size,
-    seed, augmentation and the split it was trained and evaluated on.
+    This catches what the curve does not record: learning rate, momentum, batch size, seed, augmentation and split.
     """
     if reproduce is None:
         return None
@@ -179,21 +176,15 @@ def _split_hint(curve: LearningCurve, name: str, splits: dict | None) -> Hint | 
 LEVEL = 0.9  # tasks 3 and 4: the level of the interval the tasks ask for
 DECISIONS_3 = ("more data helps", "does not help", "cannot tell yet")  # task 3: the decisions an interval supports
 DECISIONS_4 = ("augmentation helps", "does not help", "cannot tell yet")  # task 4: per augmented size
-# How wide a student's 90 % interval may be, as a multiple of the reference method's width (``gain_interval``
-# with seed 0; for task 4 ``worth_intervals`` in log size, plus WIDTH_SLACK_4). Measured over seeds 100–119 with
-# the homework's settings (``python benchmarks/bench_calibration.py --only homework`` prints the ratios): the
-# reference method with other seeds or draws, or without the small-sample widening, gives 0.81–1.11 (task 3) and
-# 0.80–1.37 (task 4); an interval from the repeats alone, without the validation sample's noise, 0.41–0.66 (task 4:
-# 0.33–0.93), so it passes only now and then; ±1 standard error of the repeats 0.25–0.42; a 99 % interval of the
-# reference method is 1.57 times as wide. The range admits every variant of the right method with a margin and
-# refuses ±1 SE and 99 %.
+# A student's 90 % interval may be this many times as wide as the reference's (``gain_interval``, seed 0; task 4:
+# ``worth_intervals`` in log size, ± WIDTH_SLACK_4). Over seeds 100–119 (``benchmarks/bench_calibration.py --only
+# homework``) the reference with other seeds or draws gave 0.81–1.11 (task 4: 0.80–1.37), the repeats alone 0.41–0.66
+# (0.33–0.93), ±1 SE 0.25–0.42, a 99 % interval 1.57: the range admits the right method and refuses ±1 SE and 99 %.
 WIDTH_RANGE_3 = (0.6, 1.5)
 WIDTH_RANGE_4 = (0.6, 1.5)
 CENTRE_TOLERANCE_3 = 0.15
 """How far (in widths of ``gain_interval``'s interval) a task-3 interval's centre may sit from that interval's centre.
-Measured on 4 homework curves (seeds 100–103): another bootstrap seed moved the centre by at most 0.064 widths,
-other ``n_boot`` 0.024, the repeats alone 0.021, mean ± 1.645 SE 0.031. An interval slid until its low end reached
-the threshold (seed 0: 0.28 widths) would make any decision pass."""
+On seeds 100–103 other bootstrap seeds moved it by at most 0.064; sliding an interval to the threshold moved it 0.28."""
 WIDTH_SLACK_4 = 0.1  # log size: rounding, and ends near the edges of the measured sizes
 ESTIMATE_TOLERANCE_PP = 0.05  # an interval rounded to 0.1 pp still contains its number
 
@@ -217,9 +208,8 @@ def decision_text(answer: object, allowed: Sequence[str]) -> str | None:
 
 
 def supported_decisions(low: float, high: float, threshold: float, allowed: Sequence[str]) -> set[str]:
-    """The decisions an interval ``low … high`` supports against ``threshold``: ``allowed[0]`` when it lies
-    entirely above, ``allowed[1]`` entirely below, ``allowed[2]`` ("cannot tell yet") when it straddles it (an
-    end exactly on the threshold admits both readings).
+    """The decisions an interval ``low … high`` supports against ``threshold``: ``allowed[0]`` entirely above,
+    ``allowed[1]`` entirely below, ``allowed[2]`` when it straddles it (an end on the threshold admits both).
 
     Example:
         >>> supported_decisions(1.2, 4.0, 1.0, DECISIONS_3), supported_decisions(-0.4, 5.1, 1.0, DECISIONS_3)
@@ -258,8 +248,7 @@ def _decision_hint(answer: object, low: float, high: float, threshold: float, al
     (``shown``: the interval as the hint prints it; ``estimate``: the number, to spot a decision read off it)."""
     text = decision_text(answer, allowed)
     if text is None:
-        return Hint("decision unknown", f"`{name}` must be one of {', '.join(repr(d) for d in allowed)} — got "
-                                        f"{answer!r:.60}")
+        return Hint("decision unknown", f"`{name}` must be one of {', '.join(map(repr, allowed))} — got {answer!r:.60}")
     supported = supported_decisions(low, high, threshold, allowed)
     if text in supported:
         return None
@@ -269,12 +258,11 @@ def _decision_hint(answer: object, low: float, high: float, threshold: float, al
     else:
         side = "above" if right == allowed[0] else "below"
         why = f"it lies entirely {side} {what}, so the data can tell: {right!r}"
-    hint_kind = "decision contradicts the interval"
+    kind = "decision contradicts the interval"
     if estimate is not None and text == (allowed[0] if estimate >= threshold else allowed[1]):
-        hint_kind, why = "decision from the number", f"your decision follows from the number alone — decide from " \
-                                                     f"the interval: {why}"
-    shown = shown or f"{low:.2f} … {high:.2f}"
-    return Hint(hint_kind, f"your interval {shown} does not support {text!r}: {why}")
+        kind, why = "decision from the number", f"your decision follows from the number alone — decide from the " \
+                                                f"interval: {why}"
+    return Hint(kind, f"your interval {shown or f'{low:.2f} … {high:.2f}'} does not support {text!r}: {why}")
 
 
 def _scalar(value: object) -> float | None:

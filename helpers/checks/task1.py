@@ -70,10 +70,9 @@ def _resized(image: Image.Image) -> torch.Tensor:
                                 [32, 32])
 
 
-def _render(crops: torch.Tensor, angle: float, interpolation: InterpolationMode = InterpolationMode.BILINEAR
-            ) -> torch.Tensor:
+def _render(crops: torch.Tensor, angle: float) -> torch.Tensor:
     """The spec's last steps for given draws: rotate the 28×28 crops by ``angle``, then Normalize(0.5, 0.5)."""
-    return v2.functional.rotate(crops, float(angle), interpolation=interpolation) * 2 - 1
+    return v2.functional.rotate(crops, float(angle), interpolation=InterpolationMode.BILINEAR) * 2 - 1
 
 
 CROP_OFFSETS = [(top, left) for top in range(5) for left in range(5)]  # RandomCrop((28, 28)) of 32×32
@@ -82,10 +81,8 @@ CROP_OFFSETS = [(top, left) for top in range(5) for left in range(5)]  # RandomC
 def infer_draws(output: torch.Tensor, image: Image.Image) -> tuple[int, int, float, float]:
     """The crop offset and rotation angle that make the spec's train pipeline give ``output``, and the misfit.
 
-    Searches every crop position of the 32×32 image and angles in ±45° (1° steps, then
-    0.02°); the misfit is the mean absolute pixel difference (values in [−1, 1]) between
-    ``output`` and the spec rendered with the best draws — a few thousandths for the spec
-    in any order of equivalent steps, more for another pipeline.
+    Tries every crop of the 32×32 image and angles in ±45° (1° steps, then 0.02°); the misfit is the mean absolute
+    pixel difference from the spec with those draws: a few thousandths for the spec, more for another pipeline.
 
     Example:
         >>> spec = v2.Compose([v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
@@ -108,15 +105,10 @@ def _candidates(image: Image.Image) -> torch.Tensor:
 COARSE_ANGLES = torch.arange(-45.0, 45.5, 1.0)
 
 
-def _coarse_draw(output: torch.Tensor, candidates: torch.Tensor) -> tuple[int, int, float, float]:
-    """The crop offset and whole-degree angle of the candidate closest to ``output``, and its misfit."""
-    misfit = (candidates - output).abs().mean(dim=(2, 3, 4))
-    offset, coarse = divmod(int(misfit.argmin()), len(COARSE_ANGLES))
-    return *CROP_OFFSETS[offset], float(COARSE_ANGLES[coarse]), float(misfit.min())
-
-
 def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Tensor) -> tuple[int, int, float, float]:
-    top, left, angle, _ = _coarse_draw(output, candidates)
+    """The draws of the closest candidate (whole degrees), its angle then refined to 0.1° and 0.02°."""
+    offset, coarse = divmod(int((candidates - output).abs().mean(dim=(2, 3, 4)).argmin()), len(COARSE_ANGLES))
+    (top, left), angle = CROP_OFFSETS[offset], float(COARSE_ANGLES[coarse])
     crop = base[:, top:top + 28, left:left + 28]
     for step in (0.1, 0.02):
         angles = angle + step * torch.arange(-10, 11)
@@ -125,7 +117,6 @@ def _infer_draws(output: torch.Tensor, candidates: torch.Tensor, base: torch.Ten
     return top, left, angle, float(errors.min())
 
 
-RANGE_PROBLEM = "the spec's Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]"
 MAX_MISFIT = 0.03  # mean |Δ| per pixel: equivalent step orders stay below 0.02, nearest interpolation gives ~0.05
 PIXEL_TOLERANCE = 0.02  # max |Δ| for the test pipeline: rounding of equivalent step orders (1 grey level = 0.008)
 TRAIN_SEEDS = range(128)  # random seeds the train pipeline runs with: the range of its angles
@@ -134,16 +125,21 @@ TEST_SEEDS = range(4)  # … and the test pipeline (it must not change)
 EDGE_ANGLE = 26.5  # of 128 uniform draws in ±30°, all stay below 26.5° on one side with probability 5e-4
 
 
-def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int]) -> tuple[list, Hint | None]:
-    """The transform's outputs for ``seeds`` — or a hint when calling it fails."""
+def _outputs(transform: Callable, which: str, image: Image.Image, seeds: Iterable[int], crop: str
+             ) -> tuple[list, list[Hint]]:
+    """The transform's outputs for ``seeds`` and ``[]`` — or a hint when calling it fails or its output is off."""
     if not callable(transform):
-        return [], Hint("not callable", f"your {which} transform is a {type(transform).__name__}, not a transform "
-                                        "— build it with v2.Compose([...])")
+        return [], [Hint("not callable", f"your {which} transform is a {type(transform).__name__}, not a transform "
+                                         "— build it with v2.Compose([...])")]
     try:
-        return [run_seeded(transform, image, seed) for seed in seeds], None
+        outs = [run_seeded(transform, image, seed) for seed in seeds]
     except Exception as error:  # the student's code may fail in any way: that is a hint, too
-        return [], Hint("call failed", f"calling your {which} transform on a PIL image failed: "
-                                       f"{type(error).__name__}: {error}")
+        return [], [Hint("call failed", f"calling your {which} transform on a PIL image failed: "
+                                        f"{type(error).__name__}: {error}")]
+    problem = _output_problem(outs[0], which, crop)
+    if problem and problem.kind == "range":  # values outside [−1, 1]: the Normalize step's own hint, if there is one
+        problem = _structure_hint(transform, which) or problem
+    return outs, [problem] if problem else []
 
 
 def _output_problem(out: object, which: str, crop: str) -> Hint | None:
@@ -173,8 +169,8 @@ def _output_problem(out: object, which: str, crop: str) -> Hint | None:
         return (Hint("no normalize", f"your {which} values lie in [0, 1]: Normalize((0.5,), (0.5,)) is missing — "
                 "it maps them to [−1, 1] as in the lecture"))
     if float(out.min()) < -1 - 1e-4 or float(out.max()) > 1 + 1e-4:
-        return Hint("range",
-                    f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; {RANGE_PROBLEM}")
+        return Hint("range", f"your {which} values span [{float(out.min()):.2f}, {float(out.max()):.2f}]; the spec's "
+                             "Normalize((0.5,), (0.5,)) of pixels in [0, 1] gives values in [−1, 1]")
     return None
 
 
@@ -242,16 +238,11 @@ def _common_structure_hint(steps: list, which: str) -> Hint | None:
     return None
 
 
-def _range_hint(problem: Hint, transform: object, which: str) -> Hint:
-    """For values outside [−1, 1], the Normalize step's own hint (e.g. MNIST's statistics) when there is one."""
-    if problem.kind != "range":
-        return problem
-    return _safe_structure_hint(_common_structure_hint, transform, which) or problem
-
-
-def _safe_structure_hint(hint: Callable[[list, str], Hint | None], transform: object, which: str) -> Hint | None:
+def _structure_hint(transform: object, which: str, train: bool = False) -> Hint | None:
+    """The hint the pipeline's steps give: the train pipeline's, or those shared with the test pipeline."""
     try:
-        return hint(_steps(transform), which)
+        steps = _steps(transform)
+        return _train_structure_hint(steps) if train else _common_structure_hint(steps, which)
     except Exception:  # an unusual custom step: fall back to the general hint
         return None
 
@@ -259,10 +250,9 @@ def _safe_structure_hint(hint: Callable[[list, str], Hint | None], transform: ob
 def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
     """Hints for a pipeline that should equal the spec's deterministic test pipeline ([] when it does)."""
     image = sample_image()
-    outs, failure = _outputs(test_transform, which, image, TEST_SEEDS)
-    problem = failure or _output_problem(outs[0], which, "CenterCrop")
-    if problem:
-        return [_range_hint(problem, test_transform, which)]
+    outs, hints = _outputs(test_transform, which, image, TEST_SEEDS, "CenterCrop")
+    if hints:
+        return hints
     if _is_random(outs):
         random_steps = [n for n in _names(_steps(test_transform)) if n.startswith("Random")] or ["a random step"]
         return [Hint("random test",
@@ -277,19 +267,13 @@ def _test_hints(test_transform: Callable, which: str = "test") -> list[Hint]:
         return [Hint("test not resized",
                      f"your {which} images are not resized: Resize((32, 32)) then CenterCrop((28, 28)) — otherwise "
                 "the digits look smaller than in training (the lecture's reason to resize the test data too)")]
-    structure = _safe_structure_hint(_common_structure_hint, test_transform, which)
-    return [structure or Hint("other pixels",
-                              f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
-                         f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}")]
+    return [_structure_hint(test_transform, which) or Hint(
+        "other pixels", f"your {which} transform gives other pixels than the spec ({SPEC_TEST}); your steps: "
+        f"{' → '.join(_names(_steps(test_transform))) or type(test_transform).__name__}")]
 
 
 def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint | None:
-    """A hint when the random draws (crop offsets, angles) are not the spec's; ``None`` when they are.
-
-    The angles must reach beyond ±``EDGE_ANGLE`` on *both* sides: of ``len(TRAIN_SEEDS)`` uniform
-    draws in ±30°, all stay below 26.5° on one side with probability 5e-4, while a narrower or
-    one-sided range (``RandomRotation(25)``, ``((0, 30))``) never gets there.
-    """
+    """A hint when the crop offsets or angles are not the spec's: the angles must pass ±``EDGE_ANGLE`` on both sides."""
     angles = np.array([angle for _, _, angle, _ in draws])
     offsets = {(top, left) for top, left, _, _ in draws}
     low, high = float(angles.min()), float(angles.max())
@@ -316,10 +300,9 @@ def _draws_hint(draws: list[tuple[int, int, float, float]], which: str) -> Hint 
 def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
     """Hints for a pipeline that should follow the spec's random train pipeline ([] when it does)."""
     image = smooth_image()
-    outs, failure = _outputs(train_transform, which, image, TRAIN_SEEDS)
-    problem = failure or _output_problem(outs[0], which, "RandomCrop")
-    if problem:
-        return [_range_hint(problem, train_transform, which)]
+    outs, hints = _outputs(train_transform, which, image, TRAIN_SEEDS, "RandomCrop")
+    if hints:
+        return hints
     if not _is_random(outs):
         return [Hint("not random",
                      f"your {which} transform gives the same pixels every time — training data must be augmented at "
@@ -327,10 +310,9 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
     candidates, base = _candidates(image), _resized(image)
     draws = [_infer_draws(out, candidates, base) for out in outs[:FITTED_DRAWS]]  # to 0.02°, for the misfit
     if max(misfit for *_, misfit in draws) > MAX_MISFIT:
-        return [_safe_structure_hint(lambda steps, _: _train_structure_hint(steps), train_transform, which)
-                or Hint("other pixels",
-                        f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
-                   f"the spec: {SPEC_TRAIN}")]
+        return [_structure_hint(train_transform, which, train=True) or Hint(
+            "other pixels", f"your {which} transform gives other pixels than the spec for every crop and angle tried; "
+            f"the spec: {SPEC_TRAIN}")]
     flat = candidates.reshape(-1, candidates[0, 0].numel())
     norms = (flat * flat).sum(dim=1)  # for the nearest candidate by squared distance: one matrix product per draw
     nearest = [divmod(int((norms - 2 * flat @ out.reshape(-1)).argmin()), len(COARSE_ANGLES))
@@ -344,16 +326,12 @@ def _train_hints(train_transform: Callable, which: str = "train") -> list[Hint]:
 def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
     """Task 1: the lecture's train and test pipelines for MNIST, built to the spec.
 
-    Checks properties, not one way of writing it: both pipelines turn a PIL image into a
-    ``float32`` tensor 1×28×28 with values in [−1, 1]; the test pipeline is deterministic
-    and gives the spec's pixels (up to rounding: ``ToImage()`` first, v1 or v2 all pass);
-    every output of the train pipeline is the spec's Resize → crop → bilinear rotation →
-    Normalize for *some* crop offset and angle, and over 128 draws those offsets vary and
-    the angles fill ±30°. Recognised mistakes: no tensor / uint8 output, no crop (32×32),
-    pixels not scaled, no or another ``Normalize``, Normalize before the rotation, a train
-    pipeline without randomness, rotation range or interpolation (nearest, the default)
-    off the spec, rotate-before-crop, a fixed crop, a random test pipeline, a test pipeline
-    without ``Resize``. Returns whether the task passed.
+    Checks properties, not one way of writing it: both pipelines turn a PIL image into a ``float32`` tensor
+    1×28×28 with values in [−1, 1]; the test pipeline is deterministic and gives the spec's pixels (up to rounding:
+    ``ToImage()`` first, v1 or v2 all pass); every train output is the spec's Resize → crop → bilinear rotation →
+    Normalize for *some* crop offset and angle, and over 128 draws the offsets vary and the angles fill ±30°.
+    Typical mistakes get their own hint (uint8 output, no crop, no or another ``Normalize``, nearest rotation,
+    rotate before crop, a random test pipeline, …). Returns whether the task passed.
 
     Example:
         >>> spec = v2.Compose([v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)),

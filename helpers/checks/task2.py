@@ -18,12 +18,11 @@ def _as_values(answer: object, name: str) -> tuple[torch.Tensor | None, Hint | N
     if isinstance(answer, (str, bytes)):
         return None, Hint("not numbers", f"`{name}` must be numbers (a tensor, array or list), got the text {answer!r}")
     try:
-        values = torch.as_tensor(np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer,
-                                            dtype=np.float64))
+        values = np.asarray(answer.detach().cpu() if torch.is_tensor(answer) else answer, dtype=np.float64)
     except (TypeError, ValueError):
-        return None, Hint("not numbers", f"`{name}` must be numbers (a tensor, array or list), "
-                                         f"got a {type(answer).__name__}")
-    return values, None
+        return None, Hint("not numbers", f"`{name}` must be numbers (a tensor, array or list), got a "
+                                         f"{type(answer).__name__}")
+    return torch.as_tensor(values), None
 
 
 def _batches(loader: Iterable, name: str) -> torch.Tensor:
@@ -35,19 +34,19 @@ def _batches(loader: Iterable, name: str) -> torch.Tensor:
     return torch.cat(batches)
 
 
-def _shape_hint(values: torch.Tensor, name: str, channels: int, image_shape: tuple) -> Hint | None:
+def _shape_hint(values: torch.Tensor, name: str, image_shape: tuple) -> Hint | None:
+    """A hint unless ``values`` holds one number per channel of images ``image_shape`` (C×H×W)."""
+    channels = image_shape[0]
     if values.numel() == channels:
         return None
     if values.numel() == 1:
-        return (Hint("one value", f"`{name}` is one number for all channels — per channel means {channels} values: "
-                "reduce over dims (0, 2, 3) (batch, height, width), not over the channels"))
+        return Hint("one value", f"`{name}` is one number for all channels — per channel means {channels} values: "
+                                 "reduce over dims (0, 2, 3) (batch, height, width), not over the channels")
     if values.numel() == math.prod(image_shape):
-        return (Hint("per pixel",
-                     f"`{name}` has one value per pixel (shape {tuple(values.shape)}) — per channel means {channels} "
-                "values: reduce over height and width as well, dims (0, 2, 3)"))
-    return (Hint("wrong shape",
-                 f"`{name}` has shape {tuple(values.shape)}; per channel means {channels} values — reduce over "
-            "dims (0, 2, 3) (batch, height, width)"))
+        return Hint("per pixel", f"`{name}` has one value per pixel (shape {tuple(values.shape)}) — per channel means "
+                                 f"{channels} values: reduce over height and width as well, dims (0, 2, 3)")
+    return Hint("wrong shape", f"`{name}` has shape {tuple(values.shape)}; per channel means {channels} values — "
+                               "reduce over dims (0, 2, 3) (batch, height, width)")
 
 
 def _stats_hints(mean: torch.Tensor, std: torch.Tensor, x: torch.Tensor, train_loader: Iterable,
@@ -99,22 +98,20 @@ def _std_hint(std: torch.Tensor, ref_std: torch.Tensor, x: torch.Tensor, train_l
              "your std is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)"): [ref_std * 255],
     }
     return next((hint for hint, wrongs in guesses.items() if any(_close(std, wrong) for wrong in wrongs)),
-                Hint("std wrong",
-                     f"your std {_fmt(std)} is not the std of all training pixels per channel — square the deviations "
-                "from the *overall* mean, average over all pixels, take the square root"))
+                Hint("std wrong", f"your std {_fmt(std)} is not the std of all training pixels per channel — "
+                                  "square the deviations from the *overall* mean, average over all pixels, take the "
+                                  "square root"))
 
 
 def _mean_hint(mean: torch.Tensor, ref_mean: torch.Tensor, train_loader: Iterable) -> Hint:
     batch_means = torch.stack([_batches([b], "train_loader").mean(dim=(0, 2, 3)) for b in train_loader]).mean(0)
     if _close(mean, batch_means):
-        return (Hint("batch means",
-                     "your mean averages the batch means, but the last batch is smaller — weight each batch by its "
-                "size (sum all pixels, divide by their count)"))
+        return Hint("batch means", "your mean averages the batch means, but the last batch is smaller — weight each "
+                                   "batch by its size (sum all pixels, divide by their count)")
     if _close(mean, ref_mean * 255):
         return Hint("0…255 scale", "your mean is on the 0…255 scale — the images are floats in [0, 1] (after ToTensor)")
-    return (Hint("mean wrong",
-                 f"your mean {_fmt(mean)} is not the mean of all training pixels per channel — sum them all, "
-            "divide by their count"))
+    return Hint("mean wrong", f"your mean {_fmt(mean)} is not the mean of all training pixels per channel — sum them "
+                              "all, divide by their count")
 
 
 @_task(2)
@@ -122,13 +119,10 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
                  splits: dict | None = None) -> bool:
     """Task 2: exact per-channel mean and std of all pixels of the training split.
 
-    ``train_loader`` yields the training images in batches (``N×C×H×W`` floats, or
-    ``(images, labels)``); ``all_images`` (optional) are the images of every split and
-    ``splits`` (optional) their split indices, to recognise statistics fitted on more than the
-    training data. Population (``/N``) and sample (``/(N−1)``) std both pass. Recognised
-    mistakes: one value for all channels, one per pixel, the mean of per-batch stds, the mean
-    of per-image stds, the variance, the 0…255 scale, unweighted batch means, statistics that
-    include the validation images, the test images, or both.
+    ``train_loader`` yields the training images in batches (``N×C×H×W`` floats, or ``(images, labels)``);
+    ``all_images`` (the images of every split) and ``splits`` (their indices) let the check recognise statistics
+    fitted on held-out images too. Population (``/N``) and sample (``/(N−1)``) std both pass; typical mistakes
+    (one value for all channels, per-batch or per-image stds, the variance, the 0…255 scale, …) get their own hint.
 
     Example (in the homework)::
 
@@ -142,8 +136,7 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
     (mean, mean_error), (std, std_error) = _as_values(mean, "mean"), _as_values(std, "std")
     hints = [h for h in (mean_error, std_error) if h]
     if not hints:
-        hints = [h for h in (_shape_hint(mean, "mean", x.shape[1], x.shape[1:]),
-                             _shape_hint(std, "std", x.shape[1], x.shape[1:])) if h]
+        hints = [h for h in (_shape_hint(mean, "mean", x.shape[1:]), _shape_hint(std, "std", x.shape[1:])) if h]
     if not hints:
         hints = _stats_hints(mean.flatten(), std.flatten(), x, train_loader, all_images, splits)
     if hints:

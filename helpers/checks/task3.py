@@ -48,9 +48,8 @@ def _gain_hint(gain: float, curve: LearningCurve) -> Hint:
         "log2(n_largest / n_second)"): (val[-1] - val[-2]) * 100,
     }
     return next((hint for hint, wrong in guesses.items() if math.isclose(gain, wrong, rel_tol=1e-3, abs_tol=1e-4)),
-                Hint("gain wrong",
-                     f"your gain {gain:.2f} pp is not the validation-accuracy gain per doubling of the two largest "
-                     f"sizes"))
+                Hint("gain wrong", f"your gain {gain:.2f} pp is not the validation-accuracy gain per doubling of the "
+                                   "two largest sizes"))
 
 
 def _interval_hint(interval: object, gain: float, curve: LearningCurve, level: float = LEVEL) -> Hint | None:
@@ -73,25 +72,22 @@ def _interval_hint(interval: object, gain: float, curve: LearningCurve, level: f
                      "validation digits, or use gain_interval)"))
     ref_low, ref_high = gain_interval(curve, level=level, seed=0)
     ratio = (high - low) / (ref_high - ref_low)
+    yours = f"your interval {low:.2f} … {high:.2f} pp"
+    reference = f"a {LEVEL:.0%} interval of this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval)"
     if ratio < WIDTH_RANGE_3[0]:
         return Hint("interval too narrow",
-                    f"your interval {low:.2f} … {high:.2f} pp is {ratio:.2f}× as wide as a {LEVEL:.0%} interval of "
-                    f"this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval) — too narrow for {LEVEL:.0%}: "
-                    "does it hold both sources of noise, the repeats *and* the validation digits every model was "
-                    "scored on (the repeats alone give about half the width)? ±1 standard error is only a 68 % "
-                    "interval (use ±1.645)")
+                    f"{yours} is {ratio:.2f}× as wide as {reference} — too narrow for {LEVEL:.0%}: does it hold both "
+                    "sources of noise, the repeats *and* the validation digits every model was scored on (the "
+                    "repeats alone give about half the width)? ±1 standard error is only a 68 % interval (use ±1.645)")
     if ratio > WIDTH_RANGE_3[1]:
         return Hint("interval too wide",
-                    f"your interval {low:.2f} … {high:.2f} pp is {ratio:.1f}× as wide as a {LEVEL:.0%} interval of "
-                    f"this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval) — too wide for {LEVEL:.0%}: "
-                    "the range of the per-repeat gains or a 99 % interval says less than the data know")
+                    f"{yours} is {ratio:.1f}× as wide as {reference} — too wide for {LEVEL:.0%}: the range of the "
+                    "per-repeat gains or a 99 % interval says less than the data know")
     shift = (low + high) / 2 - (ref_low + ref_high) / 2
     if abs(shift) > CENTRE_TOLERANCE_3 * (ref_high - ref_low):
-        side = "above" if shift > 0 else "below"
         return Hint("interval shifted",
-                    f"your interval {low:.2f} … {high:.2f} pp sits {abs(shift):.2f} pp {side} a {LEVEL:.0%} "
-                    f"interval of this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval); "
-                    "another bootstrap seed moves it far less — compute the interval from the data, don't move it")
+                    f"{yours} sits {abs(shift):.2f} pp {'above' if shift > 0 else 'below'} {reference}; another "
+                    "bootstrap seed moves it far less — compute the interval from the data, don't move it")
     return None
 
 
@@ -102,23 +98,14 @@ def check_task_3(curve: object, gain_pp: object, gain_range: object, decision: o
     """Task 3: an MLP learning curve, its last gain per doubling (pp of validation accuracy), its 90 % interval
     and the decision that interval supports.
 
-    ``gain_range`` is ``(low, high)`` in percentage points (tuple, list, array or tensor): any reasonable
-    90 % interval passes — it must contain ``gain_pp`` and be ``WIDTH_RANGE_3`` times as wide as
-    ``helpers.curves.gain_interval``'s (a bootstrap of the repeats and the validation digits). ``decision``
-    is one of ``DECISIONS_3`` (any case): "more data helps" when the interval lies entirely above
-    ``min_gain_pp``, "does not help" when entirely below, "cannot tell yet" when it contains it — decided from
-    the student's own interval. ``sizes``, ``epochs`` and ``repeats`` are the task's settings, compared with
-    what the curve records; without ``sizes`` at least 3 sizes and 2 repeats are needed. ``splits`` (the
-    task's split indices): the curve must be evaluated on as many digits as ``splits["val"]`` holds.
-    ``level`` is the task's ``LEVEL`` (the width is compared with the reference at that level).
-    ``reproduce`` (the grader's hidden test) holds the other ``learning_curve`` arguments (``images``,
-    ``labels``, ``train_pool``, ``val_idx``, ``batch_size``, ``lr``, ``momentum``, ``seed``, ``device``):
-    the curve is measured again and must agree. Recognised mistakes: not a ``LearningCurve``, a softmax
-    curve, other sizes, epochs or repeats than asked, another split (the test split, by the count of
-    evaluated digits) or other training settings, the gain as a fraction, from training accuracy, with the
-    wrong sign, over the whole curve, from one repeat, not per doubling; an interval that is not two finite
-    numbers, reversed, misses the number, is far too narrow (±1 standard error) or too wide; a decision that
-    is not one of the three, or that the interval does not support (e.g. read off the number alone).
+    ``gain_range`` ``(low, high)`` in pp must contain ``gain_pp``, be ``WIDTH_RANGE_3`` times as wide as
+    ``helpers.curves.gain_interval``'s at ``level`` and centred within ``CENTRE_TOLERANCE_3`` of its width;
+    ``decision`` (one of ``DECISIONS_3``) must be one that interval supports against ``min_gain_pp``. ``sizes``,
+    ``epochs``, ``repeats`` and ``splits["val"]`` are compared with what the curve records (without ``sizes``: at
+    least 3 sizes and 2 repeats); ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
+    arguments (``images``, ``labels``, ``train_pool``, ``val_idx``; optional ``batch_size``, ``lr``, ``momentum``,
+    ``seed``, ``device``), and the curve is measured again. Typical mistakes (the test split, the gain as a
+    fraction or from one repeat, ±1 standard error, a decision read off the number alone, …) get their own hint.
 
     Example (in the homework)::
 
@@ -146,9 +133,7 @@ def check_task_3(curve: object, gain_pp: object, gain_range: object, decision: o
     hint = hint or _reproduction_hint(curve, "curve", reproduce)
     if hint:
         return _report(3, [hint], "")
-    low, high = _pair(gain_range)
-    said = decision_text(decision, DECISIONS_3)
     return _report(3, [], f"your number ({gain:.1f} pp per doubling between the two largest sizes), its interval "
-                          f"({low:.1f} … {high:.1f} pp) and your decision agree: {said!r} "
-                          f"(threshold {min_gain_pp:g} pp).")
+                          f"({low:.1f} … {high:.1f} pp) and your decision agree: "
+                          f"{decision_text(decision, DECISIONS_3)!r} (threshold {min_gain_pp:g} pp).")
 

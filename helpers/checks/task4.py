@@ -74,11 +74,6 @@ def _worth_entries(worth: object, count: int) -> tuple[list[tuple[float, str | N
     return entries, None
 
 
-def _interpolate(accuracy: np.ndarray, curve_acc: np.ndarray, sizes: np.ndarray, log_size: bool = True) -> np.ndarray:
-    sizes = np.asarray(sizes, dtype=float)
-    return np.exp(np.interp(accuracy, curve_acc, np.log(sizes))) if log_size else np.interp(accuracy, curve_acc, sizes)
-
-
 def _bound_hint(value: float, how: str | None, size: int, bound: float, rule: str) -> Hint:
     """The hint for an entry where the curve gives only a bound (``rule``: "fewer than" or "more than")."""
     says = f"{rule} {bound:,.0f}"
@@ -111,24 +106,24 @@ def _worth_hint(entries: list[tuple[float, str | None]], aug_curve: LearningCurv
     inside = [i for i, (_, rule) in enumerate(expected) if rule == "interpolated"]
     values = np.array([entries[i][0] for i in inside])
     ref = np.array([expected[i][0] for i in inside])
-    if any(entries[i][1] not in (None, "interpolated") for i in inside):
-        i = next(i for i in inside if entries[i][1] not in (None, "interpolated"))
-        return Hint("wrong bound", f"for {aug_curve.sizes[i]} augmented examples the curve has a number, "
-                                   f"{ref[inside.index(i)]:,.0f} examples, not a bound ('{entries[i][1]}')")
+    bounded = [i for i in inside if entries[i][1] not in (None, "interpolated")]
+    if bounded:
+        return Hint("wrong bound", f"for {aug_curve.sizes[bounded[0]]} augmented examples the curve has a number, "
+                                   f"{expected[bounded[0]][0]:,.0f} examples, not a bound ('{entries[bounded[0]][1]}')")
     if np.allclose(values, ref, rtol=5e-3, atol=1.0):
         return None
-    plain, sizes = curve.val_acc.mean(axis=1), curve.sizes
+    plain, sizes = curve.val_acc.mean(axis=1), curve.sizes.astype(float)
     guesses = {
         Hint("linear size", "you interpolated in the size itself — interpolate in log(size) (learning curves are "
                             "close to straight lines against log size), or use equivalent_size"):
-            _interpolate(acc, plain, sizes, log_size=False),
+            np.interp(acc, plain, sizes),
         Hint("extra examples", "your numbers are the *extra* examples augmentation is worth — the question asks "
                                "for the total number of un-augmented examples that reach the same accuracy"): ref - n,
         Hint("factors", "your numbers are factors — the question asks for numbers of examples (factor × size)"):
             ref / n,
         Hint("training accuracy", "your numbers come from training accuracy — use the validation accuracy of both "
-                                  "curves"): _interpolate(aug_curve.train_acc.mean(axis=1), curve.train_acc.mean(1),
-                                                         sizes),
+                                  "curves"): np.exp(np.interp(aug_curve.train_acc.mean(1), curve.train_acc.mean(1),
+                                                              np.log(sizes))),
         Hint("accuracy differences", "your numbers are accuracy differences — convert them into examples: which "
                                      "size of the un-augmented curve reaches the augmented accuracy?"):
             (acc - np.interp(n, sizes, plain)) * 100,
@@ -173,12 +168,10 @@ def _end(item: object, side: str) -> tuple[float, str] | None:
     entry = worth_entry(item)
     if entry is None:
         return None
-    value, how = entry
-    if how in (None, HOW[0]):
-        if math.isnan(value) or value < 0 or (side == "low" and value == math.inf):
-            return None
-        return (math.log(value) if value > 0 else -math.inf), HOW[0]
-    return {HOW[1]: -math.inf, HOW[2]: math.inf}[how], how
+    value, how = entry[0], entry[1] or HOW[0]
+    if how == HOW[0] and (math.isnan(value) or value < 0 or (side == "low" and value == math.inf)):
+        return None
+    return _log_key(value, how), how
 
 
 def _end_text(key: float, how: str, sizes: np.ndarray) -> str:
@@ -229,16 +222,15 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
             if how != HOW[0] or not math.isfinite(key):
                 continue
             if key < edges[0] - 0.005 or key > edges[1] + 0.005:
+                size, rule = (sizes[0], HOW[1]) if key < edges[0] else (sizes[-1], HOW[2])
                 return Hint("extrapolated end", f"for {n} augmented examples the {side} end {math.exp(key):,.0f} lies "
-                                                "outside the measured sizes, where the curve says nothing — give "
-                                                f"the bound there, e.g. ({sizes[0 if key < edges[0] else -1]:.0f}, "
-                                                f"'{'fewer than' if key < edges[0] else 'more than'}')")
+                                                "outside the measured sizes, where the curve says nothing — give the "
+                                                f"bound there, e.g. ({size:.0f}, '{rule}')")
             if not math.isfinite(ref) and min(abs(key - edges[0]), abs(key - edges[1])) < 0.005:
-                rule = HOW[1] if ref < 0 else HOW[2]
+                size, rule = (sizes[0], HOW[1]) if ref < 0 else (sizes[-1], HOW[2])
                 return Hint("clipped end", f"for {n} augmented examples your {side} end {math.exp(key):,.0f} is the "
-                                           f"edge of the measured sizes, but there the curve only bounds it: say "
-                                           f"({sizes[0 if ref < 0 else -1]:.0f}, '{rule}') — the interval is open "
-                                           "on that side")
+                                           "edge of the measured sizes, but there the curve only bounds it: say "
+                                           f"({size:.0f}, '{rule}') — the interval is open on that side")
         if not low - 0.01 <= estimate <= high + 0.01:
             return Hint("interval misses the estimate",
                         f"for {n} augmented examples your interval {shown} does not contain the worth "
@@ -287,26 +279,15 @@ def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_dec
     """Task 4: an augmented MLP curve at small sizes, how many un-augmented examples each size is worth, the
     90 % interval of each worth, and whether each interval says that augmentation helps.
 
-    ``curve`` is the un-augmented MLP curve of task 3; ``worth`` holds, per size of ``aug_curve``,
-    what the course's one rule (``helpers.worth.equivalent_size``) says of ``curve`` at the augmented
-    models' mean validation accuracy: a number of examples inside the measured accuracies
-    (interpolated in log size), and only a bound outside them — ``(125, "fewer than")`` (or the text
-    ``"fewer than 125"``) below the smallest size, ``(1500, "more than")`` above the largest; a clipped
-    size, ``inf``/``nan`` or an extrapolated number does not pass there. ``worth_ranges`` holds one 90 %
-    interval ``(low, high)`` per size, each end a number of examples or, where the curve cannot bound it, a
-    bound (``(1500, "more than")``, ``"more than 1,500"``; ``inf`` above or ``0`` below also say "open"): it
-    must contain the worth and be about as wide as ``helpers.worth.worth_intervals``' (``WIDTH_RANGE_4``
-    times, in log size). ``aug_decision`` holds per size one of ``DECISIONS_4`` (any case): "augmentation
-    helps" when the interval lies entirely above the size itself (the augmented examples are worth more
-    plain ones than they are), "does not help" when entirely below, "cannot tell yet" when it contains it.
-    ``sizes`` are the task's ``AUG_SIZES``, ``augment`` the augmentation it asks for (compared with what
-    the curve records); ``reproduce`` (the grader's hidden test) holds the other ``learning_curve``
-    arguments, ``augment`` included: ``aug_curve`` is measured again and must agree. Recognised mistakes:
-    not a ``LearningCurve``, other epochs or repeats than ``curve``, other sizes, no or another augmentation
-    (the lecture's zoom), another split, a clipped, infinite or extrapolated size where the curve gives
-    only a bound, interpolation in linear size, the extra examples instead of the total, factors,
-    training accuracy, accuracy differences; an interval that misses the worth, is reversed, far too narrow
-    or wide, or states a number where the curve gives only a bound; a decision the interval does not support.
+    Per size of ``aug_curve``, ``worth`` is what ``helpers.worth.equivalent_size`` reads off ``curve`` (task 3's)
+    at the augmented mean validation accuracy: a number inside the measured accuracies, only a bound outside them
+    (``(125, "fewer than")`` or ``"fewer than 125"``). ``worth_ranges`` holds one 90 % interval ``(low, high)`` per
+    size, each end a number or a bound (``inf`` above or ``0`` below also say "open"), that contains the worth and
+    is ``WIDTH_RANGE_4`` times as wide as ``helpers.worth.worth_intervals``' in log size; ``aug_decision`` holds per
+    size one of ``DECISIONS_4`` that its interval supports against the size itself. ``sizes`` and ``augment`` are
+    compared with what ``aug_curve`` records; ``reproduce`` (the grader's hidden test) holds task 3's keys and
+    ``augment``, and ``aug_curve`` is measured again. Typical mistakes (a clipped size where the curve gives a
+    bound, the lecture's zoom, interpolation in linear size, factors, …) get their own hint.
 
     Example (in the homework)::
 

@@ -13,8 +13,8 @@ __all__ = ["check_task_5"]
 
 def _dataset_hint(dataset: object, name: str) -> Hint | None:
     if not all(hasattr(dataset, a) for a in ("images", "indices", "transform")) or not hasattr(dataset, "__getitem__"):
-        return (Hint("not a dataset", f"`{name}` must be an ImageDataset(images, labels, indices, transform=...), "
-                f"got a {type(dataset).__name__}"))
+        return Hint("not a dataset", f"`{name}` must be an ImageDataset(images, labels, indices, transform=...), "
+                                     f"got a {type(dataset).__name__}")
     if len(dataset) == 0:
         return Hint("empty dataset", f"`{name}` is empty — give it the indices of its split")
     return None
@@ -29,9 +29,8 @@ def _split_hints(train_set: object, val_set: object, splits: dict | None) -> lis
     train, val = _index_set(train_set.indices), _index_set(val_set.indices)
     shared = train & val
     if shared:
-        return [Hint("shared examples",
-                     f"`train_set` and `val_set` share {len(shared)} examples — build them from splits['train'] and "
-                "splits['val']")]
+        return [Hint("shared examples", f"`train_set` and `val_set` share {len(shared)} examples — build them from "
+                                        "splits['train'] and splits['val']")]
     if splits is None:
         return []
     parts = {name: _index_set(index) for name, index in splits.items()}
@@ -40,11 +39,10 @@ def _split_hints(train_set: object, val_set: object, splits: dict | None) -> lis
         if used == parts.get(wanted):
             continue
         same = next((part for part, index in parts.items() if index == used), None)
-        hints.append(Hint("wrong split",
-                          f"`{name}` uses splits[{same!r}] — it must use splits[{wanted!r}]") if same else
-                     Hint("wrong split",
-                          f"`{name}` holds {len(used)} examples, {len(used & parts.get(wanted, set()))} of them from "
-                     f"splits[{wanted!r}] ({len(parts.get(wanted, set()))} examples) — use exactly that split"))
+        right = parts.get(wanted, set())
+        hints.append(Hint("wrong split", f"`{name}` uses splits[{same!r}] — it must use splits[{wanted!r}]") if same
+                     else Hint("wrong split", f"`{name}` holds {len(used)} examples, {len(used & right)} of them from "
+                                              f"splits[{wanted!r}] ({len(right)} examples) — use exactly that split"))
     return hints
 
 
@@ -52,13 +50,12 @@ def _val_set_hints(val_set: object) -> list[Hint]:
     if val_set.transform is None:
         return [Hint("no val transform",
                      "`val_set` has no transform: the model would see raw uint8 pixels 0…255, not the normalized "
-                "28×28 floats it was trained on — give it the test pipeline of task 1")]
+                     "28×28 floats it was trained on — give it the test pipeline of task 1")]
     hints = _test_hints(val_set.transform, which="validation")
     if hints and hints[0].kind == "random test":
-        return [Hint("val random",
-                     "`val_set` still changes from one pass to the next: its transform is random (RandomCrop, "
-                "RandomRotation), so every evaluation sees other images and the accuracy jumps — give it the "
-                "deterministic test pipeline of task 1")]
+        return [Hint("val random", "`val_set` still changes from one pass to the next: its transform is random "
+                                   "(RandomCrop, RandomRotation), so every evaluation sees other images and the "
+                                   "accuracy jumps — give it the deterministic test pipeline of task 1")]
     return hints
 
 
@@ -68,9 +65,8 @@ def _train_set_hints(train_set: object) -> list[Hint]:
                      "`train_set` has no transform — keep the random train pipeline of task 1 there")]
     hints = _train_hints(train_set.transform, which="training")
     if hints and hints[0].kind == "not random":
-        return [Hint("train not random",
-                     "you removed the augmentation from `train_set` too — keep the random train pipeline of task 1 "
-                "there; only the evaluation data must be deterministic")]
+        return [Hint("train not random", "you removed the augmentation from `train_set` too — keep the random train "
+                                         "pipeline of task 1 there; only the evaluation data must be deterministic")]
     return hints
 
 
@@ -78,12 +74,9 @@ def _train_set_hints(train_set: object) -> list[Hint]:
 def check_task_5(train_set: object, val_set: object, splits: dict | None = None) -> bool:
     """Task 5: the fixed datasets — the spec's random train pipeline for training, its test pipeline for validation.
 
-    ``splits`` (the task's split indices): ``train_set`` must hold exactly ``splits["train"]``
-    and ``val_set`` exactly ``splits["val"]``. Both transforms are checked as in task 1.
-    Recognised mistakes: ``val_set`` still random (the bug), without a transform, on another
-    scale (no ``Normalize``), not resized (digits smaller than in training); ``train_set``
-    made deterministic too (augmentation lost) or with a transform off the spec (e.g. random
-    noise); the two sets sharing examples; a set built from another split.
+    ``train_set`` must hold exactly ``splits["train"]`` and ``val_set`` exactly ``splits["val"]``; both transforms
+    are checked as in task 1. Typical mistakes get their own hint: ``val_set`` still random (the bug) or without a
+    transform, ``train_set`` made deterministic too, the two sets sharing examples, a set from another split.
 
     Example (in the homework)::
 
