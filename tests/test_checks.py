@@ -805,9 +805,9 @@ WORTH_4 = [equivalent_size(CURVE, float(a)) for a in AUG.val_acc.mean(axis=1)]
     ([[round(L0), round(H0)], np.array([L1, H1])], ["augmentation helps"] * 2),
     (np.array([[L0, H0], [L1, H1]]), ("augmentation helps", "augmentation helps")),
     ([(L0 * 0.97, H0 * 1.03), (L1 * 0.97, H1 * 1.03)], ["augmentation helps"] * 2),
-    ([("fewer than 125", H0), (247.5, 0.95 * H1)], ["cannot tell yet", "cannot tell yet"]),
+    ([("fewer than 125", H0), (L1, H1)], ["cannot tell yet", "augmentation helps"]),
 ], ids=["the rule's pairs", "numbers", "rounded, list and array", "one array", "a little wider",
-        "wider, straddling the size"])
+        "open below, straddling the size"])
 def test_task_4_accepts_reasonable_intervals_and_the_decisions_they_support(capsys, ranges, decisions):
     check_task_4(AUG, WORTH_4, ranges, decisions, CURVE)
     assert_pass(printed(capsys), 4)
@@ -839,6 +839,32 @@ WRONG_RANGES_4 = {
 def test_task_4_names_what_is_wrong_with_the_intervals(capsys, ranges, fragment):
     check_task_4(AUG, WORTH_4, ranges, ["cannot tell yet"] * 2, CURVE)
     assert_hint(printed(capsys), 4, fragment)
+
+
+def test_task_4_rejects_an_interval_slid_until_it_supports_a_decision(capsys):
+    """As in task 3: an interval that contains the worth and has the right width, moved until its low end reaches the
+    size itself, would let "augmentation helps" pass where the data cannot tell. Here it moves 0.48 in log size,
+    more than CENTRE_TOLERANCE_4 of the reference's width plus WIDTH_SLACK_4 / 2 (0.43); other bootstrap seeds pass."""
+    aug = make_curve([[.80, .81, .82], [.795, .8375, .88]], train=[[.99] * 3, [.98] * 3], augment=ROTATE_15)
+    worth = [equivalent_size(CURVE, float(a)) for a in aug.val_acc.mean(axis=1)]
+    first, second = worth_intervals(aug, CURVE)
+    assert second.low < 250 < worth[1][0] < second.high  # the data cannot tell at 250
+    ranges = [(first.low, first.high), (250.0, 250.0 * second.high / second.low)]
+    check_task_4(aug, worth, ranges, ["augmentation helps"] * 2, CURVE)
+    assert_hint(printed(capsys), 4, "sits above a 90% interval of this worth")
+    for seed in (1, 2, 3):
+        rows = worth_intervals(aug, CURVE, seed=seed)
+        check_task_4(aug, worth, [(r.low, r.high) for r in rows], ["augmentation helps", "cannot tell yet"], CURVE)
+        assert_pass(printed(capsys), 4)
+
+
+def test_task_3_and_4_refuse_a_threshold_or_level_of_the_wrong_kind():
+    with pytest.raises(TypeError, match="min_gain_pp must be a finite number of percentage points, got str"):
+        check_task_3(CURVE, *RIGHT_3, min_gain_pp="1")
+    with pytest.raises(TypeError, match="level must be the intervals' level, .* got str"):
+        check_task_3(CURVE, *RIGHT_3, level="0.9")
+    with pytest.raises(TypeError, match="level must be .* got bool"):
+        check_task_4(AUG, [150.0, 300.0], [(140, 160), (280, 320)], ["cannot tell yet"] * 2, CURVE, level=True)
 
 
 def test_task_4_refuses_a_number_where_the_curve_only_bounds_the_end(capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 from helpers.checks.common import (
@@ -112,7 +113,9 @@ def check_task_3(curve: object, gain_pp: object, gain_range: object, decision: o
         check_task_3(curve, gain_pp, gain_range, decision, min_gain_pp=MIN_GAIN_PP, sizes=SIZES, epochs=EPOCHS,
                      repeats=REPEATS, splits=splits)
     """
-    if not isinstance(min_gain_pp, (int, float)) or not math.isfinite(min_gain_pp):
+    if isinstance(min_gain_pp, bool) or not isinstance(min_gain_pp, numbers.Real):
+        raise TypeError(f"min_gain_pp must be a finite number of percentage points, got {type(min_gain_pp).__name__}")
+    if not math.isfinite(min_gain_pp):
         raise ValueError(f"min_gain_pp={min_gain_pp!r} must be a finite number of percentage points")
     _check_level(level)
     if _unfinished(curve, gain_pp, gain_range, decision):

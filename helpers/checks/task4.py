@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from helpers.checks.common import (
+    CENTRE_TOLERANCE_4,
     DECISIONS_4,
     LEVEL,
     WIDTH_RANGE_4,
@@ -245,6 +246,13 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
                         f"{LEVEL:.0%} interval of this worth is about {_end_text(ref_low, row.low_how, sizes)} … "
                         f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals: the repeats and the "
                         "validation digits of both curves)")
+        shift = (max(low, edges[0]) + min(high, edges[1]) - max(ref_low, edges[0]) - min(ref_high, edges[1])) / 2
+        if abs(shift) > CENTRE_TOLERANCE_4 * ref_width + WIDTH_SLACK_4 / 2:
+            return Hint("interval shifted",
+                        f"for {n} augmented examples your interval {shown} sits {'above' if shift > 0 else 'below'} "
+                        f"a {LEVEL:.0%} interval of this worth, about {_end_text(ref_low, row.low_how, sizes)} … "
+                        f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals); another bootstrap seed moves "
+                        "it far less — compute the interval from the data, don't move it")
     return None
 
 
