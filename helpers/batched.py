@@ -38,9 +38,8 @@ def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
     It draws from ``generator`` exactly as that DataLoader does (a unit test checks it against a real one):
     its iterator draws a base seed, its ``RandomSampler`` one permutation, and one more that it discards.
 
-    Example:
-        >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
-        tensor([0, 1, 2, 3, 4])
+    >>> dataloader_epoch_order(5, torch.Generator().manual_seed(0)).sort().values
+    tensor([0, 1, 2, 3, 4])
     """
     torch.empty((), dtype=torch.int64).random_(generator=generator)
     order = torch.randperm(n, generator=generator)

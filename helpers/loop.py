@@ -17,13 +17,12 @@ def train_plain(model: nn.Module, train_set: Dataset, epochs: int, batch_size: i
                 momentum: float = 0.0, seed: int = 0) -> nn.Module:
     """Train ``model`` in place with minibatch SGD for ``epochs`` passes over ``train_set``; return it.
 
-    Example:
-        >>> from torch.utils.data import TensorDataset
-        >>> data = TensorDataset(torch.rand(20, 1, 28, 28), torch.arange(20) % 10)
-        >>> _ = torch.manual_seed(0)
-        >>> model = train_plain(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), data, epochs=50, batch_size=5, lr=0.5)
-        >>> accuracy(model, data)
-        1.0
+    >>> from torch.utils.data import TensorDataset
+    >>> data = TensorDataset(torch.rand(20, 1, 28, 28), torch.arange(20) % 10)
+    >>> _ = torch.manual_seed(0)
+    >>> model = train_plain(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), data, epochs=50, batch_size=5, lr=0.5)
+    >>> accuracy(model, data)
+    1.0
     """
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
@@ -40,12 +39,11 @@ def train_plain(model: nn.Module, train_set: Dataset, epochs: int, batch_size: i
 def accuracy(model: nn.Module, dataset: Dataset, batch_size: int = 1000) -> float:
     """The fraction of ``dataset``'s examples that ``model`` classifies correctly.
 
-    Example:
-        >>> from torch.utils.data import TensorDataset
-        >>> always_zero = nn.Sequential(nn.Flatten(), nn.Linear(4, 10))
-        >>> _ = nn.init.zeros_(always_zero[1].weight), nn.init.zeros_(always_zero[1].bias)
-        >>> accuracy(always_zero, TensorDataset(torch.rand(4, 2, 2), torch.tensor([0, 0, 1, 2])))
-        0.5
+    >>> from torch.utils.data import TensorDataset
+    >>> always_zero = nn.Sequential(nn.Flatten(), nn.Linear(4, 10))
+    >>> _ = nn.init.zeros_(always_zero[1].weight), nn.init.zeros_(always_zero[1].bias)
+    >>> accuracy(always_zero, TensorDataset(torch.rand(4, 2, 2), torch.tensor([0, 0, 1, 2])))
+    0.5
     """
     correct = 0
     for x, y in DataLoader(dataset, batch_size=batch_size):
@@ -58,8 +56,7 @@ def mlp(inputs: int, hidden: int, classes: int) -> nn.Module:
 
     Initialised from torch's global random generator (seed it, or fork it, first).
 
-    Example:
-        >>> [tuple(p.shape) for p in mlp(784, 64, 10).parameters()]
-        [(64, 784), (64,), (10, 64), (10,)]
+    >>> [tuple(p.shape) for p in mlp(784, 64, 10).parameters()]
+    [(64, 784), (64,), (10, 64), (10,)]
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, classes))

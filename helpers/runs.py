@@ -38,11 +38,10 @@ def train_small_model(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch
     stops being finite (``diverged=True``) and, with ``stop_at``, at the first evaluation whose validation
     accuracy reaches it (``steps_to_accuracy`` for that target is the same; later steps are not run).
 
-    Example:
-        >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
-        >>> run = train_small_model(x, y, x, y, steps=20, eval_every=10, seed=0)
-        >>> len(run.losses), run.eval_steps
-        (20, [0, 10, 20])
+    >>> x, y = torch.randn(100, 1, 4, 4), torch.randint(0, 2, (100,))
+    >>> run = train_small_model(x, y, x, y, steps=20, eval_every=10, seed=0)
+    >>> len(run.losses), run.eval_steps
+    (20, [0, 10, 20])
     """
     _check_examples(x_train, y_train, x_val, y_val)
     for name, value in (("steps", steps), ("batch_size", batch_size), ("hidden", hidden), ("eval_every", eval_every)):
@@ -106,12 +105,11 @@ def steps_to_accuracy(run: TrainingRun, target: float, interpolate: bool = False
     can look equally fast while one crossed nine steps earlier). ``interpolate=True`` interpolates linearly
     between the last evaluation below ``target`` and the first at or above it, finer than ``eval_every``.
 
-    Example:
-        >>> run = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9])
-        >>> steps_to_accuracy(run, 0.85), round(steps_to_accuracy(run, 0.85, interpolate=True), 6)
-        (20, 15.0)
-        >>> steps_to_accuracy(run, 0.95) is None
-        True
+    >>> run = TrainingRun(eval_steps=[0, 10, 20], val_accuracies=[0.1, 0.8, 0.9])
+    >>> steps_to_accuracy(run, 0.85), round(steps_to_accuracy(run, 0.85, interpolate=True), 6)
+    (20, 15.0)
+    >>> steps_to_accuracy(run, 0.95) is None
+    True
     """
     check_in_range("target", target, 0, 1, low_closed=False)
     pairs = list(zip(run.eval_steps, run.val_accuracies, strict=True))
@@ -130,10 +128,9 @@ class LearningRateSearch:
 
     ``steps[i, s]`` belongs to ``lrs[i]`` and ``seeds[s]``; ``inf``: never reached within ``max_steps`` (or diverged).
 
-    Example:
-        >>> search = LearningRateSearch((0.01, 0.1), (0, 1), np.array([[90.0, 110.0], [30.0, np.inf]]), 0.85, 300)
-        >>> search.median_steps.tolist(), search.best_lr, search.best_steps
-        ([100.0, inf], 0.01, 100.0)
+    >>> search = LearningRateSearch((0.01, 0.1), (0, 1), np.array([[90.0, 110.0], [30.0, np.inf]]), 0.85, 300)
+    >>> search.median_steps.tolist(), search.best_lr, search.best_steps
+    ([100.0, inf], 0.01, 100.0)
     """
 
     lrs: tuple[float, ...]
@@ -173,12 +170,11 @@ def tune_learning_rate(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torc
     ``interpolate`` counts the steps as ``steps_to_accuracy`` does; ``train_options`` go to
     ``train_small_model`` (``batch_size``, ``hidden``, ``eval_every``, ``device``).
 
-    Example:
-        >>> x = torch.randn(200, 1, 2, 2)
-        >>> y = (x.flatten(1).sum(1) > 0).long()
-        >>> search = tune_learning_rate(x, y, x, y, lrs=[0.001, 0.3], target=0.9, steps=100, seeds=[0, 1])
-        >>> search.steps.shape, search.best_lr
-        ((2, 2), 0.3)
+    >>> x = torch.randn(200, 1, 2, 2)
+    >>> y = (x.flatten(1).sum(1) > 0).long()
+    >>> search = tune_learning_rate(x, y, x, y, lrs=[0.001, 0.3], target=0.9, steps=100, seeds=[0, 1])
+    >>> search.steps.shape, search.best_lr
+    ((2, 2), 0.3)
     """
     for i, lr in enumerate(lrs):
         check_in_range(f"lrs[{i}]", lr, 0, math.inf, low_closed=False)

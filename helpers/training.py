@@ -52,9 +52,8 @@ TEXT_PROGRESS_ENV = "COURSE_TEXT_PROGRESS"
 def softmax_model() -> nn.Module:
     """Softmax regression for 28×28 digits: flatten, one linear layer to 10 logits (``model="softmax"``).
 
-    Example:
-        >>> softmax_model()(torch.zeros(2, 1, 28, 28)).shape
-        torch.Size([2, 10])
+    >>> softmax_model()(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10))
 
@@ -62,9 +61,8 @@ def softmax_model() -> nn.Module:
 def mlp_model() -> nn.Module:
     """A small multilayer perceptron: 784 → ``MLP_HIDDEN`` (ReLU) → 10 logits (``model="mlp"``).
 
-    Example:
-        >>> [tuple(p.shape) for p in mlp_model().parameters()]
-        [(64, 784), (64,), (10, 64), (10,)]
+    >>> [tuple(p.shape) for p in mlp_model().parameters()]
+    [(64, 784), (64,), (10, 64), (10,)]
     """
     return mlp(28 * 28, MLP_HIDDEN, 10)
 
@@ -76,9 +74,8 @@ def small_cnn(channels: Sequence[int] = (8, 16)) -> nn.Module:
     BatchNorm or dropout, so ``learning_curve(..., model=small_cnn)`` can train many copies at once (other
     channels: a zero-argument ``def`` that calls it).
 
-    Example:
-        >>> small_cnn((8, 16))(torch.zeros(2, 1, 28, 28)).shape
-        torch.Size([2, 10])
+    >>> small_cnn((8, 16))(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
     """
     if len(channels) != 2 or any(not isinstance(c, int) or c < 1 for c in channels):
         raise ValueError(f"channels={tuple(channels)!r} must be two positive integers (c1, c2), e.g. (8, 16)")
@@ -97,15 +94,14 @@ class Training:
 
     Each model's optimizer is ``torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)``; checked when made.
 
-    Example:
-        >>> Training(epochs=30, lr=0.05, momentum=0.9)
-        Training(epochs=30, batch_size=64, lr=0.05, momentum=0.9)
-        >>> Training(epochs=2.5)
-        Traceback (most recent call last):
-        TypeError: epochs must be a positive integer, got float
-        >>> Training(momentum=1.0)
-        Traceback (most recent call last):
-        ValueError: momentum=1.0 must lie in [0, 1)
+    >>> Training(epochs=30, lr=0.05, momentum=0.9)
+    Training(epochs=30, batch_size=64, lr=0.05, momentum=0.9)
+    >>> Training(epochs=2.5)
+    Traceback (most recent call last):
+    TypeError: epochs must be a positive integer, got float
+    >>> Training(momentum=1.0)
+    Traceback (most recent call last):
+    ValueError: momentum=1.0 must lie in [0, 1)
     """
 
     epochs: int = 10
@@ -129,12 +125,11 @@ class Engine:
     CPU (restored afterwards), ``None`` keeps torch's setting. One thread is the robust default for these
     small per-step tensors: more were a little faster on an idle CPU, far slower beside another process.
 
-    Example:
-        >>> Engine(device="cpu", progress=False)
-        Engine(device='cpu', progress=False, cpu_threads=1)
-        >>> Engine(progress="no")
-        Traceback (most recent call last):
-        TypeError: progress must be True or False, got str
+    >>> Engine(device="cpu", progress=False)
+    Engine(device='cpu', progress=False, cpu_threads=1)
+    >>> Engine(progress="no")
+    Traceback (most recent call last):
+    TypeError: progress must be True or False, got str
     """
 
     device: str | torch.device | None = None
@@ -195,14 +190,13 @@ class TrainedModels:
     ``params[name][i * repeats + r]`` is parameter ``name`` of the model for size ``i``, repeat ``r``;
     ``template`` is one model of the kind, the function these weights are plugged into.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> parts = stratified_split(labels, seed=0)
-        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
-        >>> curve = learning_curve(images, labels, plan, "softmax", Training(epochs=1), keep_models=True,
-        ...                        engine=Engine(device="cpu", progress=False))
-        >>> bool(np.allclose(curve.models.accuracy(images[parts["val"]], labels[parts["val"]]), curve.val_acc))
-        True
+    >>> images, labels = load_mnist()
+    >>> parts = stratified_split(labels, seed=0)
+    >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [50, 100], repeats=2)
+    >>> curve = learning_curve(images, labels, plan, "softmax", Training(epochs=1), keep_models=True,
+    ...                        engine=Engine(device="cpu", progress=False))
+    >>> bool(np.allclose(curve.models.accuracy(images[parts["val"]], labels[parts["val"]]), curve.val_acc))
+    True
     """
 
     model: str
@@ -281,12 +275,11 @@ def plan_learning_curve(labels: torch.Tensor, train_pool: torch.Tensor | Sequenc
     once, at the very end), disjoint from ``train_pool``. ``sizes``: strictly increasing, at most
     ``len(train_pool)``. Wrong kinds (``sizes=[100.0]``, ``seed="0"``) raise ``TypeError``, bad values ``ValueError``.
 
-    Example:
-        >>> _, labels = load_mnist()
-        >>> parts = stratified_split(labels)
-        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
-        >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape), plan.repeats, len(plan.val_idx)
-        ([500, 500], (2, 2), 2, 500)
+    >>> _, labels = load_mnist()
+    >>> parts = stratified_split(labels)
+    >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 500], repeats=2)
+    >>> [len(s) for s in plan.subsets[1]], tuple(plan.seeds.shape), plan.repeats, len(plan.val_idx)
+    ([500, 500], (2, 2), 2, 500)
     """
     labels = torch.as_tensor(labels)
     # in range and unique (a repeated index makes a "size n" subset of fewer examples), so the overlap check is real
@@ -363,14 +356,13 @@ def learning_curve(images: torch.Tensor, labels: torch.Tensor, plan: CurvePlan, 
     records which validation examples each model got right (``val_correct``, ``sizes × repeats ×
     len(plan.val_idx)``), so its uncertainty can include the validation set's noise.
 
-    Example:
-        >>> images, labels = load_mnist()
-        >>> parts = stratified_split(labels)
-        >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 1000], repeats=2)
-        >>> curve = learning_curve(images, labels, plan, small_cnn, Training(epochs=1),
-        ...                        engine=Engine(device="cpu", progress=False))
-        >>> curve.model, curve.val_acc.shape
-        ('small_cnn', (2, 2))
+    >>> images, labels = load_mnist()
+    >>> parts = stratified_split(labels)
+    >>> plan = plan_learning_curve(labels, parts["train"], parts["val"], [100, 1000], repeats=2)
+    >>> curve = learning_curve(images, labels, plan, small_cnn, Training(epochs=1),
+    ...                        engine=Engine(device="cpu", progress=False))
+    >>> curve.model, curve.val_acc.shape
+    ('small_cnn', (2, 2))
     """
     check_type("plan", plan, CurvePlan, "a CurvePlan from plan_learning_curve(labels, train_pool, val_idx, sizes, "
                                         "repeats, seed)")

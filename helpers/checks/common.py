@@ -30,9 +30,8 @@ _CHECKS: dict[int, Callable[..., bool]] = {}  # task number → the check, retur
 class Hint:
     """One recognised mistake: ``kind`` names it (checks branch on it, never on the wording); ``text`` says it.
 
-    Example:
-        >>> Hint("variance", "your std is the variance — take its square root").kind
-        'variance'
+    >>> Hint("variance", "your std is the variance — take its square root").kind
+    'variance'
     """
 
     kind: str
@@ -76,11 +75,10 @@ def grade_task(task: int, *args: object, **kwargs: object) -> None:
     The hidden tests of the graded homework call this (after re-importing ``helpers.checks``,
     so a check redefined in an answer cell does not count).
 
-    Example:
-        >>> grade_task(1, ..., ...)
-        Traceback (most recent call last):
-        ...
-        AssertionError: ⏳ Task 1: not done yet — replace each `...` with your answer, then run the cell again.
+    >>> grade_task(1, ..., ...)
+    Traceback (most recent call last):
+    ...
+    AssertionError: ⏳ Task 1: not done yet — replace each `...` with your answer, then run the cell again.
     """
     if task not in _CHECKS:
         raise ValueError(f"task={task!r} is unknown; allowed values: {sorted(_CHECKS)}")
@@ -205,9 +203,8 @@ def _check_level(level: object) -> None:
 def decision_text(answer: object, allowed: Sequence[str]) -> str | None:
     """``answer`` as one of ``allowed`` (any case, spaces or a final full stop), else ``None``.
 
-    Example:
-        >>> decision_text(" Cannot tell yet. ", DECISIONS_3), decision_text(True, DECISIONS_3)
-        ('cannot tell yet', None)
+    >>> decision_text(" Cannot tell yet. ", DECISIONS_3), decision_text(True, DECISIONS_3)
+    ('cannot tell yet', None)
     """
     if not isinstance(answer, str):
         return None
@@ -219,9 +216,8 @@ def supported_decisions(low: float, high: float, threshold: float, allowed: Sequ
     """The decisions an interval ``low … high`` supports against ``threshold``: ``allowed[0]`` entirely above,
     ``allowed[1]`` entirely below, ``allowed[2]`` when it straddles it (an end on the threshold admits both).
 
-    Example:
-        >>> supported_decisions(1.2, 4.0, 1.0, DECISIONS_3), supported_decisions(-0.4, 5.1, 1.0, DECISIONS_3)
-        ({'more data helps'}, {'cannot tell yet'})
+    >>> supported_decisions(1.2, 4.0, 1.0, DECISIONS_3), supported_decisions(-0.4, 5.1, 1.0, DECISIONS_3)
+    ({'more data helps'}, {'cannot tell yet'})
     """
     found = set()
     if low >= threshold:

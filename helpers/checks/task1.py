@@ -21,9 +21,8 @@ SPEC_TEST = "Resize((32, 32)) → CenterCrop((28, 28)) → ToImage() + ToDtype(t
 def sample_image(seed: int = 0) -> Image.Image:
     """A 28×28 grey test image of random pixels (every pixel tells where it came from).
 
-    Example:
-        >>> sample_image().size
-        (28, 28)
+    >>> sample_image().size
+    (28, 28)
     """
     pixels = torch.randint(0, 256, (28, 28), generator=torch.Generator().manual_seed(seed), dtype=torch.uint8)
     return Image.fromarray(pixels.numpy())
@@ -32,9 +31,8 @@ def sample_image(seed: int = 0) -> Image.Image:
 def smooth_image(seed: int = 0) -> Image.Image:
     """A 28×28 grey test image of smooth, asymmetric blobs: a rotation and a shift of it are easy to measure.
 
-    Example:
-        >>> smooth_image().size
-        (28, 28)
+    >>> smooth_image().size
+    (28, 28)
     """
     low = torch.rand(1, 1, 6, 6, generator=torch.Generator().manual_seed(seed))
     pixels = torch.nn.functional.interpolate(low, size=(28, 28), mode="bicubic", align_corners=False)[0, 0]
@@ -44,9 +42,8 @@ def smooth_image(seed: int = 0) -> Image.Image:
 def spec_test_transform() -> v2.Compose:
     """The spec's deterministic test pipeline: Resize((32, 32)) → CenterCrop((28, 28)) → float → Normalize(0.5, 0.5).
 
-    Example:
-        >>> spec_test_transform()(sample_image()).shape
-        torch.Size([1, 28, 28])
+    >>> spec_test_transform()(sample_image()).shape
+    torch.Size([1, 28, 28])
     """
     return v2.Compose([v2.Resize((32, 32)), v2.CenterCrop((28, 28)), v2.ToImage(),
                        v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
@@ -55,9 +52,8 @@ def spec_test_transform() -> v2.Compose:
 def run_seeded(transform: Callable, image: Image.Image, seed: int) -> object:
     """``transform(image)`` with torch's global random generator set to ``seed`` — and restored afterwards.
 
-    Example:
-        >>> run_seeded(spec_test_transform(), sample_image(), seed=0).shape
-        torch.Size([1, 28, 28])
+    >>> run_seeded(spec_test_transform(), sample_image(), seed=0).shape
+    torch.Size([1, 28, 28])
     """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -84,13 +80,12 @@ def infer_draws(output: torch.Tensor, image: Image.Image) -> tuple[int, int, flo
     Tries every crop of the 32×32 image and angles in ±45° (1° steps, then 0.02°); the misfit is the mean absolute
     pixel difference from the spec with those draws: a few thousandths for the spec, more for another pipeline.
 
-    Example:
-        >>> spec = v2.Compose([v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
-        ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
-        ...                    v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
-        >>> top, left, angle, misfit = infer_draws(run_seeded(spec, smooth_image(), 0), smooth_image())
-        >>> (top, left, round(angle), misfit < MAX_MISFIT)
-        (4, 4, -25, True)
+    >>> spec = v2.Compose([v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
+    ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
+    ...                    v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+    >>> top, left, angle, misfit = infer_draws(run_seeded(spec, smooth_image(), 0), smooth_image())
+    >>> (top, left, round(angle), misfit < MAX_MISFIT)
+    (4, 4, -25, True)
     """
     return _infer_draws(output, _candidates(image), _resized(image))
 
@@ -333,12 +328,11 @@ def check_task_1(train_transform: Callable, test_transform: Callable) -> bool:
     Typical mistakes get their own hint (uint8 output, no crop, no or another ``Normalize``, nearest rotation,
     rotate before crop, a random test pipeline, …). Returns whether the task passed.
 
-    Example:
-        >>> spec = v2.Compose([v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
-        ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
-        ...                    v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
-        >>> check_task_1(spec, spec_test_transform())  # doctest: +ELLIPSIS
-        ✅ Task 1 passed: your train pipeline is the spec's for every random draw ...
+    >>> spec = v2.Compose([v2.ToImage(), v2.Resize((32, 32)), v2.RandomCrop((28, 28)),
+    ...                    v2.RandomRotation(30, interpolation=InterpolationMode.BILINEAR),
+    ...                    v2.ToDtype(torch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+    >>> check_task_1(spec, spec_test_transform())  # doctest: +ELLIPSIS
+    ✅ Task 1 passed: your train pipeline is the spec's for every random draw ...
     """
     if _unfinished(train_transform, test_transform):
         return _not_done(1)

@@ -44,9 +44,8 @@ def worth_entry(item: object) -> tuple[float, str | None] | None:
     Accepted: a number; the pair ``(size, how)`` that ``helpers.worth.equivalent_size`` returns; a text
     bound such as ``"fewer than 125"``, ``"< 125"`` or ``"more than 1,500"``. ``None`` for anything else.
 
-    Example:
-        >>> worth_entry(180.4), worth_entry((125.0, "fewer than")), worth_entry("> 1,500")
-        ((180.4, None), (125.0, 'fewer than'), (1500.0, 'more than'))
+    >>> worth_entry(180.4), worth_entry((125.0, "fewer than")), worth_entry("> 1,500")
+    ((180.4, None), (125.0, 'fewer than'), (1500.0, 'more than'))
     """
     if isinstance(item, str):
         found = BOUND.match(item.lower())
