@@ -7,6 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from matplotlib.patches import Patch
 
 from helpers.plotting.style import ALT_TEXT_KEY, alt_text, describe_figure, install_alt_text, set_alt_text
 from tools.notebooks import run_notebook
@@ -38,6 +39,22 @@ def test_a_panel_without_a_title_is_described_by_its_axis_labels():
     ax.hist([1, 2, 2])
     ax.set(xlabel="angle (degrees)", ylabel="count")
     assert describe_figure(fig) == "Figure: a plot. x: angle (degrees); y: count."
+
+
+def test_a_panel_that_only_holds_a_legend_is_a_key_not_a_plot():
+    """04's explorer: a plot, two rows of digits and, below them in the same grid, a key of the models' colours
+    (axis off, only a legend). The key is neither a plot nor a row of images."""
+    fig = plt.figure()
+    grid = fig.add_gridspec(3, 4)
+    fig.add_subplot(grid[:, 0]).set(xlabel="angle (degrees)")
+    fig.axes[0].plot([0, 1], [0, 1])
+    for i in range(6):
+        fig.add_subplot(grid[i // 3, 1 + i % 3]).imshow([[0]])
+    key = fig.add_subplot(grid[2, 1:])
+    key.axis("off")
+    key.legend(handles=[Patch(color="red", label="without augmentation"), Patch(color="blue", label="with")])
+    assert describe_figure(fig) == ("Figure: a plot and 6 images in 2 rows × 3 columns. x: angle (degrees). "
+                                    "Key: without augmentation, with.")
 
 
 def test_an_image_grid_names_its_shape_and_row_labels_and_long_lists_end_in_an_ellipsis():

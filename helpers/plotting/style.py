@@ -123,11 +123,11 @@ def _sentence(text: str) -> str:
 
 
 def _grid(axes: Sequence[plt.Axes]) -> str:
-    """" in R rows × C columns" when ``axes`` fill a grid of subplots with more than one row and column, else ""."""
+    """" in R rows × C columns" when ``axes`` fill more than one row and column of one grid of subplots, else ""."""
     specs = [ax.get_subplotspec() for ax in axes]
     if len(axes) < 2 or None in specs or len({id(spec.get_gridspec()) for spec in specs}) != 1:
         return ""
-    rows, columns = specs[0].get_gridspec().get_geometry()
+    rows, columns = (len({i for spec in specs for i in getattr(spec, span)}) for span in ("rowspan", "colspan"))
     return f" in {rows} rows × {columns} columns" if rows > 1 and columns > 1 else ""
 
 
@@ -145,6 +145,12 @@ def _describe_axes(ax: plt.Axes) -> str:
     return f"{title} ({'; '.join(details)})" if details else title
 
 
+def _legend_only(ax: plt.Axes) -> bool:
+    """Whether ``ax`` is a key: axis switched off, nothing drawn, only a legend."""
+    return (not ax.axison and ax.get_legend() is not None
+            and not (ax.images or ax.lines or ax.collections or ax.patches or ax.texts))
+
+
 def describe_figure(fig: plt.Figure) -> str:
     """A short text alternative of ``fig``: its title, how many plots and images it holds, the panels' titles
     and axis labels, the images' row and column labels, legends, colour bars.
@@ -159,7 +165,8 @@ def describe_figure(fig: plt.Figure) -> str:
     """
     axes = [ax for ax in fig.axes if ax.get_visible() and getattr(ax, "_colorbar", None) is None]
     images = [ax for ax in axes if ax.images]
-    plots = [ax for ax in axes if not ax.images]
+    keys = [ax for ax in axes if _legend_only(ax)]  # a panel that only holds a legend (a key) is no plot
+    plots = [ax for ax in axes if not ax.images and ax not in keys]
     title = fig._suptitle.get_text().strip() if fig._suptitle is not None else ""
     counts = [f"{len(group)} {noun}s" if len(group) > 1 else f"{article} {noun}"
               for group, noun, article in ((plots, "plot", "a"), (images, "image", "an")) if group]
@@ -174,6 +181,9 @@ def describe_figure(fig: plt.Figure) -> str:
         shown = _texts(labels)
         if shown:
             sentences.append(_sentence(f"{name}: " + ", ".join(shown)))
+    entries = _texts(text.get_text() for ax in keys for text in ax.get_legend().get_texts())
+    if entries:
+        sentences.append(_sentence("Key: " + ", ".join(entries)))
     scales = _texts(ax.get_ylabel() or ax.get_xlabel() for ax in fig.axes if getattr(ax, "_colorbar", None))
     if scales:
         sentences.append(_sentence("Colour scale: " + ", ".join(scales)))
