@@ -52,9 +52,10 @@ def test_a_panel_that_only_holds_a_legend_is_a_key_not_a_plot():
         fig.add_subplot(grid[i // 3, 1 + i % 3]).imshow([[0]])
     key = fig.add_subplot(grid[2, 1:])
     key.axis("off")
-    key.legend(handles=[Patch(color="red", label="without augmentation"), Patch(color="blue", label="with")])
+    key.legend(handles=[Patch(color="red", label="without augmentation"), Patch(color="blue", label="with")],
+               title="below each digit: ✓ right")
     assert describe_figure(fig) == ("Figure: a plot and 6 images in 2 rows × 3 columns. x: angle (degrees). "
-                                    "Key: without augmentation, with.")
+                                    "Key (below each digit: ✓ right): without augmentation, with.")
 
 
 def test_an_image_grid_names_its_shape_and_row_labels_and_long_lists_end_in_an_ellipsis():

@@ -181,9 +181,11 @@ def describe_figure(fig: plt.Figure) -> str:
         shown = _texts(labels)
         if shown:
             sentences.append(_sentence(f"{name}: " + ", ".join(shown)))
-    entries = _texts(text.get_text() for ax in keys for text in ax.get_legend().get_texts())
-    if entries:
-        sentences.append(_sentence("Key: " + ", ".join(entries)))
+    for key in keys:
+        legend = key.get_legend()
+        entries, title = _texts(text.get_text() for text in legend.get_texts()), legend.get_title().get_text().strip()
+        if entries:
+            sentences.append(_sentence("Key" + (f" ({title})" if title else "") + ": " + ", ".join(entries)))
     scales = _texts(ax.get_ylabel() or ax.get_xlabel() for ax in fig.axes if getattr(ax, "_colorbar", None))
     if scales:
         sentences.append(_sentence("Colour scale: " + ", ".join(scales)))
