@@ -119,6 +119,21 @@ def test_the_layer_count_sees_deep_chains_relative_imports_and_cycles(tmp_path):
         layers(import_graph(package))
 
 
+MAX_MODULE_LINES = 650  # a module beyond this mixes concepts: split it by concept, as ARCHITECTURE.md says
+
+
+def oversized(folder: Path, limit: int = MAX_MODULE_LINES) -> dict[str, int]:
+    """The modules under ``folder`` with more than ``limit`` lines (blank lines and docstrings count)."""
+    sizes = {str(p.relative_to(folder)): len(p.read_text(encoding="utf-8").splitlines()) for p in folder.rglob("*.py")}
+    return {name: n for name, n in sorted(sizes.items()) if n > limit}
+
+
+def test_no_helpers_module_is_over_650_lines(tmp_path):
+    assert oversized(ROOT / "helpers") == {}
+    (tmp_path / "giant.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1), encoding="utf-8")
+    assert oversized(tmp_path) == {"giant.py": MAX_MODULE_LINES + 1}  # the check sees a module that is too long
+
+
 def test_no_hand_kept_used_in_lines():
     """Which notebook uses a helper is read from the notebooks' imports, never written by hand (it drifts)."""
     stale = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "helpers").rglob("*.py"))
