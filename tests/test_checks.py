@@ -272,8 +272,10 @@ def test_task_2_rejects_unusable_inputs_of_the_task(patches):
         check_task_2(mean, std, [])
     with pytest.raises(ValueError, match="train_loader must yield image batches N×C×H×W"):
         check_task_2(mean, std, [torch.zeros(4, 3)])
-    with pytest.raises(ValueError, match="all_images must be a tensor N×C×H×W"):
+    with pytest.raises(ValueError, match=r"all_images must be a tensor N×C×H×W .* got shape \(4, 3\)"):
         check_task_2(mean, std, patches["loader"], all_images=torch.zeros(4, 3))
+    with pytest.raises(TypeError, match="all_images must be a tensor N×C×H×W .* got ndarray"):
+        check_task_2(mean, std, patches["loader"], all_images=patches["x"].numpy())
 
 
 # --------------------------------------------------------------------------------------------

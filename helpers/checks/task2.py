@@ -131,8 +131,11 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
     if _unfinished(mean, std):
         return _not_done(2)
     x = _batches(train_loader, "train_loader")
-    if all_images is not None and (not torch.is_tensor(all_images) or all_images.ndim != 4):
-        raise ValueError("all_images must be a tensor N×C×H×W of the images of every split (or None)")
+    wanted = "a tensor N×C×H×W of the images of every split (or None)"
+    if all_images is not None and not torch.is_tensor(all_images):
+        raise TypeError(f"all_images must be {wanted}, got {type(all_images).__name__}")
+    if all_images is not None and all_images.ndim != 4:
+        raise ValueError(f"all_images must be {wanted}, got shape {tuple(all_images.shape)}")
     (mean, mean_error), (std, std_error) = _as_values(mean, "mean"), _as_values(std, "std")
     hints = [h for h in (mean_error, std_error) if h]
     if not hints:
