@@ -20,14 +20,23 @@ Build = Callable[[], nn.Module]
 
 @dataclass(frozen=True)
 class ModelKind:
-    """The models of one curve: the name they are reported under and the function that builds one."""
+    """The models of one curve: the name they are reported under and the function that builds one.
+
+    >>> ModelKind("softmax", lambda: nn.Sequential(nn.Flatten(), nn.Linear(4, 3))).build()[1]
+    Linear(in_features=4, out_features=3, bias=True)
+    """
 
     name: str
     build: Build
 
 
 def as_float_images(images: torch.Tensor) -> torch.Tensor:
-    """``N×H×W`` or ``N×C×H×W`` images as float ``N×C×H×W``; ``uint8`` is scaled to ``[0, 1]``."""
+    """``N×H×W`` or ``N×C×H×W`` images as float ``N×C×H×W``; ``uint8`` is scaled to ``[0, 1]``.
+
+    >>> x = as_float_images(torch.full((2, 28, 28), 255, dtype=torch.uint8))
+    >>> x.shape, x.dtype, float(x.max())
+    (torch.Size([2, 1, 28, 28]), torch.float32, 1.0)
+    """
     x = images.unsqueeze(1) if images.ndim == 3 else images
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
@@ -48,7 +57,16 @@ def dataloader_epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
 
 
 def stacked_models(kind: ModelKind, seeds: list[int], device: torch.device) -> tuple[nn.Module, dict]:
-    """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked."""
+    """One model per seed, each initialised as ``torch.manual_seed(seed); build()``, stacked.
+
+    >>> kind = ModelKind("softmax", lambda: nn.Sequential(nn.Flatten(), nn.Linear(4, 3)))
+    >>> template, params = stacked_models(kind, [0, 1], torch.device("cpu"))
+    >>> {name: tuple(p.shape) for name, p in params.items()}  # 2 models: weights 3×4, biases 3
+    {'1.weight': (2, 3, 4), '1.bias': (2, 3)}
+    >>> _ = torch.manual_seed(1)
+    >>> torch.equal(params["1.weight"][1], kind.build()[1].weight)
+    True
+    """
     models = []
     with torch.random.fork_rng(devices=[]):
         for seed in seeds:
@@ -61,7 +79,13 @@ def stacked_models(kind: ModelKind, seeds: list[int], device: torch.device) -> t
 
 
 def linear_layers(template: nn.Module) -> list[nn.Module] | None:
-    """The layers of a ``Sequential`` of ``Flatten()`` then Linear/ReLU layers only (else ``None``)."""
+    """The layers of a ``Sequential`` of ``Flatten()`` then Linear/ReLU layers only (else ``None``).
+
+    >>> len(linear_layers(nn.Sequential(nn.Flatten(), nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))))
+    4
+    >>> linear_layers(nn.Sequential(nn.Conv2d(1, 1, 3))) is None
+    True
+    """
     layers = list(template) if isinstance(template, nn.Sequential) else []
     if (len(layers) > 1 and isinstance(layers[0], nn.Flatten) and layers[0].start_dim == 1
             and all(isinstance(m, nn.Linear | nn.ReLU) for m in layers[1:])):
@@ -70,7 +94,16 @@ def linear_layers(template: nn.Module) -> list[nn.Module] | None:
 
 
 def batched_forward(template: nn.Module) -> Callable[[dict, torch.Tensor], torch.Tensor]:
-    """``forward(params, x)``: logits ``K×B×classes`` of ``K`` stacked models on their own ``x`` ``K×B×…``."""
+    """``forward(params, x)``: logits ``K×B×classes`` of ``K`` stacked models on their own ``x`` ``K×B×…``.
+
+    >>> kind = ModelKind("softmax", lambda: nn.Sequential(nn.Flatten(), nn.Linear(4, 3)))
+    >>> template, params = stacked_models(kind, [0, 1], torch.device("cpu"))
+    >>> x = torch.rand(2, 5, 1, 2, 2)  # 5 images for each of the 2 models
+    >>> logits = batched_forward(template)(params, x)
+    >>> _ = torch.manual_seed(1)
+    >>> logits.shape, torch.allclose(logits[1], kind.build()(x[1]))  # model 1 alone gives the same logits
+    (torch.Size([2, 5, 3]), True)
+    """
     layers = linear_layers(template)
     if layers is not None:
         return lambda params, x: _linear_stack_forward(layers, params, x)[0].mT
@@ -100,8 +133,16 @@ def _linear_stack_forward(layers: list[nn.Module], params: dict, x: torch.Tensor
 def linear_stack_gradients(layers, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
     """Gradients of ``sum(weight · cross_entropy)`` for a linear stack, written out by hand.
 
-    Autograd's numbers (a unit test checks it) in fewer, faster ops: the gradient of softmax cross-entropy
-    is ``softmax(logits) − onehot(y)``, and none is formed for the input images.
+    Autograd's numbers in fewer, faster ops: the gradient of softmax cross-entropy is ``softmax(logits) −
+    onehot(y)``, and none is formed for the input images. ``weight`` is ``K·B`` (each model's loss weights).
+
+    >>> kind = ModelKind("softmax", lambda: nn.Sequential(nn.Flatten(), nn.Linear(4, 3)))
+    >>> template, params = stacked_models(kind, [0, 1], torch.device("cpu"))
+    >>> x, y, weight = torch.rand(2, 5, 1, 2, 2), torch.randint(0, 3, (2, 5)), torch.full((10,), 0.2)
+    >>> by_hand = linear_stack_gradients(linear_layers(template), params, x, y, weight)
+    >>> by_autograd = autograd_gradients(batched_forward(template), params, x, y, weight)
+    >>> all(torch.allclose(by_hand[name], by_autograd[name], atol=1e-6) for name in params)
+    True
     """
     logits, saved = _linear_stack_forward(layers, params, x)
     grad = logits.softmax(1)  # K×classes×B
@@ -122,7 +163,8 @@ def linear_stack_gradients(layers, params: dict, x, y, weight) -> dict[str, torc
 
 
 def autograd_gradients(forward, params: dict, x, y, weight) -> dict[str, torch.Tensor]:
-    """Gradients of ``sum(weight · cross_entropy)`` for any module, through autograd (and vmap)."""
+    """Gradients of ``sum(weight · cross_entropy)`` for any module, through autograd (and vmap); see
+    ``linear_stack_gradients`` for an example."""
     leaves = {name: p.detach().requires_grad_() for name, p in params.items()}
     logits = forward(leaves, x)
     loss = F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="none")

@@ -112,6 +112,12 @@ class LearningCurve:
 
 
 def check_curve(curve: object, name: str = "curve") -> None:
+    """Raise ``TypeError`` unless ``curve`` is a ``LearningCurve``; the message names the parameter ``name``.
+
+    >>> check_curve([0.8, 0.9], "aug_curve")
+    Traceback (most recent call last):
+    TypeError: aug_curve must be a LearningCurve (from learning_curve), got list
+    """
     check_type(name, curve, LearningCurve, "a LearningCurve (from learning_curve)")
 
 
@@ -174,7 +180,17 @@ NOISE = ("repeats", "repeats and validation examples")
 
 
 def bootstrap_noise(curve: LearningCurve, validation_noise: bool | None, name: str = "curve") -> str:
-    """What the bootstrap resamples: validation examples too when asked (or, by default, when recorded)."""
+    """What the bootstrap resamples: validation examples too when asked (or, by default, when recorded).
+
+    >>> curve = LearningCurve("toy", np.array([100, 200]), np.ones((2, 2)), np.full((2, 2), 0.8), np.zeros((2, 2)),
+    ...                       epochs=1)
+    >>> bootstrap_noise(curve, None)  # no per-example correctness recorded: the repeats only
+    'repeats'
+    >>> bootstrap_noise(curve, True)
+    Traceback (most recent call last):
+    ValueError: curve has no val_correct (per-example correctness), so validation_noise=True cannot resample the \
+validation examples; measure it with learning_curve or evaluated_on
+    """
     check_type("validation_noise", validation_noise, (bool, type(None)), "None, True or False")
     if validation_noise and curve.val_correct is None:
         raise ValueError(f"{name} has no val_correct (per-example correctness), so validation_noise=True cannot "
@@ -184,14 +200,26 @@ def bootstrap_noise(curve: LearningCurve, validation_noise: bool | None, name: s
 
 
 def check_bootstrap(n_boot: int, level: float) -> None:
-    """The settings every bootstrap here shares: at least 10 draws, a level strictly inside (0, 1)."""
+    """The settings every bootstrap here shares: at least 10 draws, a level strictly inside (0, 1).
+
+    >>> check_bootstrap(200, 0.9)
+    >>> check_bootstrap(200, 90)
+    Traceback (most recent call last):
+    ValueError: level=90 must lie in (0, 1)
+    """
     check_int("n_boot", n_boot, low=10)
     check_in_range("level", level, 0, 1, low_closed=False, high_closed=False)
 
 
 def shared_noise(curves: dict[str, LearningCurve], decides: str, validation_noise: bool | None, purpose: str) -> str:
     """``bootstrap_noise`` of ``curves[decides]`` for a bootstrap that draws the same validation examples for both
-    curves (named in ``curves``, in the order the error message names them)."""
+    curves (named in ``curves``, in the order the error message names them).
+
+    >>> plain = LearningCurve("toy", np.array([100, 200]), np.ones((2, 2)), np.full((2, 2), 0.8), np.zeros((2, 2)),
+    ...                       epochs=1)
+    >>> shared_noise({"aug_curve": plain, "curve": plain}, "curve", None, "the worth")
+    'repeats'
+    """
     noise = bootstrap_noise(curves[decides], validation_noise, decides)
     if noise == NOISE[1]:
         (first, one), (second, other) = curves.items()
@@ -432,6 +460,10 @@ class Worth:
 
 
 def bounded_text(value: float, how: str, form: str) -> str:
-    """``value`` in ``form``, prefixed by ``>`` / ``<`` when ``how`` says it is only a bound."""
+    """``value`` in ``form``, prefixed by ``>`` / ``<`` when ``how`` says it is only a bound.
+
+    >>> bounded_text(2.04, "interpolated", "{:.1f}×"), bounded_text(2.0, "more than", "{:.1f}×")
+    ('2.0×', '> 2.0×')
+    """
     prefix = {HOW[0]: "", HOW[1]: "< ", HOW[2]: "> "}[how]
     return prefix + form.format(value)

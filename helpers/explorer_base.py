@@ -29,6 +29,7 @@ class Explorer:
 
     A subclass sets ``self.controls`` (name → ipywidget), calls ``self._start_widget()`` and defines
     ``render(**values) -> (png, caption)`` and ``preview`` (a static figure for slides, where widgets do not run).
+    ``FigureExplorer`` does most of that; its example is the smallest explorer.
     """
 
     controls: dict[str, widgets.ValueWidget]
@@ -94,6 +95,24 @@ class FigureExplorer(Explorer):
     ``_build(fig) -> artists`` (with the drawing functions of ``helpers.plotting``), ``_draw(artists, values,
     numbers) -> caption`` (updates them) and ``_dynamic(artists)`` (those a control move changes), then calls
     ``_start()``. ``numbers`` holds the numbers of the current view.
+
+    >>> class SlopeExplorer(FigureExplorer):  # the smallest explorer: one line, its slope on a slider
+    ...     def __init__(self):
+    ...         self.controls = {"slope": widgets.FloatSlider(value=1.0, min=0.0, max=2.0)}
+    ...         self._start()
+    ...     def _numbers(self, values):
+    ...         return {"slope": float(values["slope"])}
+    ...     def _build(self, fig):
+    ...         return {"line": fig.add_subplot().plot([0, 1], [0, 1])[0]}
+    ...     def _draw(self, artists, values, numbers):
+    ...         artists["line"].set_ydata([0, numbers["slope"]])
+    ...         return f"slope {numbers['slope']:.1f}"
+    ...     def _dynamic(self, artists):
+    ...         return [artists["line"]]
+    >>> explorer = SlopeExplorer()
+    >>> explorer.set(slope=2.0)
+    >>> explorer.caption, explorer.numbers, explorer.png[1:4]
+    ('slope 2.0', {'slope': 2.0}, b'PNG')
     """
 
     def _start(self) -> None:

@@ -169,7 +169,8 @@ class LossLandscape:
 
     ``loss[i, j]`` is the loss at ``(w1[i], w2[j])`` with the bias at its best value; ``path``: gradient descent
     from ``w = 0`` (step 1/L); ``minimum``, ``bias``, ``best_loss``: the best weights, bias and loss;
-    ``step_limit``: ``2 / L`` (``stable_step_limit``), above which gradient descent diverges.
+    ``step_limit``: ``2 / L`` (``stable_step_limit``), above which gradient descent diverges. ``loss_landscape``
+    makes one (see its example).
     """
 
     w1: torch.Tensor

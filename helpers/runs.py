@@ -19,7 +19,8 @@ __all__ = ["LearningRateSearch", "steps_to_accuracy", "train_small_model", "Trai
 
 @dataclass
 class TrainingRun:
-    """What ``train_small_model`` measured: the loss of every step, the validation accuracy, the model."""
+    """What ``train_small_model`` measured (see its example): the loss of every step, the validation accuracy,
+    the model."""
 
     losses: list[float] = field(default_factory=list)
     eval_steps: list[int] = field(default_factory=list)

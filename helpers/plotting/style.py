@@ -310,7 +310,14 @@ def count_label(value: float, _position: object = None) -> str:
 
 def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> None:
     """A log scale on ``ax``'s ``which`` axis ("x" or "y") with labelled ticks at the values ``at``
-    (e.g. the measured training sizes; 1-2-5 ticks if none or more than 8) and no minor-tick labels."""
+    (e.g. the measured training sizes; 1-2-5 ticks if none or more than 8) and no minor-tick labels.
+
+    >>> fig, ax = plt.subplots()
+    >>> log_axis(ax, "x", at=[125, 1000, 3500])
+    >>> ax.get_xscale(), [float(t) for t in ax.get_xticks()], ax.xaxis.get_major_formatter()(3500, 0)
+    ('log', [125.0, 1000.0, 3500.0], '3.5k')
+    >>> plt.close(fig)
+    """
     axis = {"x": ax.xaxis, "y": ax.yaxis}[which]
     (ax.set_xscale if which == "x" else ax.set_yscale)("log")
     values = sorted({float(v) for v in at}) if at is not None else []
@@ -321,7 +328,14 @@ def log_axis(ax: plt.Axes, which: str, at: Sequence[float] | None = None) -> Non
 
 def finish(fig: plt.Figure) -> None:
     """Lay ``fig`` out, shrink it (same shape) to fit ``MAX_FIGURE_SIZE`` and drop tick labels that would
-    overlap their neighbours."""
+    overlap their neighbours.
+
+    >>> fig = plt.figure(figsize=(2 * MAX_FIGURE_SIZE[0], MAX_FIGURE_SIZE[1]))
+    >>> finish(fig)
+    >>> tuple(float(v) for v in fig.get_size_inches()) == (MAX_FIGURE_SIZE[0], MAX_FIGURE_SIZE[1] / 2)
+    True
+    >>> plt.close(fig)
+    """
     width, height = fig.get_size_inches()
     if not (width > 0 and height > 0):  # matplotlib takes a zero size
         raise ValueError(f"figure size {width}×{height} in must be positive")

@@ -184,7 +184,14 @@ def draw_descent_path(ax: plt.Axes, path: torch.Tensor | np.ndarray, label: str 
 
 
 def loss_colour_bar(fig: plt.Figure, filled: QuadContourSet, ax: plt.Axes | list[plt.Axes]) -> object:
-    """The colour bar of loss contours drawn at ``loss_levels``: labelled at whole decades (0.1, 1, 10 …)."""
+    """The colour bar of loss contours drawn at ``loss_levels``: labelled at whole decades (0.1, 1, 10 …).
+
+    >>> fig, ax = plt.subplots()
+    >>> filled = ax.contourf(np.geomspace(0.05, 50, 25).reshape(5, 5), levels=np.geomspace(0.05, 50, 9))
+    >>> [float(t) for t in loss_colour_bar(fig, filled, ax).get_ticks()]
+    [0.1, 1.0, 10.0]
+    >>> plt.close(fig)
+    """
     bar = fig.colorbar(filled, ax=ax, label=LOSS_LABEL, shrink=0.85)
     low, high = filled.levels[0], filled.levels[-1]
     decades = [10.0**e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)]
