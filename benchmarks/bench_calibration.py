@@ -455,7 +455,7 @@ def homework(seed: int) -> SeedResult:
     """The homework's tasks 3 and 4 as its solution computes them: the gain per doubling with its interval and
     decision, the worth of each augmented size with its interval and decision; and, per seed, how wide the
     other ways of computing the interval are (the widths the checks accept, ``helpers.checks.common.WIDTH_RANGE_3``)."""
-    from helpers.curves import gain_interval, gain_per_doubling
+    from helpers.curves import gain_interval
     from helpers.worth import worth_intervals
 
     curve, aug, s = homework_curves(seed)
@@ -469,17 +469,15 @@ def homework(seed: int) -> SeedResult:
     for n, row in zip(s["AUG_SIZES"], rows, strict=True):
         ends = _ends(row.low, row.high, row.low_how, row.high_how)
         result.intervals.append(Interval(f"HW task 4 worth of {n} augmented digits", level, *ends))
-        result.pool["task 4 decisions"][n] = decide(row.low if row.low_how != "fewer than" else -math.inf,
-                                                    row.high if row.high_how != "more than" else math.inf, n,
-                                                    "augmentation helps")
+        result.pool["task 4 decisions"][n] = decide(*ends, n, "augmentation helps")
     result.pool["plain"] = curve.val_acc.mean(1).tolist()
     result.pool["aug"] = aug.val_acc.mean(1).tolist()
     result.pool["sizes"], result.pool["aug sizes"], result.pool["settings"] = list(curve.sizes), s["AUG_SIZES"], s
-    result.pool["widths"] = interval_widths(curve, aug, level, seed, gain_per_doubling(curve), (low, high), rows)
+    result.pool["widths"] = interval_widths(curve, aug, level, seed, (low, high), rows)
     return result
 
 
-def interval_widths(curve, aug, level: float, seed: int, gain: float, reference: tuple, rows: list) -> dict:
+def interval_widths(curve, aug, level: float, seed: int, reference: tuple, rows: list) -> dict:
     """Width of other ways to compute the tasks' intervals, as a multiple of the solution's (task 4: in log size)."""
     from helpers.curves import gain_interval
     from helpers.worth import worth_intervals
