@@ -22,8 +22,8 @@ from helpers.curves import (
 )
 from helpers.validation import check_in_range, check_type
 
-__all__ = ["augmentation_worth", "equivalent_size", "equivalent_sizes", "pooled_worth", "worth_intervals",
-           "worth_table"]
+__all__ = ["augmentation_worth", "equivalent_size", "equivalent_sizes", "log_size", "pooled_worth",
+           "worth_intervals", "worth_table"]
 
 
 def equivalent_size(curve: LearningCurve, accuracy: float) -> tuple[float, str]:
@@ -112,7 +112,7 @@ def worth_intervals(augmented: LearningCurve, plain: LearningCurve, n_boot: int 
     check_bootstrap(n_boot, level)
     noise = shared_noise({"augmented": augmented, "plain": plain}, "plain", validation_noise, "a shared draw")
     rows = augmentation_worth(augmented, plain)
-    draws = [[_log_size(*equivalent_size(plain_draw, float(np.clip(a, 0, 1)))) for a in augmented_acc]
+    draws = [[log_size(*equivalent_size(plain_draw, float(np.clip(a, 0, 1)))) for a in augmented_acc]
              for plain_draw, augmented_acc in _paired_draws(augmented, plain, noise, n_boot, seed)]
     tail = (1 - level) / 2
     intervals = []
@@ -170,13 +170,18 @@ def _paired_draws(augmented: LearningCurve, plain: LearningCurve, noise: str, n_
                bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1))
 
 
-def _log_size(size: float, how: str) -> float:
-    """A sortable key of an equivalent size: ``log size``, ``−inf`` for "fewer than", ``+inf`` for "more than"."""
-    return {HOW[0]: math.log(size), HOW[1]: -math.inf, HOW[2]: math.inf}[how]
+def log_size(size: float, how: str) -> float:
+    """A sortable key of an equivalent size: ``log size`` (``−inf`` for size 0), ``−inf`` for "fewer than", ``+inf``
+    for "more than".
+
+    >>> log_size(1.0, "interpolated"), log_size(125.0, "fewer than"), log_size(1500.0, "more than")
+    (0.0, -inf, inf)
+    """
+    return {HOW[0]: math.log(size) if size > 0 else -math.inf, HOW[1]: -math.inf, HOW[2]: math.inf}[how]
 
 
 def _size_of_log(key: float, sizes: np.ndarray) -> tuple[float, str]:
-    """Back from ``_log_size``: ``(size, how)``, the bound at the smallest or largest of ``sizes`` for ``∓inf``."""
+    """Back from ``log_size``: ``(size, how)``, the bound at the smallest or largest of ``sizes`` for ``∓inf``."""
     if key == -math.inf:
         return float(sizes[0]), HOW[1]
     if key == math.inf:

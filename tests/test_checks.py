@@ -728,6 +728,16 @@ def test_task_3_names_what_is_wrong_with_the_interval(capsys, interval, fragment
     assert_hint(printed(capsys), 3, fragment)
 
 
+def test_task_3_and_4_hints_name_the_level_they_were_given(capsys):
+    """The reference interval is computed at ``level``; the hint says that level, not the module's 90 %."""
+    low, high = gain_interval(CURVE, level=0.8)
+    middle, half = (low + high) / 2, (high - low) / 2
+    check_task_3(CURVE, GAIN, (middle - 0.3 * half, middle + 0.3 * half), "more data helps", level=0.8)
+    assert_hint(printed(capsys), 3, "too narrow for 80%")
+    check_task_4(AUG, WORTH_4, [170.0, 350.0], ["cannot tell yet"] * 2, CURVE, level=0.8)
+    assert_hint(printed(capsys), 4, "needs one 80 % interval (low, high) per size")
+
+
 STRADDLES = (0.5, 4.5)  # wider than the reference on a curve whose repeats are noisier: see NOISY
 NOISY = make_curve([[.78, .80, .79], [.83, .84, .835], [.86, .87, .865], [.87, .90, .92], [.88, .93, .925]],
                    train=CURVE.train_acc)

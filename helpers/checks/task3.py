@@ -74,15 +74,15 @@ def _interval_hint(interval: object, gain: float, curve: LearningCurve, level: f
     ref_low, ref_high = gain_interval(curve, level=level, seed=0)
     ratio = (high - low) / (ref_high - ref_low)
     yours = f"your interval {low:.2f} … {high:.2f} pp"
-    reference = f"a {LEVEL:.0%} interval of this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval)"
+    reference = f"a {level:.0%} interval of this curve ({ref_low:.1f} … {ref_high:.1f} pp from gain_interval)"
     if ratio < WIDTH_RANGE_3[0]:
         return Hint("interval too narrow",
-                    f"{yours} is {ratio:.2f}× as wide as {reference} — too narrow for {LEVEL:.0%}: does it hold both "
+                    f"{yours} is {ratio:.2f}× as wide as {reference} — too narrow for {level:.0%}: does it hold both "
                     "sources of noise, the repeats *and* the validation digits every model was scored on (the "
                     "repeats alone give about half the width)? ±1 standard error is only a 68 % interval (use ±1.645)")
     if ratio > WIDTH_RANGE_3[1]:
         return Hint("interval too wide",
-                    f"{yours} is {ratio:.1f}× as wide as {reference} — too wide for {LEVEL:.0%}: the range of the "
+                    f"{yours} is {ratio:.1f}× as wide as {reference} — too wide for {level:.0%}: the range of the "
                     "per-repeat gains or a 99 % interval says less than the data know")
     shift = (low + high) / 2 - (ref_low + ref_high) / 2
     if abs(shift) > CENTRE_TOLERANCE_3 * (ref_high - ref_low):

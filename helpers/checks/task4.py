@@ -29,7 +29,7 @@ from helpers.checks.common import (
     decision_text,
 )
 from helpers.curves import HOW, LearningCurve
-from helpers.worth import equivalent_size, worth_intervals
+from helpers.worth import equivalent_size, log_size, worth_intervals
 
 __all__ = ["check_task_4"]
 
@@ -95,11 +95,11 @@ def _bound_hint(value: float, how: str | None, size: int, bound: float, rule: st
                                 f"({bound:.0f}, '{rule}')")
 
 
-def _worth_hint(entries: list[tuple[float, str | None]], aug_curve: LearningCurve, curve: LearningCurve
-                ) -> Hint | None:
-    """``None`` when ``worth`` is what the un-augmented curve says (the one rule: ``equivalent_size``), else a hint."""
+def _worth_hint(entries: list[tuple[float, str | None]], aug_curve: LearningCurve, curve: LearningCurve,
+                expected: list[tuple[float, str]]) -> Hint | None:
+    """``None`` when ``worth`` is ``expected``, what the un-augmented curve says (the one rule: ``equivalent_size``),
+    else a hint."""
     acc, n = aug_curve.val_acc.mean(axis=1), aug_curve.sizes.astype(float)
-    expected = [equivalent_size(curve, float(a)) for a in acc]
     for (value, how), (bound, rule), size in zip(entries, expected, aug_curve.sizes, strict=True):
         if rule != "interpolated" and not (how == rule and math.isclose(value, bound, rel_tol=5e-3, abs_tol=1.0)):
             return _bound_hint(value, how, int(size), bound, rule)
@@ -171,7 +171,7 @@ def _end(item: object, side: str) -> tuple[float, str] | None:
     value, how = entry[0], entry[1] or HOW[0]
     if how == HOW[0] and (math.isnan(value) or value < 0 or (side == "low" and value == math.inf)):
         return None
-    return _log_key(value, how), how
+    return log_size(value, how), how
 
 
 def _end_text(key: float, how: str, sizes: np.ndarray) -> str:
@@ -182,13 +182,13 @@ def _end_text(key: float, how: str, sizes: np.ndarray) -> str:
     return f"{math.exp(key):,.0f}"
 
 
-def _worth_ranges(worth_ranges: object, count: int) -> tuple[list | None, Hint | None]:
+def _worth_ranges(worth_ranges: object, count: int, level: float = LEVEL) -> tuple[list | None, Hint | None]:
     """The ends of ``worth_ranges`` (one ``(low, high)`` per augmented size) as ``(key, how)`` pairs, or a hint."""
     items = worth_ranges.tolist() if isinstance(worth_ranges, np.ndarray) else (
         worth_ranges.detach().cpu().tolist() if torch.is_tensor(worth_ranges) else worth_ranges)
     if count == 1 and isinstance(items, (list, tuple)) and len(items) == 2 and _end(items[0], "low") is not None:
         items = [items]
-    wanted = ("`worth_ranges` needs one 90 % interval (low, high) per size of aug_curve "
+    wanted = (f"`worth_ranges` needs one {level * 100:g} % interval (low, high) per size of aug_curve "
               f"({count}), each end a number of examples or, where the curve cannot bound it, a bound such as "
               "(1500, 'more than') — got ")
     if not isinstance(items, (list, tuple)) or len(items) != count:
@@ -213,8 +213,8 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
     reference = worth_intervals(aug_curve, curve, level=level, seed=0, validation_noise=None if shared else False)
     for ((low, low_how), (high, high_how)), row, n in zip(ends, reference, aug_curve.sizes, strict=True):
         shown = f"{_end_text(low, low_how, sizes)} … {_end_text(high, high_how, sizes)}"
-        estimate = _log_key(row.equivalent, row.how)
-        ref_low, ref_high = _log_key(row.low, row.low_how), _log_key(row.high, row.high_how)
+        estimate = log_size(row.equivalent, row.how)
+        ref_low, ref_high = log_size(row.low, row.low_how), log_size(row.high, row.high_how)
         if low > high:
             return Hint("interval reversed", f"for {n} augmented examples your interval is {shown}: give the low end "
                                              "first")
@@ -241,22 +241,18 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
         if not WIDTH_RANGE_4[0] * ref_width - WIDTH_SLACK_4 <= width <= WIDTH_RANGE_4[1] * ref_width + WIDTH_SLACK_4:
             which = "narrow" if width < ref_width else "wide"
             return Hint(f"interval too {which}",
-                        f"for {n} augmented examples your interval {shown} is too {which} for {LEVEL:.0%}: a "
-                        f"{LEVEL:.0%} interval of this worth is about {_end_text(ref_low, row.low_how, sizes)} … "
+                        f"for {n} augmented examples your interval {shown} is too {which} for {level:.0%}: a "
+                        f"{level:.0%} interval of this worth is about {_end_text(ref_low, row.low_how, sizes)} … "
                         f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals: the repeats and the "
                         "validation digits of both curves)")
         shift = (max(low, edges[0]) + min(high, edges[1]) - max(ref_low, edges[0]) - min(ref_high, edges[1])) / 2
         if abs(shift) > CENTRE_TOLERANCE_4 * ref_width + WIDTH_SLACK_4 / 2:
             return Hint("interval shifted",
                         f"for {n} augmented examples your interval {shown} sits {'above' if shift > 0 else 'below'} "
-                        f"a {LEVEL:.0%} interval of this worth, about {_end_text(ref_low, row.low_how, sizes)} … "
+                        f"a {level:.0%} interval of this worth, about {_end_text(ref_low, row.low_how, sizes)} … "
                         f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals); another bootstrap seed moves "
                         "it far less — compute the interval from the data, don't move it")
     return None
-
-
-def _log_key(size: float, how: str) -> float:
-    return {HOW[0]: math.log(size) if size > 0 else -math.inf, HOW[1]: -math.inf, HOW[2]: math.inf}[how]
 
 
 def _aug_decisions_hint(aug_decision: object, ends: list, aug_curve: LearningCurve, curve: LearningCurve,
@@ -270,7 +266,7 @@ def _aug_decisions_hint(aug_decision: object, ends: list, aug_curve: LearningCur
     sizes = curve.sizes.astype(float)
     for answer, ((low, low_how), (high, high_how)), n, (value, how) in zip(decisions, ends, aug_curve.sizes, worth,
                                                                           strict=True):
-        estimate = _log_key(value, how)
+        estimate = log_size(value, how)
         hint = _decision_hint(answer, low, high, math.log(n), DECISIONS_4, "aug_decision",
                               f"{n:,} — the examples the augmented models trained on", estimate,
                               f"{_end_text(low, low_how, sizes)} … {_end_text(high, high_how, sizes)} examples")
@@ -308,11 +304,11 @@ def check_task_4(aug_curve: object, worth: object, worth_ranges: object, aug_dec
         return _not_done(4)
     hint = _curve_hint(curve, "curve") or _curve_hint(aug_curve, "aug_curve")
     hint = hint or _aug_curve_hint(aug_curve, curve, sizes, augment)
-    entries, error = _worth_entries(worth, len(aug_curve.sizes)) if hint is None else (None, None)
-    hint = hint or error or _worth_hint(entries, aug_curve, curve)
-    ends, error = _worth_ranges(worth_ranges, len(aug_curve.sizes)) if hint is None else (None, None)
-    hint = hint or error or _ranges_hint(ends, aug_curve, curve, level)
     expected = [] if hint else [equivalent_size(curve, float(a)) for a in aug_curve.val_acc.mean(axis=1)]
+    entries, error = _worth_entries(worth, len(aug_curve.sizes)) if hint is None else (None, None)
+    hint = hint or error or _worth_hint(entries, aug_curve, curve, expected)
+    ends, error = _worth_ranges(worth_ranges, len(aug_curve.sizes), level) if hint is None else (None, None)
+    hint = hint or error or _ranges_hint(ends, aug_curve, curve, level)
     hint = hint or _aug_decisions_hint(aug_decision, ends, aug_curve, curve, expected)
     hint = hint or _reproduction_hint(aug_curve, "aug_curve", reproduce)
     if hint:
