@@ -16,7 +16,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from helpers.batched import as_float_images
-from helpers.curves import LearningCurve, PowerLawFit
+from helpers.curves import LearningCurve, PowerLawFit, check_curve
 from helpers.explorer_base import FigureExplorer
 from helpers.extrapolation import MIN_SIZES, fit_power_law
 from helpers.geometry import LossLandscape, gradient_descent_path, loss_landscape, path_losses
@@ -49,8 +49,7 @@ class ExtrapolationExplorer(FigureExplorer):
     """
 
     def __init__(self, curve: LearningCurve, n_boot: int = 200, level: float = 0.9, seed: int = 0) -> None:
-        if not isinstance(curve, LearningCurve):
-            raise TypeError(f"curve must be a LearningCurve (from learning_curve), got {type(curve).__name__}")
+        check_curve(curve)
         if len(curve.sizes) < MIN_SIZES + 1:
             raise ValueError(f"curve has {len(curve.sizes)} sizes ({curve.sizes.tolist()}); the explorer needs at "
                              f"least {MIN_SIZES + 1}: {MIN_SIZES} to fit a power law and one beyond to check it")
@@ -324,8 +323,8 @@ class AngleExplorer(FigureExplorer):
     ``models`` maps a name to the ``TrainedModels`` of a learning curve (``learning_curve(..., keep_models=True)
     .models``), of which those of training size ``sizes[size_index]`` (all repeats) are used; ``pipelines`` maps the
     same names to each one's test pipeline (a ``FusedAugment``, whose ``apply(images, angle=…)`` rotates; default a
-    plain rotation). Left: the validation accuracy against the angle (mean over repeats, band from the lowest to the
-    highest), the angle marked. Right: the ``digits`` rotated, with each model's prediction (repeat 0) in its colour.
+    plain rotation). Left: the validation accuracy against the angle (mean over repeats, band mean ± std), the angle
+    marked. Right: the ``digits`` rotated, with each model's prediction (repeat 0) in its colour.
 
     In 04, with its kept models and validation digits::
 

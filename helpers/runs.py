@@ -54,8 +54,8 @@ def train_small_model(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch
                          f"allowed: 1 <= batch_size <= {len(x_train)}")
     generator = torch.Generator().manual_seed(seed)
     val_set = TensorDataset(x_val.to(device), y_val.to(device))
-    with torch_threads(1), torch.random.fork_rng(devices=[]):  # the global generator is left as it was
-        torch.manual_seed(seed)
+    with torch_threads(1), torch.random.fork_rng(devices=[]):  # the global CPU generator is left as it was
+        torch.default_generator.manual_seed(seed)  # = torch.manual_seed(seed) for the CPU, CUDA's generators untouched
         model = mlp(x_train[0].numel(), hidden, int(max(y_train.max(), y_val.max())) + 1).to(device)
         optimizer = torch.optim.SGD(model.parameters(), lr=lr)
         run, order = TrainingRun(model=model), torch.empty(0, dtype=torch.long)

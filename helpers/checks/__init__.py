@@ -3,9 +3,9 @@
 A check tests the properties the task asks for, so every correct way of writing an answer passes; a wrong answer is
 compared with the task's typical mistakes, so the hint names the mistake. It prints ``✅ Task N passed: …``,
 ``❌ Task N — not yet: …`` with the hint, or ``⏳ Task N: not done yet …`` while an answer is ``...`` or ``None``.
-It never raises because of the answer (``ValueError`` only when the task's own inputs are unusable) and does not
-touch the notebook's random state; ``grade_task(N, …)`` runs it for the autograder and raises ``AssertionError``
-with the hint unless the task passed. One module per task:
+It never raises because of the answer (``TypeError`` or ``ValueError`` only when the task's own inputs or settings
+are unusable) and does not touch the notebook's random state; ``grade_task(N, …)`` runs it for the autograder and
+raises ``AssertionError`` with the hint unless the task passed. One module per task:
 
 - ``common``: the ``Hint`` record, the ✅/❌/⏳ report, ``grade_task`` and what several tasks share
 - ``task1``: the train/test pipelines
