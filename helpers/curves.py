@@ -4,7 +4,7 @@ and the records ``helpers.extrapolation`` and ``helpers.worth`` return (here, so
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -15,7 +15,7 @@ from helpers.validation import check_choice, check_in_range, check_int, check_ty
 __all__ = [
     "accuracy_difference", "BAND_LABEL", "bootstrap_noise", "bootstrap_val_acc", "bounded_text", "Bracket",
     "check_bootstrap", "check_curve", "gain_interval", "gain_per_doubling", "HOW", "LearningCurve", "mean_band",
-    "NOISE", "power_law", "PowerLawFit", "shared_noise", "Worth",
+    "paired_val_acc", "power_law", "PowerLawFit", "shared_noise", "Worth",
 ]
 
 HOW = ("interpolated", "fewer than", "more than")  # how equivalent_size found a size: a value, or a bound
@@ -252,6 +252,21 @@ def bootstrap_val_acc(curve: LearningCurve, rng: np.random.Generator, noise: str
     return np.take_along_axis(accuracy, picks, axis=1)
 
 
+def paired_val_acc(first: LearningCurve, second: LearningCurve, noise: str, n_boot: int,
+                   seed: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``n_boot`` bootstrap copies of both curves' ``val_acc`` (``first`` drawn before ``second``), with one shared
+    draw of the validation examples when ``noise`` says so (``shared_noise`` checks both were scored on the same).
+
+    >>> curve = LearningCurve("toy", np.array([100, 200]), np.ones((2, 3)), np.full((2, 3), 0.8), np.zeros((2, 3)), 1)
+    >>> [(x.shape, y.shape) for x, y in paired_val_acc(curve, curve, "repeats", n_boot=2, seed=0)]
+    [((2, 3), (2, 3)), ((2, 3), (2, 3))]
+    """
+    rng = np.random.default_rng(seed)
+    for _ in range(n_boot):
+        weights = rng.multinomial(first.n_val, np.full(first.n_val, 1 / first.n_val)) if noise == NOISE[1] else None
+        yield bootstrap_val_acc(first, rng, noise, weights), bootstrap_val_acc(second, rng, noise, weights)
+
+
 def _draw(curve: LearningCurve, rng: np.random.Generator, noise: str,
           example_weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The drawn repeats (indices into each size's row) and the accuracy of every model on the drawn validation
@@ -403,12 +418,7 @@ def accuracy_difference(a: LearningCurve, b: LearningCurve, at: int | Sequence[i
     if not at or any(not -len(a.sizes) <= i < len(a.sizes) for i in at):
         raise ValueError(f"at={at} must be one or more size indices of the curves ({len(a.sizes)} sizes)")
     noise = shared_noise({"a": a, "b": b}, "a", validation_noise, "a paired comparison")
-    rng = np.random.default_rng(seed)
-    draws = []
-    for _ in range(n_boot):
-        weights = rng.multinomial(a.n_val, np.full(a.n_val, 1 / a.n_val)) if noise == NOISE[1] else None
-        a_acc, b_acc = bootstrap_val_acc(a, rng, noise, weights), bootstrap_val_acc(b, rng, noise, weights)
-        draws.append(a_acc[at].mean() - b_acc[at].mean())
+    draws = [a_acc[at].mean() - b_acc[at].mean() for a_acc, b_acc in paired_val_acc(a, b, noise, n_boot, seed)]
     tail = (1 - level) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
     estimate = float(a.val_acc[at].mean() - b.val_acc[at].mean())  # the mean over sizes and repeats

@@ -11,13 +11,12 @@ import numpy as np
 
 from helpers.curves import (
     HOW,
-    NOISE,
     LearningCurve,
     Worth,
-    bootstrap_val_acc,
     bounded_text,
     check_bootstrap,
     check_curve,
+    paired_val_acc,
     shared_noise,
 )
 from helpers.validation import check_in_range, check_type
@@ -162,12 +161,8 @@ def _paired_draws(augmented: LearningCurve, plain: LearningCurve, noise: str, n_
                   seed: int) -> Iterator[tuple[LearningCurve, np.ndarray]]:
     """``n_boot`` bootstrap draws of both curves (one shared draw of the validation examples when ``noise`` says
     so): ``plain`` with its drawn ``val_acc``, and the drawn mean accuracy of ``augmented`` at each size."""
-    rng = np.random.default_rng(seed)
-    for _ in range(n_boot):
-        weights = rng.multinomial(plain.n_val, np.full(plain.n_val, 1 / plain.n_val)) if noise == NOISE[1] else None
-        plain_acc = bootstrap_val_acc(plain, rng, noise, weights)
-        yield (replace(plain, val_acc=plain_acc, models=None, val_correct=None),
-               bootstrap_val_acc(augmented, rng, noise, weights).mean(axis=1))
+    for plain_acc, augmented_acc in paired_val_acc(plain, augmented, noise, n_boot, seed):
+        yield replace(plain, val_acc=plain_acc, models=None, val_correct=None), augmented_acc.mean(axis=1)
 
 
 def log_size(size: float, how: str) -> float:
