@@ -202,9 +202,7 @@ def loss_landscape(x: torch.Tensor, y: torch.Tensor, steps: int = 30, grid: int 
     """
     check_int("steps", steps)
     check_int("grid", grid, low=2)
-    x, y = _xy(x, y, features=2)
-    w, b = least_squares(x, y)
-    path = gradient_descent_path(x, y, steps=steps, bias=b)
+    x, y, w, b, path = _descent(x, y, steps)
     if window is None:
         window = _window(torch.cat([path, w[None]]))
     elif len(window) != 4 or not (window[0] < window[1] and window[2] < window[3]):
@@ -230,9 +228,18 @@ def loss_landscapes(problems: Mapping[str, tuple[torch.Tensor, torch.Tensor]], s
     """
     if not isinstance(problems, Mapping) or not problems:
         raise TypeError(f"problems must be a non-empty dict name → (x, y), got {type(problems).__name__}")
-    own = {name: loss_landscape(x, y, steps=steps, grid=2) for name, (x, y) in problems.items()}
-    window = _window(torch.cat([torch.cat([s.path, s.minimum[None]]) for s in own.values()]))
+    check_int("steps", steps)
+    check_int("grid", grid, low=2)
+    descents = [_descent(x, y, steps) for x, y in problems.values()]
+    window = _window(torch.cat([torch.cat([path, w[None]]) for _, _, w, _, path in descents]))
     return {name: loss_landscape(x, y, steps=steps, grid=grid, window=window) for name, (x, y) in problems.items()}
+
+
+def _descent(x: object, y: object, steps: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, float, torch.Tensor]:
+    """``(x, y, w, b, path)``: the checked two-feature problem, its best weights and bias, gradient descent's path."""
+    x, y = _xy(x, y, features=2)
+    w, b = least_squares(x, y)
+    return x, y, w, b, gradient_descent_path(x, y, steps=steps, bias=b)
 
 
 def _window(points: torch.Tensor) -> tuple[float, float, float, float]:
