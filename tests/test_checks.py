@@ -36,6 +36,14 @@ def assert_pass(text: str, task: int) -> None:
     assert text.startswith(f"✅ Task {task} passed:"), text
 
 
+def assert_all_pass(text: str, task: int, checks: int) -> None:
+    """Each of the ``checks`` checks printed one line, and every line says the task passed."""
+    lines = text.splitlines()
+    assert len(lines) == checks, text
+    for line in lines:
+        assert_pass(line, task)
+
+
 # --------------------------------------------------------------------------------------------
 # task 1
 # --------------------------------------------------------------------------------------------
@@ -228,8 +236,7 @@ def test_task_2_passes_exact_statistics_whichever_way_they_are_computed(capsys, 
     check_task_2(*dataset_mean_std(loader), loader, patches["x"])
     check_task_2(train.mean(dim=(0, 2, 3)), train.std(dim=(0, 2, 3)), loader, patches["x"])  # sample std
     check_task_2(train.mean(dim=(0, 2, 3)).tolist(), train.std(dim=(0, 2, 3)).numpy(), loader)
-    for line in printed(capsys).splitlines():
-        assert_pass(line, 2)
+    assert_all_pass(printed(capsys), 2, checks=3)
 
 
 def wrong_statistics(p: dict) -> dict:
@@ -325,9 +332,9 @@ def task_4(aug_curve: object, worth: object, curve: object, **settings: object) 
 
 def aug_decision(row) -> str:
     """The decision a ``worth_intervals`` row supports against its own size, written out as the solution does."""
-    if row.low_how == "more than" or (row.low_how == "interpolated" and row.low > row.size):
+    if row.low_how == "more than" or (row.low_how == "interpolated" and row.low >= row.size):
         return "augmentation helps"
-    if row.high_how == "fewer than" or (row.high_how == "interpolated" and row.high < row.size):
+    if row.high_how == "fewer than" or (row.high_how == "interpolated" and row.high <= row.size):
         return "does not help"
     return "cannot tell yet"
 
@@ -533,8 +540,7 @@ def test_task_4_passes_exact_and_rounded_numbers_and_the_rules_pairs(capsys):
     task_4(AUG, worth, CURVE)
     task_4(AUG, np.round(worth).tolist(), CURVE)
     task_4(AUG, [(w, "interpolated") for w in worth], CURVE)
-    for line in printed(capsys).splitlines():
-        assert_pass(line, 4)
+    assert_all_pass(printed(capsys), 4, checks=3)
 
 
 def wrong_worth() -> dict:
@@ -601,8 +607,7 @@ def datasets(mnist_splits, train_transform, val_transform, val_part: str = "val"
 def test_task_5_passes_random_training_and_deterministic_validation(capsys, mnist_splits):
     check_task_5(*datasets(mnist_splits, lecture_transform("train"), lecture_transform("test")))
     check_task_5(*datasets(mnist_splits, lecture_transform("train", api="v1"), lecture_transform("test", api="v1")))
-    for line in printed(capsys).splitlines():
-        assert_pass(line, 5)
+    assert_all_pass(printed(capsys), 5, checks=2)
 
 
 WRONG_TASK_5 = {
@@ -773,8 +778,7 @@ def test_task_3_the_decision_follows_the_students_interval_not_the_reference(cap
     check_task_3(NOISY, gain_per_doubling(NOISY), (low, high), "cannot tell yet", min_gain_pp=threshold)
     moved = (low + 0.1 * (high - low), high + 0.1 * (high - low))
     check_task_3(NOISY, gain_per_doubling(NOISY), moved, "more data helps", min_gain_pp=threshold)
-    for line in printed(capsys).splitlines():
-        assert_pass(line, 3)
+    assert_all_pass(printed(capsys), 3, checks=2)
 
 
 def test_task_3_rejects_an_interval_slid_until_it_supports_a_decision(capsys):
@@ -832,8 +836,7 @@ def test_task_4_open_ends_pass_as_bounds_inf_or_zero(capsys):
                      CURVE)
     check_task_4(BEYOND, [(2000, "more than")] * 2, [((2000, "more than"), np.inf), ("more than 2,000",) * 2],
                  ["augmentation helps"] * 2, CURVE)
-    for line in printed(capsys).splitlines():
-        assert_pass(line, 4)
+    assert_all_pass(printed(capsys), 4, checks=4)
 
 
 WRONG_RANGES_4 = {

@@ -14,21 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_exercises_03_04 import claim_lines
+from test_exercises_03_04 import claim_lines, committed_claim_count
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 OTHER_SEED = "101"  # not 0, the committed seed, nor one any claim was tuned on
 LECTURES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 MOVED_FROM_A_LECTURE = ["deep_dives/01a_extrapolating_learning_curves.ipynb"]  # deep dives whose claims were 01's
-
-
-def committed_claims(name: str) -> int:
-    """How many ✅ lines the committed notebook (run at ``SEED = 0``) shows: the count a full run reaches."""
-    import nbformat
-
-    from tools.notebooks import stream_lines
-
-    return sum(line.startswith("✅") for line in stream_lines(nbformat.read(NOTEBOOKS / name, as_version=4)))
 
 
 @pytest.mark.slow
@@ -37,7 +28,7 @@ def committed_claims(name: str) -> int:
 def test_every_claim_holds_at_a_seed_the_notebook_was_not_tuned_on(name, notebook_run):
     lines = claim_lines(notebook_run())
     failed = [line for line in lines if line.startswith("❌")]
-    assert len(lines) == committed_claims(name), "the run did not reach every claim:\n" + "\n".join(lines)
+    assert len(lines) == committed_claim_count(name), "the run did not reach every claim:\n" + "\n".join(lines)
     assert not failed, f"at SEED = {OTHER_SEED}:\n" + "\n".join(failed)
 
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from test_architecture import module_name
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPERS = ROOT / "helpers"
@@ -158,14 +159,9 @@ def defined_names(tree: ast.Module, package: str | None = None) -> set[str]:
     return {name for name in names if not name.startswith("_")}
 
 
-def module_path(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
 def module_subjects(path: Path) -> tuple[str, set[str]]:
     """``helpers.x`` and the public names of the module at ``path`` (what a notebook that uses it mentions)."""
-    dotted = module_path(path)
+    dotted = module_name(path, ROOT / "helpers")  # ROOT read when called: a test moves it
     package = dotted if path.name == "__init__.py" else None
     return dotted, defined_names(ast.parse(path.read_text(encoding="utf-8")), package)
 

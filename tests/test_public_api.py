@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from test_architecture import module_name
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPERS = ROOT / "helpers"
@@ -24,13 +25,8 @@ HELPERS = ROOT / "helpers"
 
 def module_names() -> list[str]:
     """Every module of ``helpers`` but the package's own ``__init__`` (which only documents the index)."""
-    names = []
-    for path in sorted(HELPERS.rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        if name != "helpers":
-            names.append(name)
-    return names
+    names = (module_name(path, HELPERS) for path in sorted(HELPERS.rglob("*.py")))
+    return [name for name in names if name != "helpers"]
 
 
 def code_sources() -> dict[str, str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tools.course import pip_install_url
+from tools.notebooks import QUIET_DEBUGGER
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -160,7 +161,7 @@ def test_setup_cells_run_against_the_installed_wheel_outside_the_repository(whee
     (tmp_path / "job.json").write_text(json.dumps(job))
     (tmp_path / "runner.py").write_text(RUNNER)
     env = dict(os.environ, PYTHONPATH=str(target), PYTHONNOUSERSITE="1", MPLBACKEND="Agg",
-               MPLCONFIGDIR=str(tmp_path / "mpl"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+               MPLCONFIGDIR=str(tmp_path / "mpl"), **QUIET_DEBUGGER)
     result = subprocess.run([sys.executable, str(tmp_path / "runner.py"), str(target), str(tmp_path / "job.json")],
                             cwd=outside, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

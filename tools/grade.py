@@ -51,6 +51,7 @@ import nbformat
 import psutil
 
 from tools.judge import answer_names, hand_in_source, is_answer, is_graded_code, nbgrader_meta, split_hidden
+from tools.notebooks import QUIET_DEBUGGER
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT / "notebooks" / "homework" / "hw1_data_solution.ipynb"
@@ -282,7 +283,7 @@ class Sandbox:
                    PYTHONPATH=str(self.view / "course"), MPLCONFIGDIR=str(folder / ".matplotlib"),
                    IPYTHONDIR=str(folder / ".ipython"), JUPYTER_RUNTIME_DIR=str(folder / ".jupyter"),
                    XDG_CACHE_HOME=str(folder / ".cache"), TORCH_HOME=str(folder / ".torch"),
-                   PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONDONTWRITEBYTECODE="1")
+                   PYTHONDONTWRITEBYTECODE="1", **QUIET_DEBUGGER)
         env.update(thread_limits(threads))
         return env
 
