@@ -425,7 +425,7 @@ class _BatchedRun:
     """
 
     def __init__(self, images, labels, plan: CurvePlan, kind: batched.ModelKind, device: torch.device) -> None:
-        self.device, self.model, self.repeats = device, kind.name, plan.seeds.shape[1]
+        self.device, self.model, self.repeats = device, kind.name, plan.repeats
         self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
         self.sizes = [plan.sizes[i] for i in self.groups]
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)

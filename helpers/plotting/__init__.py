@@ -5,7 +5,8 @@
 - ``values``: value histograms, per-pixel statistics, training runs, loss contours (notebook 03);
 - ``learning``: learning curves, power-law fits, augmentation worth, accuracy vs angle (01, 04).
 
-Every helper draws only (the numbers come from the other modules) and returns its figure.
+Every helper draws only (the numbers come from the other modules): a ``plot_*``/``show_*`` helper returns its
+figure, a ``draw_*`` one draws on axes or a region it is given (the static figures and the explorers share them).
 """
 
 from helpers.plotting.images import (
