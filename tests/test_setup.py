@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -190,3 +191,18 @@ def test_every_maintainer_command_runs_its_tool_module(monkeypatch, argv, module
     python = sys.executable if argv[0] in ("slides", "set-repo") else "venv-python"
     assert command == [python, "-m", module, *argv[1:]]
     assert (ROOT / "tools" / "__init__.py").exists()
+
+
+
+@pytest.mark.parametrize(("free", "warned"), [(6e8, "only 0.6 GB free"), (6.9e9, "only 6.9 GB free"), (7e9, None),
+                                              (100e9, None)])
+def test_a_low_disk_is_named_before_the_install(monkeypatch, tmp_path, capsys, free, warned):
+    tasks = load_tasks()
+    commands = []
+    monkeypatch.setattr(tasks, "run", lambda command, env=None: commands.append(command))
+    monkeypatch.setattr(tasks.sys, "prefix", str(tmp_path))  # no install stamp there: it installs
+    monkeypatch.setattr(tasks.shutil, "disk_usage", lambda path: SimpleNamespace(free=free))
+    tasks.ensure_environment(here=True)
+    err = capsys.readouterr().err
+    assert len(commands) == 1 and (tmp_path / tasks.install_stamp()).exists()
+    assert (warned in err and "No space left on device" in err) if warned else err == ""
