@@ -194,7 +194,7 @@ def test_every_maintainer_command_runs_its_tool_module(monkeypatch, argv, module
 
 
 
-@pytest.mark.parametrize(("free", "warned"), [(6e8, "only 0.6 GB free"), (6.9e9, "only 6.9 GB free"), (7e9, None),
+@pytest.mark.parametrize(("free", "warned"), [(6e8, "only 0.6 GB free"), (7.9e9, "only 7.9 GB free"), (8e9, None),
                                               (100e9, None)])
 def test_a_low_disk_is_named_before_the_install(monkeypatch, tmp_path, capsys, free, warned):
     tasks = load_tasks()
