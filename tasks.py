@@ -59,8 +59,8 @@ def ensure_environment(here: bool) -> str:
     if not stamp.exists():
         print(f"Installing the course and its dependencies ({EXTRAS}) — the first time takes minutes …",
               flush=True)
-        free_gb = shutil.disk_usage(ROOT).free / 10**9
-        if free_gb < 8:  # .venv took 6.8 GB on Linux x86-64, where pip's PyTorch is the CUDA build
+        free_gb = shutil.disk_usage(stamp.parent).free / 10**9  # where the install goes: .venv, or --here's prefix
+        if free_gb < 8:
             print(f"Warning: only {free_gb:.1f} GB free on this disk; the install took 6.8 GB on Linux (PyTorch with "
                   "CUDA), so pip may stop with 'No space left on device'.", file=sys.stderr, flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",

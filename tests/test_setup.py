@@ -193,7 +193,6 @@ def test_every_maintainer_command_runs_its_tool_module(monkeypatch, argv, module
     assert (ROOT / "tools" / "__init__.py").exists()
 
 
-
 @pytest.mark.parametrize(("free", "warned"), [(6e8, "only 0.6 GB free"), (7.9e9, "only 7.9 GB free"), (8e9, None),
                                               (100e9, None)])
 def test_a_low_disk_is_named_before_the_install(monkeypatch, tmp_path, capsys, free, warned):
@@ -201,8 +200,10 @@ def test_a_low_disk_is_named_before_the_install(monkeypatch, tmp_path, capsys, f
     commands = []
     monkeypatch.setattr(tasks, "run", lambda command, env=None: commands.append(command))
     monkeypatch.setattr(tasks.sys, "prefix", str(tmp_path))  # no install stamp there: it installs
-    monkeypatch.setattr(tasks.shutil, "disk_usage", lambda path: SimpleNamespace(free=free))
+    measured = []
+    monkeypatch.setattr(tasks.shutil, "disk_usage", lambda path: measured.append(path) or SimpleNamespace(free=free))
     tasks.ensure_environment(here=True)
     err = capsys.readouterr().err
+    assert measured == [tmp_path], "the free space is measured where the install goes"
     assert len(commands) == 1 and (tmp_path / tasks.install_stamp()).exists()
     assert (warned in err and "No space left on device" in err) if warned else err == ""
