@@ -118,8 +118,8 @@ class FigureExplorer(Explorer):
     def _start(self) -> None:
         """Build the live figure, lay it out once, draw its static backgrounds, and create the widget.
 
-        The rest of each view (axes, legend, contours…) is drawn once per ``_background_key`` and copied back on
-        every update, which draws only the ``_dynamic`` artists and encodes one PNG (matplotlib's "blitting").
+        Everything but the ``_dynamic`` artists (axes, legend, contours…) is drawn once per ``_background_key`` and
+        copied back on every update, which draws only those artists and encodes one PNG (matplotlib's "blitting").
         """
         self.png, self.caption, self.numbers = b"", "", {}
         self._views: dict[tuple, tuple[bytes, str]] = {}

@@ -1,7 +1,8 @@
 """Live explorers for notebooks 01, 03 and 04: one "what happens if…" question each, on a slider.
 
 Each is a ``helpers.explorer_base.FigureExplorer``: everything expensive happens once, when it is built (the fits,
-the loss landscapes, the models' predictions at every angle); a slider, updated when released, only looks up.
+the loss landscapes, the models' predictions at every angle); a slider, updated when released, only looks up
+(03's learning rate runs its gradient-descent steps the first time a rate is chosen, then looks them up).
 """
 
 from __future__ import annotations
