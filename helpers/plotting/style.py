@@ -11,6 +11,7 @@ from typing import TypeVar
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from cycler import cycler
+from matplotlib.legend import Legend
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 __all__ = ["alt_text", "ALT_TEXT_KEY", "BAND_ALPHA", "color_for", "COLORS", "condition_of", "count_label",
@@ -134,15 +135,18 @@ def _grid(axes: Sequence[plt.Axes]) -> str:
 def _describe_axes(ax: plt.Axes) -> str:
     """One plot panel in words: its title, its axis labels and its legend's entries."""
     details = [f"{name}: {label}" for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
-    legend = ax.get_legend()
-    if legend is not None:
-        entries = _texts(text.get_text() for text in legend.get_texts())
-        if entries:
-            details.append("legend: " + ", ".join(entries))
+    entries = _legend_entries(ax.get_legend())
+    if entries:
+        details.append("legend: " + ", ".join(entries))
     title = " ".join(_texts(ax.get_title(loc) for loc in ("left", "center", "right")))
     if not title:
         return "; ".join(details)
     return f"{title} ({'; '.join(details)})" if details else title
+
+
+def _legend_entries(legend: Legend | None) -> list[str]:
+    """The non-empty texts of ``legend``'s entries (none without a legend)."""
+    return [] if legend is None else _texts(text.get_text() for text in legend.get_texts())
 
 
 def _legend_only(ax: plt.Axes) -> bool:
@@ -182,10 +186,9 @@ def describe_figure(fig: plt.Figure) -> str:
         if shown:
             sentences.append(_sentence(f"{name}: " + ", ".join(shown)))
     for key in keys:
-        legend = key.get_legend()
-        entries, title = _texts(text.get_text() for text in legend.get_texts()), legend.get_title().get_text().strip()
+        entries, key_title = _legend_entries(key.get_legend()), key.get_legend().get_title().get_text().strip()
         if entries:
-            sentences.append(_sentence("Key" + (f" ({title})" if title else "") + ": " + ", ".join(entries)))
+            sentences.append(_sentence("Key" + (f" ({key_title})" if key_title else "") + ": " + ", ".join(entries)))
     scales = _texts(ax.get_ylabel() or ax.get_xlabel() for ax in fig.axes if getattr(ax, "_colorbar", None))
     if scales:
         sentences.append(_sentence("Colour scale: " + ", ".join(scales)))
