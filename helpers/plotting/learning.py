@@ -33,10 +33,10 @@ def draw_band(ax: plt.Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray, co
 
 
 def _band_line(ax: plt.Axes, x: np.ndarray, mean: np.ndarray, band: tuple[np.ndarray, np.ndarray], color: str,
-               style: str, label: str, scale: float = 100) -> Line2D:
-    """The mean as a line with markers and its interval ``band`` as a shaded area, both times ``scale``."""
-    (line,) = ax.plot(x, mean * scale, style, color=color, marker="o", label=label)
-    draw_band(ax, x, band[0] * scale, band[1] * scale, color)
+               style: str, label: str) -> Line2D:
+    """The mean as a line with markers and its interval ``band`` as a shaded area, both fractions drawn in %."""
+    (line,) = ax.plot(x, mean * 100, style, color=color, marker="o", label=label)
+    draw_band(ax, x, band[0] * 100, band[1] * 100, color)
     return line
 
 
@@ -248,9 +248,8 @@ def draw_accuracy_vs_angle(ax: plt.Axes, angles: Sequence[float], accuracies: Ma
                    label=f"angles seen in training (±{trained_range:g}°)")
     lines = {}
     for k, (name, values) in enumerate(accuracies.items()):
-        percent = np.asarray(values) * 100
-        mean, std = percent.mean(1), percent.std(1)
-        lines[name] = _band_line(ax, angles, mean, (mean - std, mean + std), color_for(name, f"C{k}"), "-", name, 1)
+        mean, std = np.mean(values, 1), np.std(values, 1)
+        lines[name] = _band_line(ax, angles, mean, (mean - std, mean + std), color_for(name, f"C{k}"), "-", name)
     ax.set(xlabel="rotation of the validation digits (degrees)", ylabel="accuracy (%)")
     if len(angles) <= MAX_ANGLE_TICKS:
         ax.set_xticks(angles, labels=[f"{a:g}°" for a in angles])
