@@ -202,11 +202,17 @@ def loss_landscape(x: torch.Tensor, y: torch.Tensor, steps: int = 30, grid: int 
     """
     check_int("steps", steps)
     check_int("grid", grid, low=2)
-    x, y, w, b, path = _descent(x, y, steps)
+    descent = _descent(x, y, steps)
     if window is None:
-        window = _window(torch.cat([path, w[None]]))
+        window = _window(_points(descent))
     elif len(window) != 4 or not (window[0] < window[1] and window[2] < window[3]):
         raise ValueError(f"window={window!r} must be (w1 low, w1 high, w2 low, w2 high) with low < high")
+    return _landscape(descent, grid, window)
+
+
+def _landscape(descent: tuple, grid: int, window: tuple[float, float, float, float]) -> LossLandscape:
+    """The ``LossLandscape`` of one ``_descent`` on a ``grid × grid`` over ``window``."""
+    x, y, w, b, path = descent
     w1 = torch.linspace(float(window[0]), float(window[1]), grid, dtype=torch.float64)
     w2 = torch.linspace(float(window[2]), float(window[3]), grid, dtype=torch.float64)
     best = float(mse_surface(x, y, w[:1], w[1:], bias=b)[0, 0])
@@ -230,9 +236,9 @@ def loss_landscapes(problems: Mapping[str, tuple[torch.Tensor, torch.Tensor]], s
         raise TypeError(f"problems must be a non-empty dict name → (x, y), got {type(problems).__name__}")
     check_int("steps", steps)
     check_int("grid", grid, low=2)
-    descents = [_descent(x, y, steps) for x, y in problems.values()]
-    window = _window(torch.cat([torch.cat([path, w[None]]) for _, _, w, _, path in descents]))
-    return {name: loss_landscape(x, y, steps=steps, grid=grid, window=window) for name, (x, y) in problems.items()}
+    descents = {name: _descent(x, y, steps) for name, (x, y) in problems.items()}
+    window = _window(torch.cat([_points(descent) for descent in descents.values()]))
+    return {name: _landscape(descent, grid, window) for name, descent in descents.items()}
 
 
 def _descent(x: object, y: object, steps: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, float, torch.Tensor]:
@@ -240,6 +246,12 @@ def _descent(x: object, y: object, steps: int) -> tuple[torch.Tensor, torch.Tens
     x, y = _xy(x, y, features=2)
     w, b = least_squares(x, y)
     return x, y, w, b, gradient_descent_path(x, y, steps=steps, bias=b)
+
+
+def _points(descent: tuple) -> torch.Tensor:
+    """The weights a window must hold for one ``_descent``: its path, then its minimum."""
+    _, _, w, _, path = descent
+    return torch.cat([path, w[None]])
 
 
 def _window(points: torch.Tensor) -> tuple[float, float, float, float]:
