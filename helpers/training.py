@@ -374,7 +374,7 @@ def learning_curve(images: torch.Tensor, labels: torch.Tensor, plan: CurvePlan, 
     device = torch.device(engine.device) if engine.device is not None else pick_device()
     with torch_threads(engine.cpu_threads if device.type == "cpu" else None):
         run = _BatchedRun(images, labels, plan, kind, device)
-        fit_time = run.train(training, augment, plan.seed, engine.progress)
+        fit_time = run.train(training, augment, engine.progress)
         train_acc, val_correct = run.evaluate()
     shape = (len(plan.sizes), plan.repeats)
     models = run.trained_models(plan) if keep_models else None
@@ -425,7 +425,7 @@ class _BatchedRun:
     """
 
     def __init__(self, images, labels, plan: CurvePlan, kind: batched.ModelKind, device: torch.device) -> None:
-        self.device, self.model, self.repeats = device, kind.name, plan.repeats
+        self.device, self.model, self.repeats, self.seed = device, kind.name, plan.repeats, plan.seed
         self.groups = list(range(len(plan.sizes)))[::-1]  # size indices, largest first
         self.sizes = [plan.sizes[i] for i in self.groups]
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)
@@ -443,15 +443,15 @@ class _BatchedRun:
         self.forward = batched.batched_forward(self.template)
         self.layers = batched.linear_layers(self.template)
 
-    def train(self, training: Training, augment: Augment | None, seed: int, progress: bool) -> np.ndarray:
-        """Run all steps (augmentations seeded by ``seed``); returns each model's share of the wall time (s)."""
+    def train(self, training: Training, augment: Augment | None, progress: bool) -> np.ndarray:
+        """Run all steps (augmentations seeded by ``plan.seed``); returns each model's share of the wall time (s)."""
         batch_size = training.batch_size
         steps_per_epoch = [math.ceil(n / batch_size) for n in self.sizes]
         total = [training.epochs * s for s in steps_per_epoch]
         shufflers = [[torch.Generator().manual_seed(s) for s in row] for row in self.seeds]
         orders: list[torch.Tensor] = [torch.empty(0)] * len(self.sizes)
         buffers = {k: torch.zeros_like(p) for k, p in self.params.items()} if training.momentum else None
-        aug_generator = torch.Generator(device=self.device).manual_seed(seed) if augment else None
+        aug_generator = torch.Generator(device=self.device).manual_seed(self.seed) if augment else None
         fit_time, clock = np.zeros(len(self.sizes) * self.repeats), _ShareClock(self.device)
         for t in _progress_bar(range(total[0]), f"{len(fit_time)} {self.model} models", progress):
             active = [g for g in range(len(self.sizes)) if t < total[g]]
