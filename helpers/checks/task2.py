@@ -10,6 +10,7 @@ import torch
 
 from helpers.checks.common import Hint, _close, _fmt, _not_done, _report, _task, _unfinished
 from helpers.standardization import mean_of_batch_stds
+from helpers.validation import check_type
 
 __all__ = ["check_task_2"]
 
@@ -132,8 +133,7 @@ def check_task_2(mean: object, std: object, train_loader: Iterable, all_images: 
         return _not_done(2)
     x = _batches(train_loader, "train_loader")
     wanted = "a tensor N×C×H×W of the images of every split (or None)"
-    if all_images is not None and not torch.is_tensor(all_images):
-        raise TypeError(f"all_images must be {wanted}, got {type(all_images).__name__}")
+    check_type("all_images", all_images, (torch.Tensor, type(None)), wanted)
     if all_images is not None and all_images.ndim != 4:
         raise ValueError(f"all_images must be {wanted}, got shape {tuple(all_images.shape)}")
     (mean, mean_error), (std, std_error) = _as_values(mean, "mean"), _as_values(std, "std")

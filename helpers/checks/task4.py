@@ -236,22 +236,22 @@ def _ranges_hint(ends: list, aug_curve: LearningCurve, curve: LearningCurve, lev
                         f"for {n} augmented examples your interval {shown} does not contain the worth "
                         f"{_end_text(estimate, row.how, sizes)} — bootstrap both curves and read each draw off "
                         "with the same rule (worth_intervals does it)")
-        width = min(high, edges[1]) - max(low, edges[0])
-        ref_width = min(ref_high, edges[1]) - max(ref_low, edges[0])
+        lo, hi = max(low, edges[0]), min(high, edges[1])  # both intervals cut at the measured sizes
+        ref_lo, ref_hi = max(ref_low, edges[0]), min(ref_high, edges[1])
+        width, ref_width = hi - lo, ref_hi - ref_lo
+        reference = f"{_end_text(ref_low, row.low_how, sizes)} … {_end_text(ref_high, row.high_how, sizes)}"
         if not WIDTH_RANGE_4[0] * ref_width - WIDTH_SLACK_4 <= width <= WIDTH_RANGE_4[1] * ref_width + WIDTH_SLACK_4:
             which = "narrow" if width < ref_width else "wide"
             return Hint(f"interval too {which}",
                         f"for {n} augmented examples your interval {shown} is too {which} for {level:.0%}: a "
-                        f"{level:.0%} interval of this worth is about {_end_text(ref_low, row.low_how, sizes)} … "
-                        f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals: the repeats and the "
-                        "validation digits of both curves)")
-        shift = (max(low, edges[0]) + min(high, edges[1]) - max(ref_low, edges[0]) - min(ref_high, edges[1])) / 2
+                        f"{level:.0%} interval of this worth is about {reference} (worth_intervals: the repeats and "
+                        "the validation digits of both curves)")
+        shift = (lo + hi - ref_lo - ref_hi) / 2
         if abs(shift) > CENTRE_TOLERANCE_4 * ref_width + WIDTH_SLACK_4 / 2:
             return Hint("interval shifted",
                         f"for {n} augmented examples your interval {shown} sits {'above' if shift > 0 else 'below'} "
-                        f"a {level:.0%} interval of this worth, about {_end_text(ref_low, row.low_how, sizes)} … "
-                        f"{_end_text(ref_high, row.high_how, sizes)} (worth_intervals); another bootstrap seed moves "
-                        "it far less — compute the interval from the data, don't move it")
+                        f"a {level:.0%} interval of this worth, about {reference} (worth_intervals); another "
+                        "bootstrap seed moves it far less — compute the interval from the data, don't move it")
     return None
 
 
