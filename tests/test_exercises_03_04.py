@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from helpers.transforms import FusedAugment, apply_each, lecture_transform
+from tools.notebooks import stream_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -27,8 +28,6 @@ def claim_lines(lines: list[str]) -> list[str]:
 
 def committed_claim_count(name: str) -> int:
     """How many ✅/❌ lines the committed notebook shows: the count a run that reaches the end prints too."""
-    from tools.notebooks import stream_lines
-
     return len(claim_lines(stream_lines(nbformat.read(NOTEBOOKS / name, as_version=4))))
 
 
