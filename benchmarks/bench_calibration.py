@@ -478,7 +478,9 @@ def homework(seed: int) -> SeedResult:
 
 
 def interval_widths(curve, aug, level: float, seed: int, reference: tuple, rows: list) -> dict:
-    """Width of other ways to compute the tasks' intervals, as a multiple of the solution's (task 4: in log size)."""
+    """Width of other ways to compute the tasks' intervals, as a multiple of the solution's (task 4: in log size,
+    cut at the measured sizes), and how far the bootstrap variants move the centre, in the solution's widths (the
+    checks accept up to ``CENTRE_TOLERANCE_3`` and ``CENTRE_TOLERANCE_4``)."""
     from helpers.curves import gain_interval
     from helpers.worth import worth_intervals
 
@@ -492,19 +494,23 @@ def interval_widths(curve, aug, level: float, seed: int, reference: tuple, rows:
     ratios = {name: [(h - lo) / width for lo, h in pairs] for name, pairs in found.items()}
     ratios["3 · ±z SE of the repeats"] = [2 * z * se / width]
     ratios["3 · ±1 SE of the repeats (68 %)"] = [2 * se / width]
+    shifts = {name + " (centre)": [abs(lo + h - sum(reference)) / 2 / width for lo, h in pairs]
+              for name, pairs in found.items()}
     edges = math.log(curve.sizes[0]), math.log(curve.sizes[-1])
 
-    def log_width(row) -> float:
+    def log_ends(row) -> tuple[float, float]:
         low, high = _ends(row.low, row.high, row.low_how, row.high_how)
-        return min(math.log(high) if high > 0 else -math.inf, edges[1]) - max(
-            math.log(low) if low > 0 else -math.inf, edges[0])
+        return (max(math.log(low) if low > 0 else -math.inf, edges[0]),
+                min(math.log(high) if high > 0 else -math.inf, edges[1]))
 
     for name, other in (("4 · other bootstrap seed and draws", worth_intervals(aug, curve, level=level,
                                                                                n_boot=1000, seed=seed + 1)),
                         ("4 · repeats only (no validation noise)", worth_intervals(aug, curve, level=level, seed=seed,
                                                                                    validation_noise=False))):
-        ratios[name] = [log_width(o) / max(log_width(w), 1e-9) for o, w in zip(other, rows, strict=True)]
-    return ratios
+        pairs = [(log_ends(o), log_ends(w)) for o, w in zip(other, rows, strict=True)]
+        ratios[name] = [(o[1] - o[0]) / max(w[1] - w[0], 1e-9) for o, w in pairs]
+        shifts[name + " (centre)"] = [abs(sum(o) - sum(w)) / 2 / max(w[1] - w[0], 1e-9) for o, w in pairs]
+    return {**ratios, **shifts}
 
 
 def reference_homework(results: list[SeedResult]) -> dict[str, float]:
@@ -539,7 +545,8 @@ def notes_homework(results: list[SeedResult]) -> list[str]:
     made += [(f"task 4 at {n}", d) for r in results for n, d in r.pool["task 4 decisions"].items()]
     for (task, decision), count in sorted({k: made.count(k) for k in made}.items()):
         lines.append(f"| {task}: {decision} | {count} of {len(results)} |")
-    lines += ["", "| other interval method (width ÷ the solution's) | min | max |", "|---|---|---|"]
+    lines += ["", "| other interval method (width, or the centre's move, ÷ the solution's width) | min | max |",
+              "|---|---|---|"]
     for name in results[0].pool["widths"]:
         values = [v for r in results for v in r.pool["widths"][name]]
         lines.append(f"| {name} | {min(values):.2f} | {max(values):.2f} |")

@@ -177,17 +177,19 @@ DECISIONS_3 = ("more data helps", "does not help", "cannot tell yet")  # task 3:
 DECISIONS_4 = ("augmentation helps", "does not help", "cannot tell yet")  # task 4: per augmented size
 # A student's 90 % interval may be this many times as wide as the reference's (``gain_interval``, seed 0; task 4:
 # ``worth_intervals`` in log size, ± WIDTH_SLACK_4). Over seeds 100–119 (``benchmarks/bench_calibration.py --only
-# homework``) the reference with other seeds or draws gave 0.81–1.11 (task 4: 0.80–1.37), the repeats alone 0.41–0.66
-# (0.33–0.93), ±1 SE 0.25–0.42, a 99 % interval 1.57: the range admits the right method and refuses ±1 SE and 99 %.
+# homework``) the reference with other seeds or draws gave 0.81–1.06 (task 4: 0.82–1.25), the repeats alone 0.43–0.65
+# (0.33–0.93), ±1 SE 0.27–0.40, a 99 % interval about 1.57 (2.576 ÷ 1.645): the range admits the right method and
+# refuses ±1 SE and 99 %.
 WIDTH_RANGE_3 = (0.6, 1.5)
 WIDTH_RANGE_4 = (0.6, 1.5)
 CENTRE_TOLERANCE_3 = 0.15
 """How far (in widths of ``gain_interval``'s interval) a task-3 interval's centre may sit from that interval's centre.
-On seeds 100–103 other bootstrap seeds moved it by at most 0.064; sliding an interval to the threshold moved it 0.28."""
+On seeds 100–103 other bootstrap seeds moved it by at most 0.064; sliding an interval to the threshold moved it 0.28.
+``bench_calibration.py --only homework`` prints the moves over seeds 100–119: at most 0.05."""
 CENTRE_TOLERANCE_4 = 0.3
 """The same for a task-4 interval, in log size, both intervals cut at the measured sizes (± WIDTH_SLACK_4 / 2). On
 seeds 100–119 other bootstrap seeds, n_boot 200 or 2,000 moved it by at most 0.20 of the reference's width (95 % of
-280 intervals: ≤ 0.10), the repeats alone by at most 0.24."""
+280 intervals: ≤ 0.10), the repeats alone by at most 0.24 (``bench_calibration.py --only homework``: 0.13 and 0.24)."""
 WIDTH_SLACK_4 = 0.1  # log size: rounding, and ends near the edges of the measured sizes
 ESTIMATE_TOLERANCE_PP = 0.05  # an interval rounded to 0.1 pp still contains its number
 
